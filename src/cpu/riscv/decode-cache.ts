@@ -1,0 +1,72 @@
+/**
+ * Decoded-instruction cache, in the manner of libriscv: for each host page of
+ * guest code, an Int32Array with one two-word slot per 2-byte parcel. Word 0
+ * packs the dispatch op and register numbers, word 1 the immediate. Slots are
+ * decoded lazily (op 0 = not yet decoded). Two sentinel slots past the page end
+ * hold Op.PAGE_END, so falling off the page needs no bounds test.
+ *
+ * Pages are keyed by host page (frame), so the cache survives remapping of the
+ * same frame and is shared by all harts that share memory.
+ */
+import { Op, ROW_BY_OP } from "../../isa/riscv/table.js";
+import { operandFiles } from "../../isa/riscv/operands.js";
+import type { Decoded } from "../../isa/riscv/decode.js";
+
+/** Parcels (2-byte slots) in a page. */
+export const SLOTS = 2048;
+/** Int32 words per decoded page: two per slot, plus two sentinel slots. */
+export const PAGE_WORDS = (SLOTS + 2) * 2;
+
+/** Word-0 field positions. */
+export const enum Pack {
+  OpMask = 0x1ff,
+  RdShift = 9,
+  Rs1Shift = 15,
+  Rs2Shift = 20,
+  /** Instruction length in slots (1 or 2). */
+  LenShift = 25,
+}
+
+/** True for ops whose rd is an integer register (so rd = 0 is redirected to the sink). */
+const RD_IS_X: boolean[] = (() => {
+  const a = new Array<boolean>(Op.COUNT).fill(false);
+  for (let op = 0; op < Op.COUNT; op++) {
+    const r = ROW_BY_OP[op];
+    if (r) a[op] = operandFiles(r).rd === "x";
+  }
+  return a;
+})();
+
+/** Packs a decoded instruction into slot word 0. */
+export function packWord0(d: Decoded): number {
+  const rd = d.rd === 0 && RD_IS_X[d.op] ? 32 : d.rd;
+  return d.op | (rd << Pack.RdShift) | (d.rs1 << Pack.Rs1Shift) | (d.rs2 << Pack.Rs2Shift) | ((d.length >> 1) << Pack.LenShift);
+}
+
+/** Decoded pages indexed by frame number (host offset >>> 12). */
+export class DecodeCache {
+  private pages: (Int32Array | undefined)[] = [];
+
+  /** The decoded page for the frame at host offset `frameOffset`, created empty on first use. */
+  page(frameOffset: number): Int32Array {
+    const f = frameOffset >>> 12;
+    let p = this.pages[f];
+    if (p === undefined) {
+      p = new Int32Array(PAGE_WORDS);
+      p[SLOTS * 2] = Op.PAGE_END | (1 << Pack.LenShift);
+      p[SLOTS * 2 + 2] = Op.PAGE_END | (1 << Pack.LenShift);
+      this.pages[f] = p;
+    }
+    return p;
+  }
+
+  /** Forgets the decoded instructions of one frame (its memory changed). */
+  invalidateFrame(frameOffset: number): void {
+    this.pages[frameOffset >>> 12] = undefined;
+  }
+
+  /** Forgets everything (fence.i, or a change of mappings). */
+  invalidateAll(): void {
+    this.pages = [];
+  }
+}

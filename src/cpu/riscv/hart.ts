@@ -1,0 +1,104 @@
+/**
+ * Architectural state of one hart (hardware thread): plain typed arrays, so the
+ * run loop can keep them in locals. 64-bit integer registers are held as two
+ * 32-bit halves (xl = low, xh = high); index 32 is a sink that absorbs writes
+ * to x0, so handlers never test rd against zero. Floating-point registers are
+ * raw 64-bit patterns (fi) with double (fd) and single (fs) views of the same
+ * bytes; singles are NaN-boxed in the upper half as the F extension requires.
+ */
+import { Mmu } from "../../mem/mmu.js";
+import { DecodeCache } from "./decode-cache.js";
+import type { CsrFile } from "./zicsr.js";
+
+/** Privilege levels (the encoding of mstatus.MPP). */
+export const enum Priv {
+  User = 0,
+  Supervisor = 1,
+  Machine = 3,
+}
+
+/** Floating-point exception flags (fflags bits). */
+export const enum FFlag {
+  /** Inexact */
+  NX = 1,
+  /** Underflow */
+  UF = 2,
+  /** Overflow */
+  OF = 4,
+  /** Divide by zero */
+  DZ = 8,
+  /** Invalid operation */
+  NV = 16,
+}
+
+/** One RISC-V hart's registers and the memory it sees. */
+export class Hart {
+  /** Low 32 bits of x0..x31, plus the x0 write sink at index 32. */
+  readonly xl = new Int32Array(33);
+  /** High 32 bits of x0..x31, plus the sink. */
+  readonly xh = new Int32Array(33);
+  private readonly fbuf = new ArrayBuffer(32 * 8);
+  /** f0..f31 as 32-bit words: f[n] low word at 2n, high word at 2n+1. */
+  readonly fi = new Int32Array(this.fbuf);
+  /** f0..f31 as doubles. */
+  readonly fd = new Float64Array(this.fbuf);
+  /** f0..f31 as singles: f[n]'s low word at index 2n. */
+  readonly fs = new Float32Array(this.fbuf);
+  /** Program counter, low and high words. */
+  pcLo = 0;
+  pcHi = 0;
+  /** Accrued floating-point exception flags (fcsr[4:0]). */
+  fflags = 0;
+  /** Dynamic rounding mode (fcsr[7:5]). */
+  frm = 0;
+  /** Instructions retired before the current run() call. */
+  instret = 0;
+  /** Instructions retired so far in the current run() call (updated before slow handlers run). */
+  runCount = 0;
+  /** LR/SC reservation: valid flag and reserved address. */
+  resValid = false;
+  resLo = 0;
+  resHi = 0;
+  /** Current privilege level. */
+  priv: Priv = Priv.User;
+  /** The last trap's cause and tval, set when run() returns Exit.Trap. */
+  trapCause = 0;
+  trapTvalLo = 0;
+  trapTvalHi = 0;
+  /** Privileged CSRs (system VM only); undefined for a user-mode process. */
+  csrFile: CsrFile | undefined = undefined;
+
+  constructor(
+    /** Memory as this hart sees it. */
+    public mmu: Mmu,
+    /** Decoded instructions, shared by harts that share memory. */
+    readonly cache: DecodeCache,
+  ) {}
+
+  /** Reads x[n] as a BigInt (for tests, tracing and syscall arguments that need all 64 bits). */
+  getX(n: number): bigint {
+    return (BigInt(this.xh[n]) << 32n) | BigInt(this.xl[n] >>> 0);
+  }
+
+  /** Writes x[n] from a BigInt (taken modulo 2^64); writes to x0 are ignored. */
+  setX(n: number, v: bigint): void {
+    if (n === 0) return;
+    this.xl[n] = Number(BigInt.asIntN(32, v));
+    this.xh[n] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  /** Program counter as a BigInt. */
+  get pc(): bigint {
+    return (BigInt(this.pcHi) << 32n) | BigInt(this.pcLo >>> 0);
+  }
+
+  set pc(v: bigint) {
+    this.pcLo = Number(BigInt.asIntN(32, v));
+    this.pcHi = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  /** Instructions retired, including those of a run() in progress. */
+  get retired(): number {
+    return this.instret + this.runCount;
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The interpreter's run loop. It executes from the decoded-instruction cache one
+ * page at a time: the current page's slots are indexed by (pc - page base) / 2,
+ * so straight-line code and in-page branches never touch the TLB. The hottest
+ * instructions (integer ALU, loads/stores, branches, jumps) are inline in one
+ * switch over dense op numbers, which V8 compiles to a jump table; the rest go
+ * through the handler table (handlers.ts) with an explicit (hart, operands)
+ * signature.
+ *
+ * run() returns an Exit telling the caller (process VM or system VM) why it
+ * stopped; exceptions come back as Exit.Trap with hart.trapCause/trapTval set
+ * and pc at the faulting instruction.
+ */
+import { Op } from "../../isa/riscv/table.js";
+import { decode, newDecoded } from "../../isa/riscv/decode.js";
+import { Access, TLB_MASK } from "../../mem/mmu.js";
+import { Hart, Priv } from "./hart.js";
+import { Pack, packWord0, SLOTS } from "./decode-cache.js";
+import { Cause, Trap } from "./trap.js";
+import { HANDLERS } from "./handlers.js";
+import { mul64, mulw } from "./int64.js";
+
+/** Why run() returned. */
+export const enum Exit {
+  /** The instruction budget ran out; pc is the next instruction. */
+  Budget = 0,
+  /** ecall executed; pc is the ecall instruction. */
+  Ecall = 1,
+  /** An exception was raised (including ebreak); see hart.trapCause. pc is the faulting instruction. */
+  Trap = 2,
+  /** wfi executed; pc is the next instruction. */
+  Wfi = 3,
+}
+
+const scratch = newDecoded();
+const EMPTY = new Int32Array(0);
+
+/** Decodes the parcel at `slot` of the page whose host offset is `frame` into `ops`. */
+function fill(h: Hart, ops: Int32Array, frame: number, slot: number, baseLo: number, baseHi: number): void {
+  const u16 = h.mmu.ram.u16;
+  const lo16 = u16[(frame >>> 1) + slot];
+  let hi16 = 0;
+  if ((lo16 & 3) === 3) {
+    if (slot + 1 < SLOTS) hi16 = u16[(frame >>> 1) + slot + 1];
+    else {
+      const a = (baseLo + 4096) | 0;
+      hi16 = h.mmu.fetch16(a, a === 0 ? (baseHi + 1) | 0 : baseHi);
+    }
+  }
+  const d = decode(lo16, hi16, scratch);
+  ops[slot * 2] = packWord0(d);
+  ops[slot * 2 + 1] = d.op === Op.ILLEGAL ? ((d.length === 2 ? lo16 : (hi16 << 16) | lo16) | 0) : d.imm;
+}
+
+/** Runs hart `h` for at most about `budget` instructions (checked at jumps and page changes). */
+export function run(h: Hart, budget: number): Exit {
+  const xl = h.xl, xh = h.xh, fi = h.fi;
+  const mmu = h.mmu, ram = mmu.ram, cache = h.cache;
+  const i8 = ram.i8, u8 = ram.u8, i16 = ram.i16, u16 = ram.u16, i32 = ram.i32;
+  const rTag = mmu.rTag, rTagHi = mmu.rTagHi, rOff = mmu.rOff;
+  const wTag = mmu.wTag, wTagHi = mmu.wTagHi, wOff = mmu.wOff;
+  const xTag = mmu.xTag, xTagHi = mmu.xTagHi, xOff = mmu.xOff;
+  let n = 0;
+  let baseLo = 0, baseHi = 0, slot = 0, frame = 0;
+  let ops: Int32Array = EMPTY;
+  let entering = false;
+  try {
+    outer: for (;;) {
+      if (n >= budget) { h.instret += n; h.runCount = 0; return Exit.Budget; }
+      const pcLo = h.pcLo, pcHi = h.pcHi;
+      baseLo = pcLo & ~0xfff; baseHi = pcHi; slot = (pcLo & 0xfff) >>> 1;
+      entering = true;
+      const xi = (pcLo >>> 12) & TLB_MASK;
+      frame = xTag[xi] === baseLo && xTagHi[xi] === pcHi ? xOff[xi] : mmu.hostOffset(baseLo, pcHi, Access.Execute);
+      entering = false;
+      ops = cache.page(frame);
+      let t = 0; // target offset from the page base when leaving the page by a relative jump
+      for (;;) {
+        const k = slot << 1;
+        const w = ops[k];
+        const imm = ops[k + 1];
+        const rd = (w >>> Pack.RdShift) & 63;
+        const rs1 = (w >>> Pack.Rs1Shift) & 31;
+        const rs2 = (w >>> Pack.Rs2Shift) & 31;
+        n++;
+        switch (w & Pack.OpMask) {
+          case Op.DECODE:
+            fill(h, ops, frame, slot, baseLo, baseHi);
+            n--;
+            continue;
+          case Op.PAGE_END:
+            n--;
+            t = slot << 1;
+            break;
+          case Op.ILLEGAL:
+            throw new Trap(Cause.IllegalInsn, imm, 0);
+
+          case Op.LUI:
+            xl[rd] = imm; xh[rd] = imm >> 31;
+            slot += w >>> Pack.LenShift; continue;
+          case Op.AUIPC: {
+            const p = baseLo + (slot << 1);
+            const lo = (p + imm) | 0;
+            xh[rd] = (baseHi + (imm >> 31) + ((lo >>> 0) < (p >>> 0) ? 1 : 0)) | 0; xl[rd] = lo;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.JAL: {
+            const next = (slot + (w >>> Pack.LenShift)) << 1;
+            xl[rd] = (baseLo + next) | 0; xh[rd] = next >= 4096 && baseLo === -4096 ? (baseHi + 1) | 0 : baseHi;
+            t = (slot << 1) + imm;
+            if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; }
+            break;
+          }
+          case Op.JALR: {
+            const b = xl[rs1];
+            const tl = ((b + imm) | 0) & ~1;
+            const th = (xh[rs1] + (imm >> 31) + ((((b + imm) | 0) >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const next = (slot + (w >>> Pack.LenShift)) << 1;
+            xl[rd] = (baseLo + next) | 0; xh[rd] = next >= 4096 && baseLo === -4096 ? (baseHi + 1) | 0 : baseHi;
+            if ((tl & ~0xfff) === baseLo && th === baseHi && n < budget) { slot = (tl & 0xfff) >>> 1; continue; }
+            h.pcLo = tl; h.pcHi = th;
+            continue outer;
+          }
+          case Op.BEQ:
+            if (xl[rs1] === xl[rs2] && xh[rs1] === xh[rs2]) { t = (slot << 1) + imm; if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; } break; }
+            slot += w >>> Pack.LenShift; continue;
+          case Op.BNE:
+            if (xl[rs1] !== xl[rs2] || xh[rs1] !== xh[rs2]) { t = (slot << 1) + imm; if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; } break; }
+            slot += w >>> Pack.LenShift; continue;
+          case Op.BLT:
+            if (xh[rs1] < xh[rs2] || (xh[rs1] === xh[rs2] && (xl[rs1] >>> 0) < (xl[rs2] >>> 0))) { t = (slot << 1) + imm; if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; } break; }
+            slot += w >>> Pack.LenShift; continue;
+          case Op.BGE:
+            if (!(xh[rs1] < xh[rs2] || (xh[rs1] === xh[rs2] && (xl[rs1] >>> 0) < (xl[rs2] >>> 0)))) { t = (slot << 1) + imm; if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; } break; }
+            slot += w >>> Pack.LenShift; continue;
+          case Op.BLTU:
+            if ((xh[rs1] >>> 0) < (xh[rs2] >>> 0) || (xh[rs1] === xh[rs2] && (xl[rs1] >>> 0) < (xl[rs2] >>> 0))) { t = (slot << 1) + imm; if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; } break; }
+            slot += w >>> Pack.LenShift; continue;
+          case Op.BGEU:
+            if (!((xh[rs1] >>> 0) < (xh[rs2] >>> 0) || (xh[rs1] === xh[rs2] && (xl[rs1] >>> 0) < (xl[rs2] >>> 0)))) { t = (slot << 1) + imm; if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; } break; }
+            slot += w >>> Pack.LenShift; continue;
+
+          case Op.LB: case Op.LBU: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            const o = rTag[i] === (lo & ~0xfff) && rTagHi[i] === hi ? rOff[i] + (lo & 0xfff) : mmu.hostOffset(lo, hi, Access.Read);
+            const v = (w & Pack.OpMask) === Op.LB ? i8[o] : u8[o];
+            xl[rd] = v; xh[rd] = v >> 31;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.LH: case Op.LHU: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            let v: number;
+            if (rTag[i] === (lo & -4095) && rTagHi[i] === hi) v = u16[(rOff[i] + (lo & 0xfff)) >> 1];
+            else v = mmu.loadSlow(lo, hi, 2);
+            if ((w & Pack.OpMask) === Op.LH) v = (v << 16) >> 16;
+            xl[rd] = v; xh[rd] = v >> 31;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.LW: case Op.LWU: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            let v: number;
+            if (rTag[i] === (lo & -4093) && rTagHi[i] === hi) v = i32[(rOff[i] + (lo & 0xfff)) >> 2];
+            else v = mmu.loadSlow(lo, hi, 4) | 0;
+            xl[rd] = v; xh[rd] = (w & Pack.OpMask) === Op.LW ? v >> 31 : 0;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.LD: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            if (rTag[i] === (lo & -4089) && rTagHi[i] === hi) {
+              const o = (rOff[i] + (lo & 0xfff)) >> 2;
+              xl[rd] = i32[o]; xh[rd] = i32[o + 1];
+            } else {
+              const v = mmu.load64(lo, hi);
+              xh[rd] = mmu.hi; xl[rd] = v;
+            }
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.FLW: case Op.FLD: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            const dbl = (w & Pack.OpMask) === Op.FLD;
+            if (rTag[i] === (lo & (dbl ? -4089 : -4093)) && rTagHi[i] === hi) {
+              const o = (rOff[i] + (lo & 0xfff)) >> 2;
+              fi[rd * 2] = i32[o]; fi[rd * 2 + 1] = dbl ? i32[o + 1] : -1;
+            } else if (dbl) {
+              const v = mmu.load64(lo, hi);
+              fi[rd * 2 + 1] = mmu.hi; fi[rd * 2] = v;
+            } else {
+              fi[rd * 2] = mmu.loadSlow(lo, hi, 4) | 0; fi[rd * 2 + 1] = -1;
+            }
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SB: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            if (wTag[i] === (lo & ~0xfff) && wTagHi[i] === hi) u8[wOff[i] + (lo & 0xfff)] = xl[rs2];
+            else mmu.storeSlow(lo, hi, 1, xl[rs2]);
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SH: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            if (wTag[i] === (lo & -4095) && wTagHi[i] === hi) i16[(wOff[i] + (lo & 0xfff)) >> 1] = xl[rs2];
+            else mmu.storeSlow(lo, hi, 2, xl[rs2]);
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SW: case Op.FSW: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            const v = (w & Pack.OpMask) === Op.SW ? xl[rs2] : fi[rs2 * 2];
+            if (wTag[i] === (lo & -4093) && wTagHi[i] === hi) i32[(wOff[i] + (lo & 0xfff)) >> 2] = v;
+            else mmu.storeSlow(lo, hi, 4, v);
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SD: case Op.FSD: {
+            const b = xl[rs1], lo = (b + imm) | 0;
+            const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+            const i = (lo >>> 12) & TLB_MASK;
+            const isX = (w & Pack.OpMask) === Op.SD;
+            const vl = isX ? xl[rs2] : fi[rs2 * 2], vh = isX ? xh[rs2] : fi[rs2 * 2 + 1];
+            if (wTag[i] === (lo & -4089) && wTagHi[i] === hi) {
+              const o = (wOff[i] + (lo & 0xfff)) >> 2;
+              i32[o] = vl; i32[o + 1] = vh;
+            } else mmu.store64(lo, hi, vl, vh);
+            slot += w >>> Pack.LenShift; continue;
+          }
+
+          case Op.ADDI: {
+            const a = xl[rs1], lo = (a + imm) | 0;
+            xh[rd] = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0; xl[rd] = lo;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SLTI: {
+            const ih = imm >> 31;
+            xl[rd] = xh[rs1] < ih || (xh[rs1] === ih && (xl[rs1] >>> 0) < (imm >>> 0)) ? 1 : 0; xh[rd] = 0;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SLTIU: {
+            const ih = imm >> 31;
+            xl[rd] = (xh[rs1] >>> 0) < (ih >>> 0) || (xh[rs1] === ih && (xl[rs1] >>> 0) < (imm >>> 0)) ? 1 : 0; xh[rd] = 0;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.XORI: xh[rd] = xh[rs1] ^ (imm >> 31); xl[rd] = xl[rs1] ^ imm; slot += w >>> Pack.LenShift; continue;
+          case Op.ORI: xh[rd] = xh[rs1] | (imm >> 31); xl[rd] = xl[rs1] | imm; slot += w >>> Pack.LenShift; continue;
+          case Op.ANDI: xh[rd] = xh[rs1] & (imm >> 31); xl[rd] = xl[rs1] & imm; slot += w >>> Pack.LenShift; continue;
+          case Op.SLLI: shl(xl, xh, rd, xl[rs1], xh[rs1], imm); slot += w >>> Pack.LenShift; continue;
+          case Op.SRLI: shr(xl, xh, rd, xl[rs1], xh[rs1], imm); slot += w >>> Pack.LenShift; continue;
+          case Op.SRAI: sar(xl, xh, rd, xl[rs1], xh[rs1], imm); slot += w >>> Pack.LenShift; continue;
+          case Op.ADD: {
+            const a = xl[rs1], lo = (a + xl[rs2]) | 0;
+            xh[rd] = (xh[rs1] + xh[rs2] + ((lo >>> 0) < (a >>> 0) ? 1 : 0)) | 0; xl[rd] = lo;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SUB: {
+            const a = xl[rs1], b = xl[rs2];
+            xh[rd] = (xh[rs1] - xh[rs2] - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0; xl[rd] = (a - b) | 0;
+            slot += w >>> Pack.LenShift; continue;
+          }
+          case Op.SLL: shl(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); slot += w >>> Pack.LenShift; continue;
+          case Op.SRL: shr(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); slot += w >>> Pack.LenShift; continue;
+          case Op.SRA: sar(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); slot += w >>> Pack.LenShift; continue;
+          case Op.SLT:
+            xl[rd] = xh[rs1] < xh[rs2] || (xh[rs1] === xh[rs2] && (xl[rs1] >>> 0) < (xl[rs2] >>> 0)) ? 1 : 0; xh[rd] = 0;
+            slot += w >>> Pack.LenShift; continue;
+          case Op.SLTU:
+            xl[rd] = (xh[rs1] >>> 0) < (xh[rs2] >>> 0) || (xh[rs1] === xh[rs2] && (xl[rs1] >>> 0) < (xl[rs2] >>> 0)) ? 1 : 0; xh[rd] = 0;
+            slot += w >>> Pack.LenShift; continue;
+          case Op.XOR: xh[rd] = xh[rs1] ^ xh[rs2]; xl[rd] = xl[rs1] ^ xl[rs2]; slot += w >>> Pack.LenShift; continue;
+          case Op.OR: xh[rd] = xh[rs1] | xh[rs2]; xl[rd] = xl[rs1] | xl[rs2]; slot += w >>> Pack.LenShift; continue;
+          case Op.AND: xh[rd] = xh[rs1] & xh[rs2]; xl[rd] = xl[rs1] & xl[rs2]; slot += w >>> Pack.LenShift; continue;
+          case Op.ADDIW: { const v = (xl[rs1] + imm) | 0; xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.SLLIW: { const v = xl[rs1] << imm; xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.SRLIW: { const v = (xl[rs1] >>> imm) | 0; xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.SRAIW: { const v = xl[rs1] >> imm; xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.ADDW: { const v = (xl[rs1] + xl[rs2]) | 0; xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.SUBW: { const v = (xl[rs1] - xl[rs2]) | 0; xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.SLLW: { const v = xl[rs1] << (xl[rs2] & 31); xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.SRLW: { const v = (xl[rs1] >>> (xl[rs2] & 31)) | 0; xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.SRAW: { const v = xl[rs1] >> (xl[rs2] & 31); xl[rd] = v; xh[rd] = v >> 31; slot += w >>> Pack.LenShift; continue; }
+          case Op.MUL: mul64(xl, xh, rd, rs1, rs2); slot += w >>> Pack.LenShift; continue;
+          case Op.MULW: mulw(xl, xh, rd, rs1, rs2); slot += w >>> Pack.LenShift; continue;
+
+          case Op.FENCE:
+            slot += w >>> Pack.LenShift; continue;
+          case Op.FENCE_I:
+            cache.invalidateAll();
+            t = (slot + (w >>> Pack.LenShift)) << 1;
+            break;
+          case Op.ECALL:
+            h.pcLo = baseLo + (slot << 1); h.pcHi = baseHi;
+            h.instret += n; h.runCount = 0;
+            return Exit.Ecall;
+          case Op.EBREAK:
+            throw new Trap(Cause.Breakpoint, baseLo + (slot << 1), baseHi);
+          case Op.WFI:
+            if (h.priv === Priv.User) throw new Trap(Cause.IllegalInsn, imm, 0);
+            h.pcLo = baseLo + ((slot + 2) << 1); h.pcHi = baseHi;
+            h.instret += n; h.runCount = 0;
+            return Exit.Wfi;
+          default:
+            h.runCount = n;
+            h.pcLo = baseLo + (slot << 1); h.pcHi = baseHi;
+            HANDLERS[w & Pack.OpMask](h, rd, rs1, rs2, imm);
+            slot += w >>> Pack.LenShift; continue;
+        }
+        // Leaving the page by a relative jump: pc = page base + t.
+        const lo = (baseLo + t) | 0;
+        h.pcLo = lo;
+        h.pcHi = (baseHi + (t >> 31) + ((lo >>> 0) < (baseLo >>> 0) ? 1 : 0)) | 0;
+        continue outer;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Trap)) throw e;
+    if (!entering) {
+      n--;
+      h.pcLo = baseLo + (slot << 1); h.pcHi = baseHi;
+    }
+    h.instret += n; h.runCount = 0;
+    h.trapCause = e.cause; h.trapTvalLo = e.tvalLo; h.trapTvalHi = e.tvalHi;
+    return Exit.Trap;
+  }
+}
+
+/** x[rd] = (lo, hi) << s, for 0 <= s < 64. */
+function shl(xl: Int32Array, xh: Int32Array, rd: number, lo: number, hi: number, s: number): void {
+  if (s === 0) { xl[rd] = lo; xh[rd] = hi; }
+  else if (s < 32) { xh[rd] = (hi << s) | (lo >>> (32 - s)); xl[rd] = lo << s; }
+  else { xh[rd] = lo << (s - 32); xl[rd] = 0; }
+}
+
+/** x[rd] = (lo, hi) >>> s (logical), for 0 <= s < 64. */
+function shr(xl: Int32Array, xh: Int32Array, rd: number, lo: number, hi: number, s: number): void {
+  if (s === 0) { xl[rd] = lo; xh[rd] = hi; }
+  else if (s < 32) { xl[rd] = (lo >>> s) | (hi << (32 - s)); xh[rd] = hi >>> s; }
+  else { xl[rd] = hi >>> (s - 32); xh[rd] = 0; }
+}
+
+/** x[rd] = (lo, hi) >> s (arithmetic), for 0 <= s < 64. */
+function sar(xl: Int32Array, xh: Int32Array, rd: number, lo: number, hi: number, s: number): void {
+  if (s === 0) { xl[rd] = lo; xh[rd] = hi; }
+  else if (s < 32) { xl[rd] = (lo >>> s) | (hi << (32 - s)); xh[rd] = hi >> s; }
+  else { xl[rd] = hi >> (s - 32); xh[rd] = hi >> 31; }
+}

@@ -1,0 +1,138 @@
+/**
+ * The guest's view of memory through a software TLB, in the manner of TinyEMU:
+ * three direct-mapped tables (read, write, execute) whose hit costs one masked
+ * compare of the address's low word, one compare of its high word and one add.
+ * The tag keeps the page address with its low 12 bits clear, so an access that
+ * is not naturally aligned never hits and takes the slow path here, which also
+ * handles accesses that straddle pages.
+ *
+ * What fills the TLB is a PageTranslator: the process VM's address-space map,
+ * or (in the system VM) a page-table walker.
+ */
+import { Ram, PAGE_SIZE } from "./ram.js";
+
+/** Kind of memory access, as the privileged spec distinguishes them for faults. */
+export const enum Access {
+  Read = 0,
+  Write = 1,
+  Execute = 2,
+}
+
+/** Fills TLB misses: maps a guest virtual page to a host offset in Ram, or throws a Trap. */
+export interface PageTranslator {
+  /**
+   * Returns the host offset of the start of the page holding guest address
+   * (lo, hi), checking `access` is allowed; throws a Trap when it is not.
+   */
+  translate(lo: number, hi: number, access: Access): number;
+}
+
+/** Number of entries in each TLB (a power of two). */
+export const TLB_SIZE = 1024;
+/** Mask selecting a TLB index from a virtual page number. */
+export const TLB_MASK = TLB_SIZE - 1;
+/** A tag that no masked address equals (bit 11 is always clear in a tag probe). */
+const INVALID = 0x800;
+
+/** Memory accessed with guest virtual addresses given as (low, high) 32-bit halves. */
+export class Mmu {
+  /** Read TLB: page address (low word, low 12 bits clear), high word, host offset of the page. */
+  readonly rTag = new Int32Array(TLB_SIZE).fill(INVALID);
+  readonly rTagHi = new Int32Array(TLB_SIZE);
+  readonly rOff = new Int32Array(TLB_SIZE);
+  /** Write TLB, laid out as the read TLB. */
+  readonly wTag = new Int32Array(TLB_SIZE).fill(INVALID);
+  readonly wTagHi = new Int32Array(TLB_SIZE);
+  readonly wOff = new Int32Array(TLB_SIZE);
+  /** Execute TLB, laid out as the read TLB. */
+  readonly xTag = new Int32Array(TLB_SIZE).fill(INVALID);
+  readonly xTagHi = new Int32Array(TLB_SIZE);
+  readonly xOff = new Int32Array(TLB_SIZE);
+  /** High word of the last 64-bit load. */
+  hi = 0;
+
+  constructor(readonly ram: Ram, public translator: PageTranslator) {}
+
+  /** Forgets every translation (after the map or page tables change: munmap, mprotect, sfence.vma). */
+  flush(): void {
+    this.rTag.fill(INVALID);
+    this.wTag.fill(INVALID);
+    this.xTag.fill(INVALID);
+  }
+
+  /** Host offset of the byte at guest address (lo, hi) for `access`, filling the TLB on a miss. */
+  hostOffset(lo: number, hi: number, access: Access): number {
+    const page = lo & ~0xfff;
+    const i = (lo >>> 12) & TLB_MASK;
+    let tag: Int32Array, tagHi: Int32Array, off: Int32Array;
+    if (access === Access.Read) { tag = this.rTag; tagHi = this.rTagHi; off = this.rOff; }
+    else if (access === Access.Write) { tag = this.wTag; tagHi = this.wTagHi; off = this.wOff; }
+    else { tag = this.xTag; tagHi = this.xTagHi; off = this.xOff; }
+    if (tag[i] !== page || tagHi[i] !== hi) {
+      const base = this.translator.translate(page, hi, access);
+      tag[i] = page;
+      tagHi[i] = hi;
+      off[i] = base;
+    }
+    return off[i] + (lo & 0xfff);
+  }
+
+  /** Loads `size` (1, 2 or 4) bytes at (lo, hi), zero-extended (as an unsigned 32-bit number for size 4). */
+  loadSlow(lo: number, hi: number, size: number): number {
+    if ((lo & 0xfff) <= PAGE_SIZE - size) {
+      const o = this.hostOffset(lo, hi, Access.Read);
+      const v = this.ram.view;
+      return size === 1 ? v.getUint8(o) : size === 2 ? v.getUint16(o, true) : v.getUint32(o, true);
+    }
+    let r = 0;
+    for (let k = 0; k < size; k++) {
+      const a = (lo + k) | 0;
+      const h = (a >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi;
+      r += this.ram.u8[this.hostOffset(a, h, Access.Read)] * 2 ** (8 * k);
+    }
+    return r;
+  }
+
+  /** Loads 8 bytes at (lo, hi): returns the low word, leaves the high word in this.hi. */
+  load64(lo: number, hi: number): number {
+    const l = this.loadSlow(lo, hi, 4) | 0;
+    const a = (lo + 4) | 0;
+    this.hi = this.loadSlow(a, (a >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi, 4) | 0;
+    return l;
+  }
+
+  /** Stores the low `size` (1, 2 or 4) bytes of v at (lo, hi). */
+  storeSlow(lo: number, hi: number, size: number, v: number): void {
+    if ((lo & 0xfff) <= PAGE_SIZE - size) {
+      const o = this.hostOffset(lo, hi, Access.Write);
+      const dv = this.ram.view;
+      if (size === 1) dv.setUint8(o, v & 0xff);
+      else if (size === 2) dv.setUint16(o, v & 0xffff, true);
+      else dv.setInt32(o, v | 0, true);
+      return;
+    }
+    // Check every byte is writable before changing any, so a faulting store writes nothing.
+    const offs = [0, 0, 0, 0];
+    for (let k = 0; k < size; k++) {
+      const a = (lo + k) | 0;
+      offs[k] = this.hostOffset(a, (a >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi, Access.Write);
+    }
+    for (let k = 0; k < size; k++) this.ram.u8[offs[k]] = (v >>> (8 * k)) & 0xff;
+  }
+
+  /** Stores 8 bytes (vlo, vhi) at (lo, hi). */
+  store64(lo: number, hi: number, vlo: number, vhi: number): void {
+    const a = (lo + 4) | 0;
+    const h2 = (a >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi;
+    // Probe both halves first so a fault leaves memory unchanged.
+    this.hostOffset(lo, hi, Access.Write);
+    this.hostOffset((lo + 7) | 0, ((lo + 7) >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi, Access.Write);
+    this.storeSlow(lo, hi, 4, vlo);
+    this.storeSlow(a, h2, 4, vhi);
+  }
+
+  /** Fetches the 16-bit parcel at (lo, hi) for execution. */
+  fetch16(lo: number, hi: number): number {
+    return this.ram.u16[this.hostOffset(lo, hi, Access.Execute) >>> 1];
+  }
+}
