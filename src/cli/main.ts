@@ -1,0 +1,56 @@
+/**
+ * The `typevisor` command line: `typevisor run` runs a RISC-V Linux program
+ * (the process VM). Errors are one line on stderr and a non-zero status;
+ * `--debug` shows stack traces.
+ */
+import { runCommand } from "./run.js";
+
+const USAGE = `Usage: typevisor <command> [options]
+
+A virtualization toolkit for RISC-V, in TypeScript.
+
+Commands:
+  run      Run a RISC-V (RV64GC) Linux program on this machine (like qemu-riscv64)
+
+Run 'typevisor <command> --help' for the options of a command.
+`;
+
+/** Entry point: runs the command line `argv` (without node and script); resolves with the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    writeErr(USAGE, cmd === undefined ? 2 : 1);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === "--version" || cmd === "-V") {
+    writeOut("typevisor 0.1.0\n");
+    return 0;
+  }
+  if (cmd === "run") return runCommand(rest);
+  writeErr(`typevisor: unknown command '${cmd}' (try 'typevisor --help')\n`, 2);
+  return 2;
+}
+
+/** Writes to stdout without touching process.stdout (which would make a piped fd non-blocking). */
+export function writeOut(s: string): void {
+  writeFd(1, s);
+}
+
+/** Writes a message to stderr; `to` 1 sends it to stdout instead (for --help). */
+export function writeErr(s: string, to = 2): void {
+  writeFd(to === 1 ? 1 : 2, s);
+}
+
+import { writeSync } from "node:fs";
+
+function writeFd(fd: number, s: string): void {
+  const b = Buffer.from(s, "utf8");
+  let done = 0;
+  while (done < b.length) {
+    try {
+      done += writeSync(fd, b, done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") return;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/** `typevisor run`: the process VM's front end. */
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { Process } from "../process/process.js";
+import { ElfError } from "../process/elf.js";
+import { describeSignal } from "../process/signals.js";
+import { writeErr, writeOut } from "./main.js";
+
+/** Default sysroot: where Debian's cross toolchain keeps the RISC-V libraries. */
+export const DEFAULT_SYSROOT = "/usr/riscv64-linux-gnu";
+
+const HELP = `Usage: typevisor run [options] [--] PROGRAM [ARGS...]
+
+Runs a RISC-V 64-bit (RV64GC) Linux program on this machine, translating its
+system calls to the host, as qemu-riscv64 does. Standard input and output,
+arguments, environment and exit status pass through.
+
+Options:
+  -L, --sysroot DIR   Where the program's dynamic loader and libraries live
+                      (default: ${DEFAULT_SYSROOT} when it exists).
+                      Absolute paths the program opens are looked up there first.
+      --strace        Print every system call to stderr, as strace does.
+      --stats         Print instructions executed, time and MIPS to stderr at exit.
+  -E, --env VAR=VAL   Set a variable in the program's environment (repeatable).
+  -U, --unset VAR     Remove a variable from the program's environment (repeatable).
+      --argv0 NAME    Pass NAME as argv[0] instead of PROGRAM.
+      --debug         Show stack traces for internal errors.
+  -h, --help          Show this help.
+
+Exit status: the program's, or 128+N when it is killed by signal N.
+`;
+
+/** Runs `typevisor run` with its arguments; resolves with the exit status. */
+export async function runCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        sysroot: { type: "string", short: "L" },
+        strace: { type: "boolean" },
+        stats: { type: "boolean" },
+        env: { type: "string", short: "E", multiple: true },
+        unset: { type: "string", short: "U", multiple: true },
+        argv0: { type: "string" },
+        debug: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      // Everything from the program name on belongs to the program.
+      tokens: false,
+    });
+  } catch (e) {
+    writeErr(`typevisor run: ${(e as Error).message} (try 'typevisor run --help')\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    writeOut(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    writeErr("typevisor run: no program given (try 'typevisor run --help')\n");
+    return 2;
+  }
+  const [program, ...args] = positionals;
+  const sysroot = values.sysroot ?? (existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
+  for (const kv of values.env ?? []) {
+    const i = kv.indexOf("=");
+    if (i <= 0) {
+      writeErr(`typevisor run: --env wants VAR=VALUE, got '${kv}'\n`);
+      return 2;
+    }
+    env.set(kv.slice(0, i), kv.slice(i + 1));
+  }
+  for (const k of values.unset ?? []) env.delete(k);
+
+  const start = process.hrtime.bigint();
+  let proc: Process;
+  try {
+    proc = new Process({
+      path: program,
+      argv: [values.argv0 ?? program, ...args],
+      envp: [...env].map(([k, v]) => `${k}=${v}`),
+      sysroot,
+      strace: values.strace,
+      log: (line) => writeErr(line + "\n"),
+    });
+  } catch (e) {
+    if (e instanceof ElfError) {
+      writeErr(`typevisor: ${e.message}\n`);
+      return 126;
+    }
+    return internalError(e, values.debug ?? false);
+  }
+  let status: number;
+  try {
+    status = await proc.run();
+  } catch (e) {
+    return internalError(e, values.debug ?? false);
+  }
+  if (proc.killedBy !== 0) writeErr(`typevisor: ${program}: killed by ${describeSignal(proc.killedBy)}\n`);
+  if (values.stats) {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const n = proc.instructions;
+    writeErr(`typevisor: stats: instructions=${n} seconds=${seconds.toFixed(3)} mips=${(n / seconds / 1e6).toFixed(1)}\n`);
+  }
+  return status;
+}
+
+function internalError(e: unknown, debug: boolean): number {
+  const msg = e instanceof Error ? e.message : String(e);
+  writeErr(`typevisor: internal error: ${msg}${debug ? "" : " (run with --debug for details)"}\n`);
+  if (debug && e instanceof Error && e.stack) writeErr(e.stack + "\n");
+  return 70;
+}

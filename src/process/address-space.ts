@@ -1,0 +1,219 @@
+/**
+ * A process's virtual address space: the regions it has mapped (VmaList) and
+ * the pages materialised so far, each backed by a host frame. Pages are
+ * allocated on first touch (demand paging), so large reservations cost
+ * nothing. It is the PageTranslator behind the process's Mmu, and offers the
+ * byte-level copy-in/copy-out that system calls need.
+ */
+import { Access, Mmu, type PageTranslator } from "../mem/mmu.js";
+import { FrameAllocator } from "../mem/frames.js";
+import { PAGE_SIZE, Ram } from "../mem/ram.js";
+import { Cause, Trap } from "../cpu/riscv/trap.js";
+import { DecodeCache } from "../cpu/riscv/decode-cache.js";
+import { Prot, VmaList, type Vma } from "./vmas.js";
+
+/** A system call touched memory the guest cannot access (the syscall returns EFAULT). */
+export class GuestFault extends Error {
+  override name = "GuestFault";
+  constructor(readonly addr: number) {
+    super(`bad guest address 0x${addr.toString(16)}`);
+  }
+}
+
+const TWO32 = 4294967296;
+const FAULT_CAUSE = [Cause.LoadPageFault, Cause.StorePageFault, Cause.InsnPageFault];
+const NEED = [Prot.Read, Prot.Write, Prot.Exec];
+
+/** Rounds `n` up to a multiple of the page size. */
+export function pageUp(n: number): number {
+  return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/** Mapped regions and materialised pages of one process. */
+export class AddressSpace implements PageTranslator {
+  readonly vmas = new VmaList();
+  /** Virtual page number -> host frame offset | Prot bits of that page. */
+  private readonly pages = new Map<number, number>();
+  readonly frames: FrameAllocator;
+  readonly mmu: Mmu;
+  readonly cache = new DecodeCache();
+
+  constructor(readonly ram: Ram) {
+    this.frames = new FrameAllocator(ram);
+    this.mmu = new Mmu(ram, this);
+  }
+
+  /** PageTranslator: host offset of the page at (lo, hi), materialising it on first touch. */
+  translate(lo: number, hi: number, access: Access): number {
+    const addr = hi * TWO32 + (lo >>> 0);
+    const e = this.entry(addr, NEED[access]);
+    if (e < 0) throw new Trap(FAULT_CAUSE[access], lo, hi);
+    return e & ~0xfff;
+  }
+
+  /** Page entry for `addr` if `need` is allowed there (materialising it), else -1. */
+  private entry(addr: number, need: number): number {
+    const vpn = Math.floor(addr / PAGE_SIZE);
+    let e = this.pages.get(vpn);
+    if (e === undefined) {
+      if (addr < 0) return -1;
+      const v = this.vmas.find(addr);
+      if (v === undefined) return -1;
+      e = this.frames.alloc() | v.prot;
+      this.pages.set(vpn, e);
+    }
+    const prot = (e & 7) | ((e & Prot.Write) !== 0 ? Prot.Read : 0);
+    return (prot & need) === need ? e : -1;
+  }
+
+  /** True if `addr` lies in a mapped region (to tell SEGV_MAPERR from SEGV_ACCERR). */
+  isMapped(addr: number): boolean {
+    return this.vmas.find(addr) !== undefined;
+  }
+
+  /** Maps [start, start+len) (page-aligned) with `prot`, discarding what was there. */
+  map(start: number, len: number, prot: number, name: string): void {
+    this.unmap(start, len);
+    this.vmas.insert({ start, end: start + len, prot, name });
+  }
+
+  /** Unmaps [start, start+len), freeing its frames. */
+  unmap(start: number, len: number): void {
+    const end = start + len;
+    let touched = false;
+    for (const v of this.vmas.overlapping(start, end)) {
+      const s = Math.max(v.start, start), e = Math.min(v.end, end);
+      touched = this.dropPages(s, e) || touched;
+    }
+    this.vmas.remove(start, end);
+    if (touched) this.mmu.flush();
+  }
+
+  /** Frees the materialised pages in [s, e); returns whether there were any. */
+  private dropPages(s: number, e: number): boolean {
+    let any = false;
+    const first = s / PAGE_SIZE, last = e / PAGE_SIZE;
+    const visit = (vpn: number, entry: number) => {
+      const frame = entry & ~0xfff;
+      this.cache.invalidateFrame(frame);
+      this.frames.release(frame);
+      this.pages.delete(vpn);
+      any = true;
+    };
+    if (last - first < this.pages.size) {
+      for (let vpn = first; vpn < last; vpn++) {
+        const entry = this.pages.get(vpn);
+        if (entry !== undefined) visit(vpn, entry);
+      }
+    } else {
+      for (const [vpn, entry] of [...this.pages]) if (vpn >= first && vpn < last) visit(vpn, entry);
+    }
+    return any;
+  }
+
+  /** Changes the protection of [start, start+len); false if part of it is unmapped (ENOMEM). */
+  protect(start: number, len: number, prot: number): boolean {
+    const end = start + len;
+    if (!this.vmas.covers(start, end)) return false;
+    this.vmas.protect(start, end, prot);
+    const first = start / PAGE_SIZE, last = end / PAGE_SIZE;
+    const update = (vpn: number, entry: number) => this.pages.set(vpn, (entry & ~7) | prot);
+    if (last - first < this.pages.size) {
+      for (let vpn = first; vpn < last; vpn++) {
+        const entry = this.pages.get(vpn);
+        if (entry !== undefined) update(vpn, entry);
+      }
+    } else {
+      for (const [vpn, entry] of [...this.pages]) if (vpn >= first && vpn < last) update(vpn, entry);
+    }
+    this.mmu.flush();
+    return true;
+  }
+
+  /** Highest free range of `len` bytes in [floor, ceiling), or -1. */
+  findFree(len: number, floor: number, ceiling: number): number {
+    return this.vmas.findFreeTopDown(len, floor, ceiling);
+  }
+
+  /** The region containing `addr`. */
+  vmaAt(addr: number): Vma | undefined {
+    return this.vmas.find(addr);
+  }
+
+  /** Calls `f(hostOffset, count, done)` for each page-sized piece of [addr, addr+len), checking `need`. */
+  private walk(addr: number, len: number, need: number, f: (off: number, n: number, done: number) => void): void {
+    let done = 0;
+    while (done < len) {
+      const a = addr + done;
+      const e = this.entry(a, need);
+      if (e < 0) throw new GuestFault(a);
+      const inPage = a % PAGE_SIZE;
+      const n = Math.min(len - done, PAGE_SIZE - inPage);
+      f((e & ~0xfff) + inPage, n, done);
+      done += n;
+    }
+  }
+
+  /** Copies `len` guest bytes at `addr` out (throws GuestFault). */
+  read(addr: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    const u8 = this.ram.u8;
+    this.walk(addr, len, Prot.Read, (off, n, done) => out.set(u8.subarray(off, off + n), done));
+    return out;
+  }
+
+  /** Copies `data` into guest memory at `addr` (throws GuestFault), ignoring page protection if `force`. */
+  write(addr: number, data: Uint8Array, force = false): void {
+    const u8 = this.ram.u8;
+    this.walk(addr, data.length, force ? Prot.None : Prot.Write, (off, n, done) => u8.set(data.subarray(done, done + n), off));
+  }
+
+  /** Reads a NUL-terminated string of at most `max` bytes at `addr`. */
+  readCString(addr: number, max = 4096): string {
+    const bytes: number[] = [];
+    const u8 = this.ram.u8;
+    for (let a = addr; bytes.length < max; ) {
+      const e = this.entry(a, Prot.Read);
+      if (e < 0) throw new GuestFault(a);
+      const base = e & ~0xfff;
+      for (let i = a % PAGE_SIZE; i < PAGE_SIZE; i++, a++) {
+        const b = u8[base + i];
+        if (b === 0) return Buffer.from(bytes).toString("utf8");
+        bytes.push(b);
+        if (bytes.length >= max) break;
+      }
+    }
+    throw new GuestFault(addr);
+  }
+
+  /** Reads a little-endian u64 (as a number; exact below 2^53) at `addr`. */
+  readU64(addr: number): number {
+    const b = this.read(addr, 8);
+    const v = new DataView(b.buffer);
+    return v.getUint32(4, true) * TWO32 + v.getUint32(0, true);
+  }
+
+  /** Reads a little-endian 64-bit value as a BigInt at `addr`. */
+  readBig(addr: number): bigint {
+    return new DataView(this.read(addr, 8).buffer).getBigUint64(0, true);
+  }
+
+  /** Reads a little-endian u32 at `addr`. */
+  readU32(addr: number): number {
+    return new DataView(this.read(addr, 4).buffer).getUint32(0, true);
+  }
+
+  /** Writes a little-endian 64-bit value at `addr`. */
+  writeU64(addr: number, v: number | bigint): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(v)), true);
+    this.write(addr, b);
+  }
+
+  /** Writes a little-endian u32 at `addr`. */
+  writeU32(addr: number, v: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, v >>> 0, true);
+    this.write(addr, b);
+  }
+}

@@ -1,0 +1,458 @@
+/** File-system calls: open/close/read/write and vectors, seeking, metadata, directories, links. */
+import * as fs from "node:fs";
+import * as tty from "node:tty";
+import { define, type SyscallArgs } from "./table.js";
+import { Errno, hostErrno } from "./errno.js";
+import { resolvePath, PathError } from "./paths.js";
+import { encodeStat, encodeStatx } from "./stat.js";
+import { HostFile } from "../host-file.js";
+import { OFlag, type IoResult, type OpenFile } from "../fd-table.js";
+import type { Process } from "../process.js";
+
+const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
+
+/** Runs `f` with the host path for (dirfd, path argument), turning path errors into errnos. */
+function withPath(p: Process, a: SyscallArgs, dirArg: number, pathArg: number, f: (hostPath: string) => number): number {
+  let host: string;
+  try {
+    host = resolvePath(p, dirArg < 0 ? -100 : a.int(dirArg), p.space.readCString(a.u64(pathArg)));
+  } catch (e) {
+    if (e instanceof PathError) return e.errno;
+    throw e;
+  }
+  try {
+    return f(host);
+  } catch (e) {
+    return hostErrno(e);
+  }
+}
+
+/** Copies the result of an I/O call into guest memory once it is known. */
+function finishRead(p: Process, addr: number, buf: Uint8Array, r: IoResult): IoResult {
+  const done = (n: number) => {
+    if (n > 0) p.space.write(addr, buf.subarray(0, n));
+    return n;
+  };
+  return typeof r === "number" ? done(r) : r.then(done);
+}
+
+function file(p: Process, fd: number): OpenFile | undefined {
+  return p.fds.get(fd);
+}
+
+define(56, "openat", "dsxo", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
+  const flags = a.int(2);
+  const mode = a.u32(3) & ~p.umask;
+  const hostFd = fs.openSync(host, flags & ~OFlag.NONBLOCK, mode);
+  return p.fds.add(new HostFile(hostFd, flags, host), (flags & OFlag.CLOEXEC) !== 0);
+}));
+
+define(57, "close", "d", (p, _t, a) => (p.fds.close(a.int(0)) ? 0 : -Errno.EBADF));
+
+define(63, "read", "dxu", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if ((f.flags & OFlag.ACCMODE) === OFlag.WRONLY) return -Errno.EBADF;
+  const buf = new Uint8Array(Math.min(a.u64(2), 1 << 24));
+  return finishRead(p, a.u64(1), buf, f.read(buf));
+});
+
+define(64, "write", "dxu", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if ((f.flags & OFlag.ACCMODE) === OFlag.RDONLY && f.kind !== "stream") return -Errno.EBADF;
+  return f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)));
+});
+
+define(67, "pread64", "dxui", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (f.kind !== "file") return -Errno.ESPIPE;
+  const buf = new Uint8Array(Math.min(a.u64(2), 1 << 24));
+  return finishRead(p, a.u64(1), buf, f.read(buf, a.i64(3)));
+});
+
+define(68, "pwrite64", "dxui", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (f.kind !== "file") return -Errno.ESPIPE;
+  return f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)), a.i64(3));
+});
+
+/** Reads a struct iovec array: [base, len] pairs. */
+function iovecs(p: Process, addr: number, count: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < count; i++) out.push([p.space.readU64(addr + i * 16), p.space.readU64(addr + i * 16 + 8)]);
+  return out;
+}
+
+define(65, "readv", "dxd", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  const iov = iovecs(p, a.u64(1), a.int(2));
+  const total = iov.reduce((n, [, len]) => n + len, 0);
+  const buf = new Uint8Array(Math.min(total, 1 << 24));
+  const scatter = (n: number) => {
+    let at = 0;
+    for (const [base, len] of iov) {
+      if (at >= n) break;
+      const k = Math.min(len, n - at);
+      p.space.write(base, buf.subarray(at, at + k));
+      at += k;
+    }
+    return n;
+  };
+  const r = f.read(buf);
+  return typeof r === "number" ? (r > 0 ? scatter(r) : r) : r.then((n) => (n > 0 ? scatter(n) : n));
+});
+
+define(66, "writev", "dxd", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  const parts = iovecs(p, a.u64(1), a.int(2)).map(([base, len]) => p.space.read(base, len));
+  return f.write(Buffer.concat(parts));
+});
+
+define(62, "lseek", "did", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (!(f instanceof HostFile)) return -Errno.ESPIPE;
+  return f.seek(a.i64(1), a.int(2));
+});
+
+/** Host stat of a descriptor, for fstat and AT_EMPTY_PATH. */
+function fstatOf(f: OpenFile): fs.BigIntStats | number {
+  if (f.hostFd === undefined) return -Errno.EBADF;
+  try {
+    return fs.fstatSync(f.hostFd, { bigint: true });
+  } catch (e) {
+    return hostErrno(e);
+  }
+}
+
+define(80, "fstat", "dx", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  const st = fstatOf(f);
+  if (typeof st === "number") return st;
+  p.space.write(a.u64(1), encodeStat(st));
+  return 0;
+});
+
+/** Stat for the *at family: follows AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW. */
+function statAt(p: Process, a: SyscallArgs, flagsArg: number): fs.BigIntStats | number {
+  const flags = a.int(flagsArg);
+  const path = p.space.readCString(a.u64(1));
+  if (path === "" && (flags & AT_EMPTY_PATH)) {
+    const f = file(p, a.int(0));
+    return f === undefined ? -Errno.EBADF : fstatOf(f);
+  }
+  let st: fs.BigIntStats | number = -Errno.ENOENT;
+  const r = withPath(p, a, 0, 1, (host) => {
+    st = flags & AT_SYMLINK_NOFOLLOW ? fs.lstatSync(host, { bigint: true }) : fs.statSync(host, { bigint: true });
+    return 0;
+  });
+  return r < 0 ? r : st;
+}
+
+define(79, "newfstatat", "dsxx", (p, _t, a) => {
+  const st = statAt(p, a, 3);
+  if (typeof st === "number") return st;
+  p.space.write(a.u64(2), encodeStat(st));
+  return 0;
+});
+
+define(291, "statx", "dsxxx", (p, _t, a) => {
+  const st = statAt(p, a, 2);
+  if (typeof st === "number") return st;
+  p.space.write(a.u64(4), encodeStatx(st));
+  return 0;
+});
+
+define(48, "faccessat", "dsd", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.accessSync(host, a.int(2)); return 0; }));
+define(439, "faccessat2", "dsdx", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.accessSync(host, a.int(2)); return 0; }));
+
+define(78, "readlinkat", "dsxu", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
+  const guest = p.space.readCString(a.u64(1));
+  const target = guest === "/proc/self/exe" ? host : fs.readlinkSync(host);
+  const bytes = Buffer.from(target, "utf8").subarray(0, a.u64(3));
+  p.space.write(a.u64(2), bytes);
+  return bytes.length;
+}));
+
+define(34, "mkdirat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.mkdirSync(host, a.u32(2) & ~p.umask); return 0; }));
+
+define(35, "unlinkat", "dsx", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
+  if (a.int(2) & AT_REMOVEDIR) fs.rmdirSync(host);
+  else fs.unlinkSync(host);
+  return 0;
+}));
+
+/** Host paths of the two (dirfd, path) pairs of renameat/linkat. */
+function twoPaths(p: Process, a: SyscallArgs, f: (from: string, to: string) => number): number {
+  return withPath(p, a, 0, 1, (from) => {
+    let to: string;
+    try {
+      to = resolvePath(p, a.int(2), p.space.readCString(a.u64(3)));
+    } catch (e) {
+      if (e instanceof PathError) return e.errno;
+      throw e;
+    }
+    return f(from, to);
+  });
+}
+
+define(38, "renameat", "dsds", (p, _t, a) => twoPaths(p, a, (from, to) => { fs.renameSync(from, to); return 0; }));
+define(276, "renameat2", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => {
+  const RENAME_NOREPLACE = 1;
+  if (a.int(4) & RENAME_NOREPLACE && fs.existsSync(to)) return -Errno.EEXIST;
+  if (a.int(4) & ~RENAME_NOREPLACE) return -Errno.EINVAL;
+  fs.renameSync(from, to);
+  return 0;
+}));
+define(37, "linkat", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => { fs.linkSync(from, to); return 0; }));
+define(36, "symlinkat", "sds", (p, _t, a) => {
+  const target = p.space.readCString(a.u64(0));
+  let link: string;
+  try {
+    link = resolvePath(p, a.int(1), p.space.readCString(a.u64(2)));
+  } catch (e) {
+    if (e instanceof PathError) return e.errno;
+    throw e;
+  }
+  try { fs.symlinkSync(target, link); } catch (e) { return hostErrno(e); }
+  return 0;
+});
+
+define(53, "fchmodat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.chmodSync(host, a.u32(2)); return 0; }));
+define(52, "fchmod", "do", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f?.hostFd === undefined) return -Errno.EBADF;
+  try { fs.fchmodSync(f.hostFd, a.u32(1)); } catch (e) { return hostErrno(e); }
+  return 0;
+});
+define(54, "fchownat", "dsddx", () => 0);
+define(55, "fchown", "ddd", () => 0);
+
+define(46, "ftruncate", "di", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f?.hostFd === undefined) return -Errno.EBADF;
+  try { fs.ftruncateSync(f.hostFd, a.i64(1)); } catch (e) { return hostErrno(e); }
+  return 0;
+});
+define(45, "truncate", "si", (p, _t, a) => withPath(p, a, -1, 0, (host) => { fs.truncateSync(host, a.i64(1)); return 0; }));
+
+const syncFd = (p: Process, _t: unknown, a: SyscallArgs) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (f.hostFd !== undefined && f.kind === "file") {
+    try { fs.fsyncSync(f.hostFd); } catch (e) { return hostErrno(e); }
+  }
+  return 0;
+};
+define(82, "fsync", "d", syncFd);
+define(83, "fdatasync", "d", syncFd);
+define(81, "sync", "", () => 0);
+
+define(88, "utimensat", "dsxx", (p, _t, a) => {
+  const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+  const times = a.u64(2);
+  const now = Date.now() / 1000;
+  let atime = now, mtime = now;
+  if (times !== 0) {
+    const read = (off: number, dflt: number) => {
+      const sec = Number(p.space.readBig(times + off)), nsec = Number(p.space.readBig(times + off + 8));
+      return nsec === UTIME_NOW ? now : nsec === UTIME_OMIT ? dflt : sec + nsec / 1e9;
+    };
+    atime = read(0, NaN);
+    mtime = read(16, NaN);
+  }
+  if (a.u64(1) === 0) {
+    const f = file(p, a.int(0));
+    if (f?.hostFd === undefined) return -Errno.EBADF;
+    const st = fs.fstatSync(f.hostFd);
+    fs.futimesSync(f.hostFd, Number.isNaN(atime) ? st.atimeMs / 1000 : atime, Number.isNaN(mtime) ? st.mtimeMs / 1000 : mtime);
+    return 0;
+  }
+  return withPath(p, a, 0, 1, (host) => {
+    const st = fs.statSync(host);
+    fs.utimesSync(host, Number.isNaN(atime) ? st.atimeMs / 1000 : atime, Number.isNaN(mtime) ? st.mtimeMs / 1000 : mtime);
+    return 0;
+  });
+});
+
+define(17, "getcwd", "xu", (p, _t, a) => {
+  const cwd = Buffer.from(process.cwd() + "\0", "utf8");
+  if (cwd.length > a.u64(1)) return -Errno.ERANGE;
+  p.space.write(a.u64(0), cwd);
+  return cwd.length;
+});
+
+define(49, "chdir", "s", (p, _t, a) => withPath(p, a, -1, 0, (host) => { process.chdir(host); return 0; }));
+define(50, "fchdir", "d", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (f.path === undefined || f.kind !== "dir") return -Errno.ENOTDIR;
+  try { process.chdir(f.path); } catch (e) { return hostErrno(e); }
+  return 0;
+});
+
+/** d_type values. */
+function direntType(d: fs.Dirent): number {
+  if (d.isFIFO()) return 1;
+  if (d.isCharacterDevice()) return 2;
+  if (d.isDirectory()) return 4;
+  if (d.isBlockDevice()) return 6;
+  if (d.isFile()) return 8;
+  if (d.isSymbolicLink()) return 10;
+  if (d.isSocket()) return 12;
+  return 0;
+}
+
+define(61, "getdents64", "dxu", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (!(f instanceof HostFile) || f.kind !== "dir" || f.path === undefined) return -Errno.ENOTDIR;
+  if (f.dirents === undefined) {
+    const ino = (name: string) => {
+      try { return fs.lstatSync(`${f.path}/${name}`, { bigint: true }).ino; } catch { return 1n; }
+    };
+    f.dirents = [{ name: ".", type: 4, ino: ino(".") }, { name: "..", type: 4, ino: ino("..") }];
+    for (const d of fs.readdirSync(f.path, { withFileTypes: true })) f.dirents.push({ name: d.name, type: direntType(d), ino: ino(d.name) });
+  }
+  const cap = a.u64(2);
+  const out = new Uint8Array(cap);
+  const v = new DataView(out.buffer);
+  let used = 0;
+  while (f.dirents.length > 0) {
+    const d = f.dirents[0];
+    const name = Buffer.from(d.name, "utf8");
+    const reclen = Math.ceil((19 + name.length + 1) / 8) * 8;
+    if (used + reclen > cap) {
+      if (used === 0) return -Errno.EINVAL;
+      break;
+    }
+    v.setBigUint64(used, d.ino, true);
+    v.setBigInt64(used + 8, BigInt(used + reclen), true);
+    v.setUint16(used + 16, reclen, true);
+    v.setUint8(used + 18, d.type);
+    out.set(name, used + 19);
+    used += reclen;
+    f.dirents.shift();
+  }
+  p.space.write(a.u64(1), out.subarray(0, used));
+  return used;
+});
+
+define(23, "dup", "d", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  return f === undefined ? -Errno.EBADF : p.fds.add(f);
+});
+
+define(24, "dup3", "ddx", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (a.int(0) === a.int(1)) return -Errno.EINVAL;
+  if (a.int(1) < 0 || a.int(1) >= p.fds.limit) return -Errno.EBADF;
+  p.fds.place(a.int(1), f, (a.int(2) & OFlag.CLOEXEC) !== 0);
+  return a.int(1);
+});
+
+define(25, "fcntl", "ddx", (p, _t, a) => {
+  const fd = a.int(0), cmd = a.int(1), arg = a.int(2);
+  const f = file(p, fd);
+  if (f === undefined) return -Errno.EBADF;
+  const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7;
+  const F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+  switch (cmd) {
+    case F_DUPFD: return p.fds.add(f, false, arg);
+    case F_DUPFD_CLOEXEC: return p.fds.add(f, true, arg);
+    case F_GETFD: return p.fds.cloexec(fd) ? 1 : 0;
+    case F_SETFD: p.fds.setCloexec(fd, (arg & 1) !== 0); return 0;
+    case F_GETFL: return f.flags;
+    case F_SETFL: {
+      const changeable = OFlag.APPEND | OFlag.NONBLOCK;
+      f.flags = (f.flags & ~changeable) | (arg & changeable);
+      return 0;
+    }
+    case F_GETLK: case F_SETLK: case F_SETLKW: return 0;
+    case F_GETPIPE_SZ: case F_SETPIPE_SZ: return 65536;
+    case F_ADD_SEALS: case F_GET_SEALS: return -Errno.EINVAL;
+  }
+  return -Errno.EINVAL;
+});
+
+/** ioctl request numbers (asm-generic/ioctls.h). */
+const enum Ioctl {
+  TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
+  TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, FIONREAD = 0x541b, FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450,
+}
+
+define(29, "ioctl", "dxx", (p, _t, a) => {
+  const fd = a.int(0), req = a.u32(1), arg = a.u64(2);
+  const f = file(p, fd);
+  if (f === undefined) return -Errno.EBADF;
+  const isTty = f.hostFd !== undefined && tty.isatty(f.hostFd);
+  switch (req) {
+    case Ioctl.FIOCLEX: p.fds.setCloexec(fd, true); return 0;
+    case Ioctl.FIONCLEX: p.fds.setCloexec(fd, false); return 0;
+    case Ioctl.FIONBIO:
+      f.flags = p.space.readU32(arg) ? f.flags | OFlag.NONBLOCK : f.flags & ~OFlag.NONBLOCK;
+      return 0;
+    case Ioctl.TCGETS: {
+      if (!isTty) return -Errno.ENOTTY;
+      // A cooked terminal: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE.
+      const t = new DataView(new ArrayBuffer(44));
+      t.setUint32(0, 0o2400, true);
+      t.setUint32(4, 0o5, true);
+      t.setUint32(8, 0o277, true);
+      t.setUint32(12, 0o105073, true);
+      const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22];
+      cc.forEach((c, i) => t.setUint8(17 + i, c));
+      p.space.write(arg, new Uint8Array(t.buffer));
+      return 0;
+    }
+    case Ioctl.TCSETS: case Ioctl.TCSETSW: case Ioctl.TCSETSF:
+      return isTty ? 0 : -Errno.ENOTTY;
+    case Ioctl.TIOCGWINSZ: {
+      if (!isTty) return -Errno.ENOTTY;
+      const w = new DataView(new ArrayBuffer(8));
+      w.setUint16(0, Number(process.env.LINES ?? 24), true);
+      w.setUint16(2, Number(process.env.COLUMNS ?? 80), true);
+      p.space.write(arg, new Uint8Array(w.buffer));
+      return 0;
+    }
+    case Ioctl.TIOCGPGRP:
+      if (!isTty) return -Errno.ENOTTY;
+      p.space.writeU32(arg, p.pid);
+      return 0;
+    case Ioctl.TIOCSPGRP:
+      return isTty ? 0 : -Errno.ENOTTY;
+    case Ioctl.FIONREAD:
+      p.space.writeU32(arg, 0);
+      return 0;
+  }
+  return -Errno.ENOTTY;
+});
+
+define(43, "statfs", "sx", (p, _t, a) => withPath(p, a, -1, 0, (host) => writeStatfs(p, a.u64(1), fs.statfsSync(host, { bigint: true }))));
+define(44, "fstatfs", "dx", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f?.path === undefined) return -Errno.EBADF;
+  return writeStatfs(p, a.u64(1), fs.statfsSync(f.path, { bigint: true }));
+});
+
+function writeStatfs(p: Process, addr: number, s: fs.BigIntStatsFs): number {
+  const b = new DataView(new ArrayBuffer(120));
+  b.setBigInt64(0, s.type, true);
+  b.setBigInt64(8, s.bsize, true);
+  b.setBigUint64(16, s.blocks, true);
+  b.setBigUint64(24, s.bfree, true);
+  b.setBigUint64(32, s.bavail, true);
+  b.setBigUint64(40, s.files, true);
+  b.setBigUint64(48, s.ffree, true);
+  b.setBigInt64(64, 255n, true); // f_namelen
+  b.setBigInt64(72, s.bsize, true); // f_frsize
+  p.space.write(addr, new Uint8Array(b.buffer));
+  return 0;
+}

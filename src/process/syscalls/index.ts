@@ -1,0 +1,7 @@
+/** Loads every system call family into the table (each module registers its calls when imported). */
+import "./fs.js";
+import "./mm.js";
+import "./info.js";
+import "./time.js";
+import "./proc.js";
+import "./futex.js";

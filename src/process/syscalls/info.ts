@@ -1,0 +1,154 @@
+/** System calls that describe the process and the machine: uname, ids, limits, randomness, hwprobe. */
+import * as os from "node:os";
+import { randomFillSync } from "node:crypto";
+import { define } from "./table.js";
+import { Errno } from "./errno.js";
+import { HWCAP_RV64GC } from "../loader.js";
+
+/** The kernel release reported by uname (a Linux version whose ABI we follow). */
+export const UNAME_RELEASE = "6.1.0";
+
+function field(s: string): Uint8Array {
+  const b = new Uint8Array(65);
+  b.set(Buffer.from(s, "utf8").subarray(0, 64));
+  return b;
+}
+
+define(160, "uname", "x", (p, _t, a) => {
+  const parts = ["Linux", os.hostname(), UNAME_RELEASE, "#1 SMP typevisor", "riscv64", "(none)"];
+  const out = new Uint8Array(65 * 6);
+  parts.forEach((s, i) => out.set(field(s), i * 65));
+  p.space.write(a.u64(0), out);
+  return 0;
+});
+
+define(172, "getpid", "", (p) => p.pid);
+define(173, "getppid", "", () => process.ppid);
+define(178, "gettid", "", (_p, t) => t.tid);
+define(174, "getuid", "", () => process.getuid?.() ?? 0);
+define(175, "geteuid", "", () => process.geteuid?.() ?? 0);
+define(176, "getgid", "", () => process.getgid?.() ?? 0);
+define(177, "getegid", "", () => process.getegid?.() ?? 0);
+define(155, "getpgid", "d", () => process.pid);
+define(156, "getsid", "d", () => process.pid);
+define(154, "setpgid", "dd", () => 0);
+define(157, "setsid", "", () => -Errno.EPERM);
+define(158, "getgroups", "dx", () => 0);
+define(166, "umask", "o", (p, _t, a) => {
+  const old = p.umask;
+  p.umask = a.u32(0) & 0o777;
+  return old;
+});
+define(167, "prctl", "dxxxx", (_p, _t, a) => {
+  const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_VMA = 0x53564d41;
+  const opt = a.int(0);
+  if (opt === PR_SET_NAME || opt === PR_SET_VMA) return 0;
+  if (opt === PR_GET_NAME) return 0;
+  return -Errno.EINVAL;
+});
+define(92, "personality", "x", () => 0);
+
+/** Resource limits (RLIMIT_*), as a Linux default process has them; stored per process. */
+const RLIM_INFINITY = 0xffffffffffffffffn;
+const limits = new Map<number, [bigint, bigint]>([
+  [3, [8n * 1024n * 1024n, RLIM_INFINITY]], // STACK
+  [7, [1024n, 1048576n]], // NOFILE
+]);
+
+function rlimit(resource: number): [bigint, bigint] {
+  return limits.get(resource) ?? [RLIM_INFINITY, RLIM_INFINITY];
+}
+
+define(261, "prlimit64", "ddxx", (p, _t, a) => {
+  const pid = a.int(0), resource = a.int(1), newp = a.u64(2), oldp = a.u64(3);
+  if (pid !== 0 && pid !== p.pid) return -Errno.ESRCH;
+  if (resource < 0 || resource > 15) return -Errno.EINVAL;
+  if (oldp !== 0) {
+    const [cur, max] = rlimit(resource);
+    p.space.writeU64(oldp, cur);
+    p.space.writeU64(oldp + 8, max);
+  }
+  if (newp !== 0) {
+    const cur = p.space.readBig(newp), max = p.space.readBig(newp + 8);
+    if (cur > max) return -Errno.EINVAL;
+    limits.set(resource, [cur, max]);
+    if (resource === 7) p.fds.limit = Number(cur > 65536n ? 65536n : cur);
+  }
+  return 0;
+});
+define(163, "getrlimit", "dx", (p, _t, a) => {
+  const [cur, max] = rlimit(a.int(0));
+  p.space.writeU64(a.u64(1), cur);
+  p.space.writeU64(a.u64(1) + 8, max);
+  return 0;
+});
+define(164, "setrlimit", "dx", () => 0);
+
+define(278, "getrandom", "xux", (p, _t, a) => {
+  const len = Math.min(a.u64(1), 1 << 25);
+  const buf = new Uint8Array(len);
+  randomFillSync(buf);
+  p.space.write(a.u64(0), buf);
+  return len;
+});
+
+define(179, "sysinfo", "x", (p, _t, a) => {
+  const b = new DataView(new ArrayBuffer(112));
+  b.setBigInt64(0, BigInt(Math.floor(os.uptime())), true);
+  const load = os.loadavg();
+  for (let i = 0; i < 3; i++) b.setBigUint64(8 + i * 8, BigInt(Math.floor(load[i] * 65536)), true);
+  b.setBigUint64(32, BigInt(os.totalmem()), true);
+  b.setBigUint64(40, BigInt(os.freemem()), true);
+  b.setUint16(80, 1, true); // procs
+  b.setUint32(104, 1, true); // mem_unit
+  p.space.write(a.u64(0), new Uint8Array(b.buffer));
+  return 0;
+});
+
+define(123, "sched_getaffinity", "dux", (p, _t, a) => {
+  const size = a.u64(1);
+  if (size < 8 || size % 8 !== 0) return -Errno.EINVAL;
+  const mask = new Uint8Array(size);
+  mask[0] = 1; // one hart
+  p.space.write(a.u64(2), mask);
+  return 8;
+});
+define(122, "sched_setaffinity", "dux", () => 0);
+define(124, "sched_yield", "", () => 0);
+define(118, "sched_setparam", "dx", () => 0);
+define(120, "sched_getscheduler", "d", () => 0);
+define(121, "sched_getparam", "dx", (p, _t, a) => { p.space.writeU32(a.u64(1), 0); return 0; });
+define(125, "sched_get_priority_max", "d", () => 0);
+define(126, "sched_get_priority_min", "d", () => 0);
+define(140, "setpriority", "ddd", () => 0);
+define(141, "getpriority", "dd", () => 20);
+
+define(259, "riscv_flush_icache", "xxx", (p) => {
+  p.space.cache.invalidateAll();
+  return 0;
+});
+
+/** riscv_hwprobe keys (Linux Documentation/arch/riscv/hwprobe.rst). */
+define(258, "riscv_hwprobe", "xuuxx", (p, _t, a) => {
+  const pairs = a.u64(0), count = a.u64(1);
+  const KEY_IMA_EXT_0 = 4, KEY_BASE_BEHAVIOR = 3, KEY_CPUPERF_0 = 5;
+  const IMA_FD = 1, IMA_C = 2, BASE_IMA = 1, MISALIGNED_EMULATED = 1;
+  for (let i = 0; i < count; i++) {
+    const at = pairs + i * 16;
+    const key = Number(p.space.readBig(at));
+    let value: bigint;
+    switch (key) {
+      case 0: case 1: case 2: value = 0n; break; // mvendorid, marchid, mimpid
+      case KEY_BASE_BEHAVIOR: value = BigInt(BASE_IMA); break;
+      case KEY_IMA_EXT_0: value = BigInt(IMA_FD | IMA_C); break;
+      case KEY_CPUPERF_0: value = BigInt(MISALIGNED_EMULATED); break;
+      default: p.space.writeU64(at, -1n); continue;
+    }
+    p.space.writeU64(at + 8, value);
+  }
+  return 0;
+});
+void HWCAP_RV64GC;
+
+define(283, "membarrier", "dd", (_p, _t, a) => (a.int(0) === 0 ? 0 : 0));
+define(293, "rseq", "xudx", () => -Errno.ENOSYS);

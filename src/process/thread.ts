@@ -1,0 +1,54 @@
+/**
+ * A guest thread: one hart plus the per-thread kernel state Linux keeps
+ * (thread id, signal mask, pending signals, alternate signal stack, the
+ * clear_child_tid address used by pthread_join).
+ */
+import { Hart } from "../cpu/riscv/hart.js";
+
+/** Scheduling state of a thread. */
+export const enum ThreadState {
+  /** Ready to run guest code. */
+  Runnable = 0,
+  /** Waiting in a system call (its promise has not settled). */
+  Blocked = 1,
+  /** Gone; kept only until reaped. */
+  Exited = 2,
+}
+
+/** An alternate signal stack (stack_t). */
+export interface AltStack {
+  sp: number;
+  size: number;
+  flags: number;
+}
+
+/** One guest thread. */
+export class Thread {
+  state = ThreadState.Runnable;
+  /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken at exit. */
+  clearChildTid = 0;
+  /** Blocked signals (bit N-1 for signal N). */
+  sigmask = 0n;
+  /** Signals sent to this thread and not yet delivered, with their siginfo fields. */
+  readonly pending: PendingSignal[] = [];
+  /** sigaltstack; size 0 means none. */
+  altstack: AltStack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
+  /** While Blocked: interrupts the wait (a signal arrived); the syscall then returns -EINTR. */
+  interrupt: (() => void) | undefined = undefined;
+  /** robust_list head (recorded, as glibc sets it). */
+  robustList = 0;
+
+  constructor(readonly tid: number, readonly hart: Hart) {}
+}
+
+/** A signal waiting for delivery, with the siginfo it will carry. */
+export interface PendingSignal {
+  signo: number;
+  /** si_code */
+  code: number;
+  /** si_addr for faults, or 0. */
+  addr: number;
+  /** si_pid/si_uid for kill/tgkill. */
+  pid: number;
+  uid: number;
+}
