@@ -5,3 +5,4 @@ import "./info.js";
 import "./time.js";
 import "./proc.js";
 import "./futex.js";
+import "./thread.js";
