@@ -58,6 +58,8 @@ export class Process {
   readonly strace: boolean;
   /** umask(2) */
   umask = 0o022;
+  /** Set by sched_yield: the running thread gives up the rest of its slice. */
+  yieldRequested = false;
 
   constructor(readonly options: ProcessOptions) {
     this.pid = process.pid;
@@ -156,7 +158,10 @@ export class Process {
       const left = end - h.instret;
       if (left <= 0) return;
       const exit = run(h, left);
-      if (exit === Exit.Ecall) this.syscall(t);
+      if (exit === Exit.Ecall) {
+        this.syscall(t);
+        if (this.yieldRequested) { this.yieldRequested = false; return; }
+      }
       else if (exit === Exit.Trap) faultSignal(this, t);
       else if (exit === Exit.Budget) return;
     }

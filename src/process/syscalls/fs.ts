@@ -6,6 +6,8 @@ import { Errno, hostErrno } from "./errno.js";
 import { resolvePath, PathError } from "./paths.js";
 import { encodeStat, encodeStatx } from "./stat.js";
 import { HostFile } from "../host-file.js";
+import { MemFile } from "../mem-file.js";
+import { procFile } from "../procfs.js";
 import { OFlag, type IoResult, type OpenFile } from "../fd-table.js";
 import type { Process } from "../process.js";
 
@@ -42,6 +44,8 @@ function file(p: Process, fd: number): OpenFile | undefined {
 
 define(56, "openat", "dsxo", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
   const flags = a.int(2);
+  const generated = procFile(p, host);
+  if (generated !== undefined) return p.fds.add(new MemFile(generated, host), (flags & OFlag.CLOEXEC) !== 0);
   const mode = a.u32(3) & ~p.umask;
   const hostFd = fs.openSync(host, flags & ~OFlag.NONBLOCK, mode);
   return p.fds.add(new HostFile(hostFd, flags, host), (flags & OFlag.CLOEXEC) !== 0);
@@ -116,7 +120,7 @@ define(66, "writev", "dxd", (p, _t, a) => {
 define(62, "lseek", "did", (p, _t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
-  if (!(f instanceof HostFile)) return -Errno.ESPIPE;
+  if (!(f instanceof HostFile) && !(f instanceof MemFile)) return -Errno.ESPIPE;
   return f.seek(a.i64(1), a.int(2));
 });
 
