@@ -22,7 +22,8 @@ export const enum Access {
 export interface PageTranslator {
   /**
    * Returns the host offset of the start of the page holding guest address
-   * (lo, hi), checking `access` is allowed; throws a Trap when it is not.
+   * (lo, hi), checking `access` is allowed; throws a Trap (with the address
+   * in tval) when it is not.
    */
   translate(lo: number, hi: number, access: Access): number;
 }
@@ -69,7 +70,7 @@ export class Mmu {
     else if (access === Access.Write) { tag = this.wTag; tagHi = this.wTagHi; off = this.wOff; }
     else { tag = this.xTag; tagHi = this.xTagHi; off = this.xOff; }
     if (tag[i] !== page || tagHi[i] !== hi) {
-      const base = this.translator.translate(page, hi, access);
+      const base = this.translator.translate(lo, hi, access);
       tag[i] = page;
       tagHi[i] = hi;
       off[i] = base;

@@ -75,9 +75,9 @@ export class Hart {
     readonly cache: DecodeCache,
   ) {}
 
-  /** Reads x[n] as a BigInt (for tests, tracing and syscall arguments that need all 64 bits). */
+  /** Reads x[n] as an unsigned BigInt (for tests, tracing and syscall arguments that need all 64 bits). */
   getX(n: number): bigint {
-    return (BigInt(this.xh[n]) << 32n) | BigInt(this.xl[n] >>> 0);
+    return (BigInt(this.xh[n] >>> 0) << 32n) | BigInt(this.xl[n] >>> 0);
   }
 
   /** Writes x[n] from a BigInt (taken modulo 2^64); writes to x0 are ignored. */
@@ -87,9 +87,9 @@ export class Hart {
     this.xh[n] = Number(BigInt.asIntN(32, v >> 32n));
   }
 
-  /** Program counter as a BigInt. */
+  /** Program counter as an unsigned BigInt. */
   get pc(): bigint {
-    return (BigInt(this.pcHi) << 32n) | BigInt(this.pcLo >>> 0);
+    return (BigInt(this.pcHi >>> 0) << 32n) | BigInt(this.pcLo >>> 0);
   }
 
   set pc(v: bigint) {
