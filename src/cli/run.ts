@@ -30,13 +30,32 @@ Options:
 Exit status: the program's, or 128+N when it is killed by signal N.
 `;
 
+/** Options that take a value (so the word after them is not the program). */
+const WITH_VALUE = new Set(["--sysroot", "-L", "--env", "-E", "--unset", "-U", "--argv0"]);
+
+/**
+ * Splits `argv` into typevisor's options and the program with its arguments:
+ * options end at "--" or at the first word that is not an option, so the
+ * program's own options (`typevisor run ls -l`) are left alone.
+ */
+function splitAtProgram(argv: string[]): [string[], string[]] {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") return [argv.slice(0, i), argv.slice(i + 1)];
+    if (!a.startsWith("-") || a === "-") return [argv.slice(0, i), argv.slice(i)];
+    if (WITH_VALUE.has(a)) i++;
+  }
+  return [argv, []];
+}
+
 /** Runs `typevisor run` with its arguments; resolves with the exit status. */
 export async function runCommand(argv: string[]): Promise<number> {
+  const [own, programArgs] = splitAtProgram(argv);
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
+      args: own,
+      allowPositionals: false,
       strict: true,
       options: {
         sysroot: { type: "string", short: "L" },
@@ -52,10 +71,12 @@ export async function runCommand(argv: string[]): Promise<number> {
       tokens: false,
     });
   } catch (e) {
-    writeErr(`typevisor run: ${(e as Error).message} (try 'typevisor run --help')\n`);
+    const m = /option '([^']+)'/i.exec((e as Error).message);
+    writeErr(`typevisor run: ${m ? `unknown option '${m[1]}'` : (e as Error).message} (try 'typevisor run --help')\n`);
     return 2;
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  const positionals = programArgs;
   if (values.help) {
     writeOut(HELP);
     return 0;
@@ -92,7 +113,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ElfError) {
       writeErr(`typevisor: ${e.message}\n`);
-      return 126;
+      return e.notFound ? 127 : 126;
     }
     return internalError(e, values.debug ?? false);
   }

@@ -8,6 +8,10 @@
 /** A file that cannot be run: not ELF, wrong class or machine, truncated. */
 export class ElfError extends Error {
   override name = "ElfError";
+  /** True when the file does not exist (a shell's exit status 127 rather than 126). */
+  constructor(message: string, readonly notFound = false) {
+    super(message);
+  }
 }
 
 /** Program header types used here. */

@@ -71,7 +71,7 @@ function readFile(path: string, what: string): Uint8Array {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" :
       code === "EISDIR" ? "is a directory" : String((e as Error).message);
-    throw new ElfError(`${what}: ${why}`);
+    throw new ElfError(`${what}: ${why}`, code === "ENOENT");
   }
 }
 

@@ -71,7 +71,7 @@ export function run(h: Hart, budget: number): Exit {
       baseLo = pcLo & ~0xfff; baseHi = pcHi; slot = (pcLo & 0xfff) >>> 1;
       entering = true;
       const xi = (pcLo >>> 12) & TLB_MASK;
-      frame = xTag[xi] === baseLo && xTagHi[xi] === pcHi ? xOff[xi] : mmu.hostOffset(baseLo, pcHi, Access.Execute);
+      frame = xTag[xi] === baseLo && xTagHi[xi] === pcHi ? xOff[xi] : mmu.hostOffset(pcLo, pcHi, Access.Execute) - (pcLo & 0xfff);
       entering = false;
       ops = cache.page(frame);
       let t = 0; // target offset from the page base when leaving the page by a relative jump
