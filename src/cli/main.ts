@@ -10,7 +10,8 @@ const USAGE = `Usage: typevisor <command> [options]
 A virtualization toolkit for RISC-V, in TypeScript.
 
 Commands:
-  run      Run a RISC-V (RV64GC) Linux program on this machine (like qemu-riscv64)
+  run [--sysroot DIR] [--strace] [--stats] PROGRAM [ARGS...]
+           Run a RISC-V (RV64GC) Linux program on this machine (like qemu-riscv64)
 
 Run 'typevisor <command> --help' for the options of a command.
 `;

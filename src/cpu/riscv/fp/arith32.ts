@@ -7,10 +7,14 @@
  * Round-to-odd at 53 bits followed by rounding to 24 bits equals a single
  * direct rounding in every mode, including the flags.
  *
+ * Quotients and square roots that land on normal singles take a shorter road:
+ * the double result rounded to single is already correctly rounded, and the
+ * exact product f * b (or f * f) gives exactness and the rounding direction.
+ *
  * Kernels return NaN to decline (NaN and infinite operands, which the exact
  * path in exact.ts handles with the IEEE special cases) and never allocate.
  */
-import { roundF32, toOdd, zeroSum, type FlagSink } from "./round.js";
+import { MIN_NORMAL_F, roundF32, stepF32, toOdd, zeroSum, type FlagSink } from "./round.js";
 import { twoProductError } from "./arith64.js";
 
 /** a + b rounded to single in mode rm, or NaN to decline. */
@@ -34,7 +38,15 @@ export function divS(h: FlagSink, a: number, b: number, rm: number): number {
   const q = a / b;
   if (q - q !== 0) return NaN;
   if (q === 0) return q; // zero dividend, or a finite one over infinity: exact
-  // q, b and q*b are far inside the range where TwoProduct is exact.
+  // Rounding the double quotient to single is the correctly rounded quotient
+  // (53 >= 2*24 + 2), and f * b is exact, so it tells exactness and direction.
+  const f = Math.fround(q);
+  const af = f < 0 ? -f : f;
+  if (af > MIN_NORMAL_F && af < Infinity) {
+    const p = f * b;
+    return p === a ? f : stepF32(h, f, (a > p) === (b > 0) ? 1 : -1, rm);
+  }
+  // Near the edges of the range: the exact remainder, then round-to-odd.
   const p = q * b;
   const r = (a - p) - twoProductError(q, b, p);
   return roundF32(h, toOdd(q, b > 0 ? r : -r), rm);
@@ -44,8 +56,10 @@ export function divS(h: FlagSink, a: number, b: number, rm: number): number {
 export function sqrtS(h: FlagSink, a: number, rm: number): number {
   const s = Math.sqrt(a);
   if (!(s > 0 && s < Infinity)) return s === 0 || s === Infinity ? s : NaN;
-  const p = s * s;
-  return roundF32(h, toOdd(s, (a - p) - twoProductError(s, s, p)), rm);
+  // As for division: the result is a normal single whose exact square is f * f.
+  const f = Math.fround(s);
+  const p = f * f;
+  return p === a ? f : stepF32(h, f, a > p ? 1 : -1, rm);
 }
 
 /** a * b + c rounded once to single in mode rm, or NaN to decline. */

@@ -11,7 +11,7 @@
  * caller then runs the exact BigInt path (exact.ts). Kernels touch the flags
  * only when they do not decline, and never allocate.
  */
-import { finishD, halfGapD, awayD, towardZeroD, oddD, roundDir, zeroSum, type FlagSink } from "./round.js";
+import { finishD, halfGapD, awayD, towardZeroD, roundDir, zeroSum, type FlagSink } from "./round.js";
 
 /** Veltkamp's splitting constant for binary64: 2^27 + 1. */
 const SPLIT = 134217729;
@@ -97,6 +97,8 @@ export function sqrtD(h: FlagSink, a: number, rm: number): number {
  * the correct result unless the tiny te moves the exact value across the
  * midpoint next to r, which is decided exactly by comparing re + te (itself
  * recovered exactly as w + we) with half the gap to r's neighbour.
+ * Declines when the product is too large or small for TwoProduct or the
+ * result is zero, tiny or near overflow.
  */
 export function fmaD(h: FlagSink, a: number, b: number, c: number, rm: number): number {
   const p = a * b;
@@ -123,13 +125,14 @@ export function fmaD(h: FlagSink, a: number, b: number, c: number, rm: number): 
   const hg = halfGapD(r, up);
   const aw = Math.abs(w);
   if (aw < hg) return roundDir(h, r, w > 0 ? 1 : -1, false, rm);
-  if (aw >= 1.5 * hg) return NaN; // cannot happen (|te| is far below hg); stay safe
-  const n = up ? awayD(r) : towardZeroD(r);
-  if (aw > hg || (we !== 0 && (we > 0) === (w > 0))) {
+  // Beyond this point re sits within |te| of the midpoint. te is nonzero only
+  // when p + c did not cancel, and then |te| <= 2^-104 |s|, far below hg: the
+  // value cannot be a whole gap away, nor exactly halfway (its low bits would
+  // have to vanish, making te 0). Both are left to the exact path rather than trusted.
+  if (aw >= 1.5 * hg || (aw === hg && we === 0)) return NaN;
+  if (aw > hg || (we > 0) === (w > 0)) {
     // past the midpoint: the neighbour is nearest, and the exact value lies back towards r
-    return roundDir(h, n, w > 0 ? -1 : 1, false, rm);
+    return roundDir(h, up ? awayD(r) : towardZeroD(r), w > 0 ? -1 : 1, false, rm);
   }
-  if (we !== 0) return roundDir(h, r, w > 0 ? 1 : -1, false, rm); // just short of the midpoint
-  // exactly halfway between r and n: RNE takes the even one
-  return oddD(r) ? roundDir(h, n, w > 0 ? -1 : 1, true, rm) : roundDir(h, r, w > 0 ? 1 : -1, true, rm);
+  return roundDir(h, r, w > 0 ? 1 : -1, false, rm); // just short of the midpoint
 }

@@ -103,16 +103,13 @@ function roundShift(man: bigint, shift: number, sticky: boolean, sign: number, r
 /**
  * Rounds the exact value (-1)^sign * (man + sticky) * 2^exp to `fmt` in mode rm
  * and returns its bits, accruing NX, UF and OF into h. man must be positive;
- * sticky means some nonzero amount below man's last bit is also present.
+ * sticky means some nonzero amount below man's last bit is also present, and
+ * then man must have at least prec + 2 bits so that amount lies below the
+ * rounding position.
  */
 export function roundPack(h: { fflags: number }, fmt: Fmt, sign: number, man: bigint, exp: number, sticky: boolean, rm: number): bigint {
   const { prec, emin, emax } = fmt;
-  let n = bitLength(man);
-  if (sticky && n < prec + 3) {
-    // keep at least two bits below the rounding position so the sticky bit never lands on it
-    const k = prec + 3 - n;
-    man <<= BigInt(k); exp -= k; n += k;
-  }
+  const n = bitLength(man);
   const top = exp + n - 1; // exponent of the leading bit
   // Tininess after rounding: round to prec bits with an unbounded exponent range.
   const [mu] = roundShift(man, n - prec, sticky, sign, rm);

@@ -79,12 +79,6 @@ export function towardZeroF(x: number): number {
   return f32[0];
 }
 
-/** True when the last significand bit of double x is 1 (x finite). */
-export function oddD(x: number): boolean {
-  f64[0] = x;
-  return (w64[0] & 1) !== 0;
-}
-
 /**
  * Half the distance from normal double r to its neighbour on the side of
  * `up` (true: larger magnitude). Exact: a power of two.
@@ -152,7 +146,8 @@ export function finishD(h: FlagSink, s: number, e: number, rm: number): number {
   return roundDir(h, s, e > 0 ? 1 : -1, tie, rm);
 }
 
-const MIN_NORMAL_F = 2 ** -126;
+/** Smallest normal single. */
+export const MIN_NORMAL_F = 2 ** -126;
 /** Below this magnitude a value rounds to nearest (either tie rule) to a tiny single. */
 const TINY_NEAREST_F = 2 ** -126 - 2 ** -151;
 /** At or below this magnitude a value rounded up in magnitude is still a tiny single. */
@@ -168,30 +163,56 @@ const OVERFLOW_F = 2 ** 128;
 export function roundF32(h: FlagSink, x: number, rm: number): number {
   const f = Math.fround(x);
   if (f === x) return f;
+  if (rm === Rm.RNE) {
+    const af = f < 0 ? -f : f;
+    if (af > MIN_NORMAL_F && af < Infinity) { h.fflags |= FFlag.NX; return f; }
+  }
+  return roundF32Inexact(h, x, f, rm);
+}
+
+/** roundF32 for an inexact x whose nearest single is f: directed modes and the range edges. */
+function roundF32Inexact(h: FlagSink, x: number, f: number, rm: number): number {
   let r = f;
-  if (rm !== Rm.RNE) {
-    // f is the nearest single (ties to even); step once where the mode disagrees.
-    const pos = x > 0;
-    switch (rm) {
-      case Rm.RTZ: if ((pos ? f > x : f < x)) r = towardZeroF(f); break;
-      case Rm.RDN: if (f > x) r = pos ? towardZeroF(f) : awayF(f); break;
-      case Rm.RUP: if (f < x) r = pos ? awayF(f) : towardZeroF(f); break;
-      default: // RMM: only a tie rounded towards zero changes
-        if (pos ? f < x : f > x) {
-          const n = awayF(f);
-          if ((f + n) * 0.5 === x) r = n;
-        }
-    }
+  const pos = x > 0;
+  switch (rm) {
+    case Rm.RNE: break;
+    case Rm.RTZ: if ((pos ? f > x : f < x)) r = towardZeroF(f); break;
+    case Rm.RDN: if (f > x) r = pos ? towardZeroF(f) : awayF(f); break;
+    case Rm.RUP: if (f < x) r = pos ? awayF(f) : towardZeroF(f); break;
+    default: // RMM: f is nearest; only a tie that went towards zero changes
+      if (pos ? f < x : f > x) {
+        const n = awayF(f);
+        if ((f + n) * 0.5 === x) r = n;
+      }
   }
   let flags = FFlag.NX;
   const ax = Math.abs(x);
   if (ax >= OVERFLOW_F || r === Infinity || r === -Infinity) flags |= FFlag.OF;
   else if (ax < MIN_NORMAL_F) {
-    const upMag = rm === Rm.RUP ? x > 0 : rm === Rm.RDN ? x < 0 : false;
+    const upMag = rm === Rm.RUP ? pos : rm === Rm.RDN ? !pos : false;
     const tiny = rm === Rm.RNE || rm === Rm.RMM ? ax < TINY_NEAREST_F : upMag ? ax <= TINY_UP_F : true;
     if (tiny) flags |= FFlag.UF;
   }
   h.fflags |= flags;
+  return r;
+}
+
+/**
+ * Finishes a single result f = RNE(x) of a quotient or square root x, where f
+ * is a normal single and dir the sign of (x - f), nonzero. Such x is never a
+ * tie, so RMM rounds as RNE; a directed step from a normal single stays
+ * normal or reaches infinity (OF).
+ */
+export function stepF32(h: FlagSink, f: number, dir: number, rm: number): number {
+  h.fflags |= FFlag.NX;
+  let r = f;
+  switch (rm) {
+    case Rm.RTZ: if ((f > 0) !== (dir > 0)) r = towardZeroF(f); break;
+    case Rm.RDN: if (dir < 0) r = f > 0 ? towardZeroF(f) : awayF(f); break;
+    case Rm.RUP: if (dir > 0) r = f > 0 ? awayF(f) : towardZeroF(f); break;
+    default: return f; // RNE, RMM
+  }
+  if (r === Infinity || r === -Infinity) h.fflags |= FFlag.OF;
   return r;
 }
 
