@@ -13,6 +13,10 @@ export const enum PollEv {
   ERR = 0x8,
   HUP = 0x10,
   NVAL = 0x20,
+  RDNORM = 0x40,
+  RDBAND = 0x80,
+  WRNORM = 0x100,
+  WRBAND = 0x200,
   RDHUP = 0x2000,
 }
 
@@ -39,14 +43,139 @@ export interface OpenFile {
   write(data: Uint8Array, pos?: number): IoResult;
   /** Which of `events` (PollEv bits) are ready now. */
   poll(events: number): number;
-  /** Registers a callback run once when readiness may have changed; returns a function that cancels it. */
-  onReady(cb: () => void): () => void;
+  /**
+   * Registers a callback run once when readiness may have changed; returns a
+   * function that cancels it. `events` (PollEv bits), when given, says which
+   * conditions the change concerns, as the key of a Linux wake-up does: a
+   * write to a pipe wakes with IN, a read with OUT.
+   */
+  onReady(cb: ReadyCallback): () => void;
   /** Called when the last descriptor referring to it is closed. */
   release(): void;
   /** The host fd behind it, if any (for fstat, ioctl, lseek...). */
   readonly hostFd?: number;
   /** The host path it was opened from, if any (for getdents64, fchdir, *at calls). */
   readonly path?: string;
+  /** Bytes that a read would return now without blocking (ioctl FIONREAD), when the file knows. */
+  readable?(): number;
+}
+
+/** A readiness callback; `events` (PollEv bits) narrows what changed, undefined means anything may have. */
+export type ReadyCallback = (events?: number) => void;
+
+/**
+ * The callbacks waiting on one object's readiness, as a Linux wait queue.
+ * Each registration fires once; wake() runs them synchronously after the
+ * object's state has changed, so a woken waiter sees the new state.
+ */
+export class WaitQueue {
+  private waiters = new Set<ReadyCallback>();
+
+  /** Registers `cb` for the next wake-up; returns a function that cancels it. */
+  add(cb: ReadyCallback): () => void {
+    // Wrapped so the same function may be registered twice and cancelled once.
+    const entry: ReadyCallback = (events) => cb(events);
+    this.waiters.add(entry);
+    return () => { this.waiters.delete(entry); };
+  }
+
+  /** Runs and forgets every registered callback. */
+  wake(events?: number): void {
+    if (this.waiters.size === 0) return;
+    const now = [...this.waiters];
+    this.waiters.clear();
+    for (const cb of now) cb(events);
+  }
+
+  /** How many callbacks are registered. */
+  get size(): number {
+    return this.waiters.size;
+  }
+}
+
+/**
+ * A call that is waiting: a promise of its result, and interrupt(), which
+ * makes it settle at once (a signal arrived) with what the call returns when
+ * cut short: -EINTR, or the bytes already moved.
+ */
+export type Blocking<T> = Promise<T> & { interrupt(): void };
+
+/** Subscribes a one-shot readiness callback; returns its cancel function (OpenFile.onReady, WaitQueue.add). */
+export type Subscribe = (cb: ReadyCallback) => () => void;
+
+/** How a blocking wait ends other than by `attempt` succeeding. */
+export interface WaitOptions<T> {
+  /** The result when a signal interrupts the wait. */
+  interrupted: () => T;
+  /** Give up after this many milliseconds (undefined: wait forever). */
+  timeoutMs?: number;
+  /** The result on timeout. */
+  timedOut?: () => T;
+}
+
+/**
+ * Runs `attempt` now and, while it returns undefined (it would block), again
+ * each time `subscribe` reports that readiness may have changed. Returns the
+ * first result directly when there is no need to wait, else a Blocking
+ * promise of it.
+ */
+export function blockOn<T>(subscribe: Subscribe, attempt: () => T | undefined, opts: WaitOptions<T>): T | Blocking<T> {
+  const first = attempt();
+  if (first !== undefined) return first;
+  let settle!: (v: T) => void;
+  const promise = new Promise<T>((resolve) => { settle = resolve; }) as Blocking<T>;
+  let done = false;
+  let cancel: () => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const finish = (v: T) => {
+    if (done) return;
+    done = true;
+    cancel();
+    if (timer !== undefined) clearTimeout(timer);
+    settle(v);
+  };
+  const retry = () => {
+    if (done) return;
+    cancel();
+    const r = attempt();
+    if (r !== undefined) finish(r);
+    else cancel = subscribe(retry);
+  };
+  cancel = subscribe(retry);
+  if (opts.timeoutMs !== undefined) {
+    const timedOut = opts.timedOut ?? opts.interrupted;
+    timer = setTimeout(() => finish(timedOut()), Math.max(0, Math.min(opts.timeoutMs, 2 ** 31 - 1)));
+  }
+  promise.interrupt = () => finish(opts.interrupted());
+  return promise;
+}
+
+/** Subscribes to several files at once: the callback fires (once) when any of them may have changed. */
+export function subscribeAll(files: readonly OpenFile[]): Subscribe {
+  return (cb) => {
+    let fired = false;
+    const once: ReadyCallback = (events) => {
+      if (fired) return;
+      fired = true;
+      cancelAll();
+      cb(events);
+    };
+    const cancels = files.map((f) => f.onReady(once));
+    const cancelAll = () => { for (const c of cancels) c(); };
+    return () => { fired = true; cancelAll(); };
+  };
+}
+
+/** Applies `f` to the result `r` now, or when the wait ends; a Blocking wait stays interruptible. */
+export function mapResult<T, U>(r: T | Promise<T>, f: (v: T) => U): U | Promise<U> {
+  if (!(r instanceof Promise)) return f(r);
+  const next = r.then(f);
+  return isBlocking(r) ? Object.assign(next, { interrupt: () => r.interrupt() }) : next;
+}
+
+/** Whether an I/O result is a wait that a signal can cut short. */
+export function isBlocking<T>(r: T | Promise<T>): r is Blocking<T> {
+  return r instanceof Promise && typeof (r as Partial<Blocking<T>>).interrupt === "function";
 }
 
 /** One descriptor slot: the file and its per-descriptor flags. */
@@ -78,7 +207,7 @@ export class FdTable {
 
   /** Installs `file` at `fd`, closing what was there (dup2/dup3). */
   place(fd: number, file: OpenFile, cloexec = false): void {
-    this.refs.set(file, (this.refs.get(file) ?? 0) + 1);
+    this.retain(file);
     this.close(fd);
     this.slots[fd] = { file, cloexec };
   }
@@ -88,11 +217,7 @@ export class FdTable {
     const s = fd >= 0 ? this.slots[fd] : undefined;
     if (s === undefined) return false;
     this.slots[fd] = undefined;
-    const n = (this.refs.get(s.file) ?? 1) - 1;
-    if (n <= 0) {
-      this.refs.delete(s.file);
-      s.file.release();
-    } else this.refs.set(s.file, n);
+    this.unretain(s.file);
     return true;
   }
 
@@ -112,6 +237,25 @@ export class FdTable {
     const out: number[] = [];
     this.slots.forEach((s, i) => { if (s) out.push(i); });
     return out;
+  }
+
+  /** Whether some descriptor (or an in-flight reference) still refers to `file`. */
+  isOpen(file: OpenFile): boolean {
+    return this.refs.has(file);
+  }
+
+  /** Holds a reference to `file` without a descriptor (a descriptor in flight in an SCM_RIGHTS message). */
+  retain(file: OpenFile): void {
+    this.refs.set(file, (this.refs.get(file) ?? 0) + 1);
+  }
+
+  /** Drops a reference taken by retain(); the file is released when none remain. */
+  unretain(file: OpenFile): void {
+    const n = (this.refs.get(file) ?? 1) - 1;
+    if (n <= 0) {
+      this.refs.delete(file);
+      file.release();
+    } else this.refs.set(file, n);
   }
 
   /** Closes everything (process exit). */

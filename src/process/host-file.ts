@@ -1,13 +1,17 @@
 /**
  * An OpenFile backed by a host file descriptor. Regular files are read and
  * written synchronously; anything that may block (terminals, pipes, FIFOs,
- * character devices) is read through Node's thread pool, so a guest thread
- * waiting for input does not stop the others.
+ * character devices) is read ahead through Node's thread pool, so a guest
+ * thread waiting for input does not stop the others, and poll/epoll learn
+ * when input is there: data read ahead waits in a buffer for the guest.
  */
 import * as fs from "node:fs";
-import { hostErrno } from "./syscalls/errno.js";
-import type { IoResult, OpenFile } from "./fd-table.js";
-import { PollEv } from "./fd-table.js";
+import { Errno, hostErrno } from "./syscalls/errno.js";
+import type { IoResult, OpenFile, ReadyCallback } from "./fd-table.js";
+import { OFlag, PollEv, WaitQueue, blockOn } from "./fd-table.js";
+
+/** Bytes asked for by one read-ahead. */
+const READ_AHEAD = 65536;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -22,12 +26,25 @@ export class HostFile implements OpenFile {
    * undefined for inherited descriptors, whose host offset is used as it is.
    */
   pos: number | undefined;
+  /** Whether the host file is a pipe or FIFO (its end of file is a hang-up, and final). */
+  private readonly fifo: boolean;
+  /** Input read ahead from a stream and not yet returned to the guest. */
+  private ahead: Uint8Array[] = [];
+  /** The last read-ahead hit end of file (or ^D on a terminal): the next read returns 0. */
+  private aheadEof = false;
+  /** The last read-ahead failed with this errno: the next read returns it. */
+  private aheadError = 0;
+  private fetching = false;
+  private closeWhenFetched = false;
+  /** Woken (IN) when a read-ahead completes. */
+  private readonly wq = new WaitQueue();
 
   constructor(readonly hostFd: number, public flags: number, readonly path: string | undefined, private readonly owned = true) {
     let st: fs.Stats | undefined;
     try { st = fs.fstatSync(hostFd); } catch { st = undefined; }
     this.kind = st?.isDirectory() ? "dir" : st?.isFile() ? "file" : "stream";
     this.mayBlock = st !== undefined && !st.isFile() && !st.isDirectory() && !st.isBlockDevice();
+    this.fifo = st?.isFIFO() ?? false;
     this.pos = owned && this.kind === "file" ? 0 : undefined;
   }
 
@@ -42,12 +59,73 @@ export class HostFile implements OpenFile {
     return at;
   }
 
+  /** Whether this descriptor reads a stream that may block, through the read-ahead buffer. */
+  private get readsAhead(): boolean {
+    return this.mayBlock && (this.flags & OFlag.ACCMODE) !== OFlag.WRONLY;
+  }
+
+  /** Starts a read-ahead unless one is running or input is already waiting. */
+  private fetch(): void {
+    if (this.fetching || this.ahead.length > 0 || this.aheadEof || this.aheadError !== 0) return;
+    this.fetching = true;
+    const buf = Buffer.allocUnsafe(READ_AHEAD);
+    fs.read(this.hostFd, buf, 0, buf.length, null, (err, n) => {
+      if (err && err.code === "EAGAIN") {
+        // The host descriptor is non-blocking and empty: look again shortly.
+        setTimeout(() => { this.fetching = false; this.fetch(); }, 5);
+        return;
+      }
+      this.fetching = false;
+      if (this.closeWhenFetched) {
+        this.closeHost();
+        return;
+      }
+      if (err) {
+        try { this.aheadError = hostErrno(err); } catch { this.aheadError = -Errno.EIO; }
+      } else if (n === 0) this.aheadEof = true;
+      else this.ahead.push(buf.subarray(0, n));
+      this.wq.wake(PollEv.IN | PollEv.RDNORM);
+    });
+  }
+
+  /** Returns input read ahead (bytes, end of file or an error), or undefined if there is none yet. */
+  private takeAhead(buf: Uint8Array): number | undefined {
+    if (this.ahead.length > 0) {
+      let n = 0;
+      while (n < buf.length && this.ahead.length > 0) {
+        const chunk = this.ahead[0];
+        const k = Math.min(buf.length - n, chunk.length);
+        buf.set(chunk.subarray(0, k), n);
+        n += k;
+        if (k === chunk.length) this.ahead.shift();
+        else this.ahead[0] = chunk.subarray(k);
+      }
+      return n;
+    }
+    if (this.aheadError !== 0) {
+      const e = this.aheadError;
+      this.aheadError = 0;
+      return e;
+    }
+    if (this.aheadEof) {
+      // A terminal may deliver more after ^D; a pipe keeps reporting end of file by reading 0 again.
+      this.aheadEof = false;
+      return 0;
+    }
+    return undefined;
+  }
+
   read(buf: Uint8Array, pos?: number): IoResult {
     if (this.kind === "dir") return -21; // EISDIR
     if (this.mayBlock && pos === undefined) {
-      return new Promise<number>((resolve) => {
-        fs.read(this.hostFd, buf, 0, buf.length, null, (err, n) => resolve(err ? hostErrno(err) : n));
-      });
+      if (buf.length === 0) return 0;
+      const attempt = () => {
+        const r = this.takeAhead(buf);
+        if (r !== undefined) return r;
+        this.fetch();
+        return (this.flags & OFlag.NONBLOCK) !== 0 ? -Errno.EAGAIN : undefined;
+      };
+      return blockOn((cb) => this.wq.add(cb), attempt, { interrupted: () => -Errno.EINTR });
     }
     try {
       const at = pos ?? this.pos;
@@ -82,16 +160,42 @@ export class HostFile implements OpenFile {
   }
 
   poll(events: number): number {
-    return events & (PollEv.IN | PollEv.OUT);
+    if (!this.readsAhead) return events & (PollEv.IN | PollEv.OUT | PollEv.RDNORM | PollEv.WRNORM);
+    let ready = PollEv.OUT | PollEv.WRNORM;
+    if (this.ahead.length > 0 || this.aheadError !== 0) ready |= PollEv.IN | PollEv.RDNORM;
+    else if (this.aheadEof) ready |= this.fifo ? PollEv.HUP : PollEv.IN | PollEv.RDNORM;
+    else if (events & (PollEv.IN | PollEv.RDNORM)) this.fetch();
+    return ready & (events | PollEv.HUP | PollEv.ERR);
   }
 
-  onReady(cb: () => void): () => void {
+  onReady(cb: ReadyCallback): () => void {
+    if (this.readsAhead) {
+      // Someone waits for input: make sure a read-ahead will report it.
+      this.fetch();
+      return this.wq.add(cb);
+    }
+    if (this.mayBlock) return () => {}; // a write-only stream: always writable, nothing to report
     const t = setTimeout(cb, 10);
     return () => clearTimeout(t);
   }
 
+  readable(): number {
+    if (this.readsAhead) return this.ahead.reduce((n, c) => n + c.length, 0);
+    if (this.kind !== "file") return 0;
+    try {
+      return Math.max(0, fs.fstatSync(this.hostFd).size - (this.pos ?? 0));
+    } catch {
+      return 0;
+    }
+  }
+
   release(): void {
     if (!this.owned) return;
+    if (this.fetching) this.closeWhenFetched = true; // the thread pool still reads it: close afterwards
+    else this.closeHost();
+  }
+
+  private closeHost(): void {
     try { fs.closeSync(this.hostFd); } catch { /* already gone */ }
   }
 }

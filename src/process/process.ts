@@ -12,6 +12,7 @@ import { AddressSpace, GuestFault } from "./address-space.js";
 import { loadProgram, type LoadOptions, type LoadedProgram } from "./loader.js";
 import { Thread, ThreadState } from "./thread.js";
 import { FdTable, OFlag } from "./fd-table.js";
+import { SharedMappings } from "./shared-maps.js";
 import { HostFile } from "./host-file.js";
 import { SyscallArgs, SYSCALLS, SYSCALL_NAMES, NO_RETURN, type SyscallResult } from "./syscalls/table.js";
 import { hostErrno } from "./syscalls/errno.js";
@@ -40,6 +41,8 @@ export class Process {
   readonly fds = new FdTable();
   readonly threads: Thread[] = [];
   readonly signals = new SignalState();
+  /** MAP_SHARED file mappings, kept in step with their files. */
+  readonly shared = new SharedMappings(this);
   readonly loaded: LoadedProgram;
   /** Program break: start and current end of the heap. */
   brkStart: number;
@@ -143,6 +146,7 @@ export class Process {
         lastYield = Date.now();
       }
     }
+    this.shared.syncAll();
     this.fds.closeAll();
     return this.exitStatus;
   }

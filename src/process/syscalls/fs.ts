@@ -8,7 +8,9 @@ import { encodeStat, encodeStatx } from "./stat.js";
 import { HostFile } from "../host-file.js";
 import { MemFile } from "../mem-file.js";
 import { procFile } from "../procfs.js";
-import { OFlag, type IoResult, type OpenFile } from "../fd-table.js";
+import { OFlag, mapResult, type IoResult, type OpenFile } from "../fd-table.js";
+import { PipeEnd } from "../pipe.js";
+import { interruptible, raiseSigpipe } from "./io.js";
 import type { Process } from "../process.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
@@ -31,15 +33,20 @@ function withPath(p: Process, a: SyscallArgs, dirArg: number, pathArg: number, f
 
 /** Copies the result of an I/O call into guest memory once it is known. */
 function finishRead(p: Process, addr: number, buf: Uint8Array, r: IoResult): IoResult {
-  const done = (n: number) => {
+  return mapResult(r, (n) => {
     if (n > 0) p.space.write(addr, buf.subarray(0, n));
     return n;
-  };
-  return typeof r === "number" ? done(r) : r.then(done);
+  });
 }
 
 function file(p: Process, fd: number): OpenFile | undefined {
   return p.fds.get(fd);
+}
+
+/** Keeps shared mappings of a file in step after a write to it. */
+function afterWrite(p: Process, f: OpenFile, r: IoResult): IoResult {
+  if (f.kind === "file" && typeof r === "number" && r > 0) p.shared.refresh(f);
+  return r;
 }
 
 define(56, "openat", "dsxo", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
@@ -53,19 +60,19 @@ define(56, "openat", "dsxo", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
 
 define(57, "close", "d", (p, _t, a) => (p.fds.close(a.int(0)) ? 0 : -Errno.EBADF));
 
-define(63, "read", "dxu", (p, _t, a) => {
+define(63, "read", "dxu", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if ((f.flags & OFlag.ACCMODE) === OFlag.WRONLY) return -Errno.EBADF;
   const buf = new Uint8Array(Math.min(a.u64(2), 1 << 24));
-  return finishRead(p, a.u64(1), buf, f.read(buf));
+  return interruptible(t, finishRead(p, a.u64(1), buf, f.read(buf)));
 });
 
-define(64, "write", "dxu", (p, _t, a) => {
+define(64, "write", "dxu", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if ((f.flags & OFlag.ACCMODE) === OFlag.RDONLY && f.kind !== "stream") return -Errno.EBADF;
-  return f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)));
+  return interruptible(t, raiseSigpipe(p, t, afterWrite(p, f, f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24))))));
 });
 
 define(67, "pread64", "dxui", (p, _t, a) => {
@@ -80,7 +87,7 @@ define(68, "pwrite64", "dxui", (p, _t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if (f.kind !== "file") return -Errno.ESPIPE;
-  return f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)), a.i64(3));
+  return afterWrite(p, f, f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)), a.i64(3)));
 });
 
 /** Reads a struct iovec array: [base, len] pairs. */
@@ -90,7 +97,7 @@ function iovecs(p: Process, addr: number, count: number): [number, number][] {
   return out;
 }
 
-define(65, "readv", "dxd", (p, _t, a) => {
+define(65, "readv", "dxd", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
   const iov = iovecs(p, a.u64(1), a.int(2));
@@ -106,15 +113,14 @@ define(65, "readv", "dxd", (p, _t, a) => {
     }
     return n;
   };
-  const r = f.read(buf);
-  return typeof r === "number" ? (r > 0 ? scatter(r) : r) : r.then((n) => (n > 0 ? scatter(n) : n));
+  return interruptible(t, mapResult(f.read(buf), (n) => (n > 0 ? scatter(n) : n)));
 });
 
-define(66, "writev", "dxd", (p, _t, a) => {
+define(66, "writev", "dxd", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
   const parts = iovecs(p, a.u64(1), a.int(2)).map(([base, len]) => p.space.read(base, len));
-  return f.write(Buffer.concat(parts));
+  return interruptible(t, raiseSigpipe(p, t, f.write(Buffer.concat(parts))));
 });
 
 define(62, "lseek", "did", (p, _t, a) => {
@@ -380,7 +386,8 @@ define(25, "fcntl", "ddx", (p, _t, a) => {
       return 0;
     }
     case F_GETLK: case F_SETLK: case F_SETLKW: return 0;
-    case F_GETPIPE_SZ: case F_SETPIPE_SZ: return 65536;
+    case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -Errno.EBADF;
+    case F_SETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.resize(arg, process.getuid?.() === 0) : -Errno.EBADF;
     case F_ADD_SEALS: case F_GET_SEALS: return -Errno.EINVAL;
   }
   return -Errno.EINVAL;
@@ -432,9 +439,12 @@ define(29, "ioctl", "dxx", (p, _t, a) => {
       return 0;
     case Ioctl.TIOCSPGRP:
       return isTty ? 0 : -Errno.ENOTTY;
-    case Ioctl.FIONREAD:
-      p.space.writeU32(arg, 0);
+    case Ioctl.FIONREAD: {
+      if (f.kind === "dir") return -Errno.EINVAL;
+      if (f.kind === "eventfd" || f.kind === "epoll") return -Errno.ENOTTY;
+      p.space.writeU32(arg, f.readable?.() ?? 0);
       return 0;
+    }
   }
   return -Errno.ENOTTY;
 });

@@ -6,3 +6,5 @@ import "./time.js";
 import "./proc.js";
 import "./futex.js";
 import "./thread.js";
+import "./io.js";
+import "./net.js";

@@ -76,8 +76,12 @@ define(222, "mmap", "xuxxdx", (p, _t, a) => {
     if (addr < 0) return -Errno.ENOMEM;
   }
   prot &= Prot.Read | Prot.Write | Prot.Exec;
+  p.shared.remove(addr, addr + len);
   p.space.map(addr, len, prot, file?.path ?? "");
-  if (file !== undefined) fillFromFile(p, addr, len, file.hostFd!, off);
+  if (file !== undefined) {
+    fillFromFile(p, addr, len, file.hostFd!, off);
+    if (type === Map.SHARED) p.shared.add(addr, len, file, off);
+  }
   if (prot & Prot.Exec) p.space.cache.invalidateAll();
   return addr;
 });
@@ -85,6 +89,7 @@ define(222, "mmap", "xuxxdx", (p, _t, a) => {
 define(215, "munmap", "xu", (p, _t, a) => {
   const addr = a.u64(0), len = a.u64(1);
   if (addr % PAGE_SIZE !== 0 || len === 0) return -Errno.EINVAL;
+  p.shared.remove(addr, addr + pageUp(len));
   p.space.unmap(addr, pageUp(len));
   return 0;
 });
@@ -133,7 +138,14 @@ define(233, "madvise", "xud", (p, _t, a) => {
   return 0;
 });
 
-define(227, "msync", "xud", () => 0);
+define(227, "msync", "xud", (p, _t, a) => {
+  const addr = a.u64(0);
+  if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
+  const end = addr + pageUp(a.u64(1));
+  if (!p.space.vmas.covers(addr, end)) return -Errno.ENOMEM;
+  p.shared.sync(addr, end);
+  return 0;
+});
 define(228, "mlock", "xu", () => 0);
 define(229, "munlock", "xu", () => 0);
 define(230, "mlockall", "x", () => 0);

@@ -4,25 +4,33 @@
  * computation and the access that uses it, an LR/SC pair, a forward branch and
  * the instruction it may skip). Every item leaves the process in a defined
  * state: sp (x2) always holds the scratch base and is never written, memory is
- * only touched at aligned addresses inside the scratch area, rounding modes are
- * valid, and nothing depends on implementation-defined behaviour.
+ * only touched at aligned addresses inside the scratch area (and the patch slot
+ * of self-modifying-code items), rounding modes are valid, and nothing depends
+ * on implementation-defined behaviour.
  */
 import { Format, INSNS, Op, ROW_BY_OP, type InsnRow } from "../../isa/riscv/table.js";
 import { operandFiles } from "../../isa/riscv/operands.js";
 import type { Operands } from "../../isa/riscv/fields.js";
-import { C_SPEC_BY_NAME, randomImm, type CSpec, type RegKind } from "./rvc.js";
-import { cins, ins, sizeOf, type Insn } from "./asm.js";
+import { decode, newDecoded } from "../../isa/riscv/decode.js";
+import { C_SPEC_BY_NAME, encodeC, randomImm, type CSpec, type RegKind } from "./rvc.js";
+import { cins, hiLo, ins, sizeOf, type Insn } from "./asm.js";
 import type { Rng } from "./prng.js";
 
-/** Instruction groups the stream can draw from (ISA extension letters). */
-export type Group = "i" | "m" | "a" | "f" | "d" | "c";
+/**
+ * Instruction groups the stream can draw from: ISA extensions, where "i" also
+ * brings counted loops and "zifencei" brings self-modifying code (store an
+ * instruction, FENCE.I, execute it).
+ */
+export type Group = "i" | "m" | "a" | "f" | "d" | "c" | "zifencei";
 
 /** Every group, in ISA-string order. */
-export const ALL_GROUPS: readonly Group[] = ["i", "m", "a", "f", "d", "c"];
+export const ALL_GROUPS: readonly Group[] = ["i", "m", "a", "f", "d", "c", "zifencei"];
 
 /** One unit of the stream: instructions that are generated, kept and removed together. */
 export interface Item {
   readonly insns: readonly Insn[];
+  /** An instruction the item writes into the patch slot and executes (self-modifying code). */
+  readonly patched?: Insn;
 }
 
 /** The register that holds the scratch base address; never written by a stream. */
@@ -31,6 +39,8 @@ export const BASE_REG = 2;
 export const SCRATCH_BELOW = 512;
 /** One past the highest scratch offset from BASE_REG that the stream accesses. */
 export const SCRATCH_ABOVE = 512;
+/** Offset from BASE_REG of the 8-byte executable slot that self-modifying-code items patch. */
+export const PATCH_SLOT = SCRATCH_ABOVE;
 
 /** The floating-point CSR numbers (the only CSRs the stream touches). */
 const enum FpCsr {
@@ -78,6 +88,17 @@ export interface GenOptions {
 
 type ItemMaker = () => Item;
 
+/** True when some instruction of `insns` writes integer register `r`. */
+export function writesX(insns: readonly Insn[], r: number): boolean {
+  const d = newDecoded();
+  for (const i of insns) {
+    decode(i.word & 0xffff, i.word >>> 16, d);
+    const row = ROW_BY_OP[d.op];
+    if (row !== undefined && operandFiles(row).rd === "x" && d.rd === r) return true;
+  }
+  return false;
+}
+
 /** Generates stream items for one test case. */
 export class StreamGen {
   private readonly hotX: number[];
@@ -85,6 +106,10 @@ export class StreamGen {
   private readonly makers: ItemMaker[] = [];
   private readonly weights: number[] = [];
   private readonly has: ReadonlySet<Group>;
+  /** Makers of single non-memory, non-control instructions (loop bodies' staple, patch contents). */
+  private readonly simple: ItemMaker[] = [];
+  private loopMaker: ItemMaker | undefined;
+  private inLoop = false;
 
   constructor(private readonly rng: Rng, opts: GenOptions) {
     this.has = new Set(opts.groups);
@@ -104,8 +129,15 @@ export class StreamGen {
       add(1, () => this.branch());
       add(0.5, () => this.jump());
       add(0.2, () => this.fence());
+      this.loopMaker = () => this.loop();
+      add(0.4, this.loopMaker);
+      this.simple.push(() => this.fromRow(rng.pick(ALU_R)), () => this.fromRow(rng.pick(ALU_I)),
+        () => this.fromRow(rng.pick(SHIFTS)), () => this.upper());
     }
-    if (this.has.has("m")) add(6, () => this.fromRow(rng.pick(M_ROWS)));
+    if (this.has.has("m")) {
+      add(6, () => this.fromRow(rng.pick(M_ROWS)));
+      this.simple.push(() => this.fromRow(rng.pick(M_ROWS)));
+    }
     if (this.has.has("a")) {
       add(3, () => this.amo());
       add(1.5, () => this.lrsc());
@@ -113,11 +145,13 @@ export class StreamGen {
     }
     if (this.has.has("f")) {
       add(6, () => this.fromRow(rng.pick(F_ROWS)));
+      this.simple.push(() => this.fromRow(rng.pick(F_ROWS)));
       add(1.5, () => this.memory(ROW_BY_OP[rng.pick([Op.FLW, Op.FSW])]!));
       add(1, () => this.fpCsr());
     }
     if (this.has.has("d")) {
       add(6, () => this.fromRow(rng.pick(D_ROWS)));
+      this.simple.push(() => this.fromRow(rng.pick(D_ROWS)));
       add(1.5, () => this.memory(ROW_BY_OP[rng.pick([Op.FLD, Op.FSD])]!));
       add(0.5, () => this.fpCsr());
     }
@@ -126,13 +160,19 @@ export class StreamGen {
       add(2, () => this.cMemory());
       add(1, () => this.cJump());
       add(0.3, () => this.cStackAdjust());
+      this.simple.push(() => this.cAlu());
     }
+    if (this.has.has("zifencei")) add(this.makers.length === 0 ? 1 : 0.5, () => this.patch());
+    if (this.simple.length === 0) this.simple.push(() => this.fromRow(rng.pick(ALU_I)));
     if (this.makers.length === 0) throw new Error("no instruction groups selected");
   }
 
   /** The next random item. */
   item(): Item {
-    return this.rng.weighted(this.makers, this.weights)();
+    for (;;) {
+      const m = this.rng.weighted(this.makers, this.weights);
+      if (!(this.inLoop && m === this.loopMaker)) return m();
+    }
   }
 
   /** `n` random items. */
@@ -352,6 +392,66 @@ export class StreamGen {
         };
       }
     }
+  }
+
+  // ---- loops and self-modifying code -----------------------------------------------
+
+  /**
+   * A counted loop: `counter = n; body; counter -= 1; bnez counter, body`.
+   * The body is 1..4 ordinary items that leave the counter alone; the
+   * iteration count is sometimes large enough to make code hot.
+   */
+  private loop(): Item {
+    const r = this.rng;
+    const c = this.destXnz();
+    const n = r.chance(0.2) ? r.range(200, 2047) : r.range(1, 40);
+    const body: Insn[] = [];
+    this.inLoop = true;
+    for (let k = r.range(1, 4); k > 0;) {
+      const it = this.item();
+      if (writesX(it.insns, c) || (it.patched && writesX([it.patched], c))) continue;
+      body.push(...it.insns);
+      k--;
+    }
+    this.inLoop = false;
+    const compressed = this.has.has("c") && c >= 8 && c < 16 && r.chance(0.5);
+    const dec = compressed ? cins("c.addi", { rd: c, imm: -1 }) : ins(Op.ADDI, { rd: c, rs1: c, imm: -1 });
+    const back = -(sizeOf(body) + dec.size);
+    const branch = compressed && back >= -256
+      ? cins("c.bnez", { rs1: c, imm: back })
+      : ins(Op.BNE, { rs1: c, rs2: 0, imm: back });
+    return { insns: [ins(Op.ADDI, { rd: c, rs1: 0, imm: n }), ...body, dec, branch] };
+  }
+
+  /** Loads the 32-bit constant `v` into integer register `rd` (lui + addiw). */
+  private li32(rd: number, v: number): Insn[] {
+    const { hi, lo } = hiLo(v | 0);
+    return [ins(Op.LUI, { rd, imm: hi }), ins(Op.ADDIW, { rd, rs1: rd, imm: lo })];
+  }
+
+  /**
+   * Self-modifying code: write a random instruction and a return jump into the
+   * patch slot, FENCE.I, then call the slot. The slot is reused, so a stale
+   * decoded-instruction cache would run an older instruction.
+   */
+  private patch(): Item {
+    const r = this.rng;
+    let insn: Insn;
+    do insn = r.pick(this.simple)().insns[0]; while (writesX([insn], BASE_REG));
+    const t = this.destXnz();
+    let u = this.destXnz();
+    while (u === t) u = this.anyDestX();
+    let link = this.destXnz();
+    while (writesX([insn], link)) link = this.anyDestX();
+    const out: Insn[] = [ins(Op.ADDI, { rd: t, rs1: BASE_REG, imm: PATCH_SLOT })];
+    if (insn.size === 2) {
+      out.push(...this.li32(u, insn.word | (encodeC("c.jr", { rs1: link }) << 16)), ins(Op.SW, { rs1: t, rs2: u, imm: 0 }));
+    } else {
+      out.push(...this.li32(u, insn.word), ins(Op.SW, { rs1: t, rs2: u, imm: 0 }));
+      out.push(...this.li32(u, ins(Op.JALR, { rd: 0, rs1: link, imm: 0 }).word), ins(Op.SW, { rs1: t, rs2: u, imm: 4 }));
+    }
+    out.push(ins(Op.FENCE_I, {}), ins(Op.JALR, { rd: link, rs1: t, imm: 0 }));
+    return { insns: out, patched: insn };
   }
 
   // ---- C ---------------------------------------------------------------------------

@@ -11,11 +11,14 @@
  *   256    initial f0..f31                             256 bytes
  *   512    dump: x0..x31, f0..f31, fcsr, padding       528 bytes  <- written to stdout
  *   1040   scratch memory, sp - 512 .. sp + 512        1024 bytes <- written to stdout
+ *   2064   patch slot for self-modifying code           16 bytes
+ *
+ * The data segment is readable, writable and executable (for the patch slot).
  */
 import { Op } from "../../isa/riscv/table.js";
 import { CodeBuffer, hiLo, ins, type Insn } from "./asm.js";
 import { writeElf, SegFlag } from "./elf.js";
-import { BASE_REG, SCRATCH_ABOVE, SCRATCH_BELOW, StreamGen, itemsSize, type GenOptions, type Item } from "./gen.js";
+import { BASE_REG, PATCH_SLOT, SCRATCH_ABOVE, SCRATCH_BELOW, StreamGen, itemsSize, type GenOptions, type Item } from "./gen.js";
 import type { Rng } from "./prng.js";
 import { randomFpReg, randomInt, randomMemWord } from "./values.js";
 
@@ -47,9 +50,11 @@ export const DUMP_SCRATCH = 528;
 const SCRATCH_BYTES = SCRATCH_BELOW + SCRATCH_ABOVE;
 /** Bytes each case writes to stdout. */
 export const DUMP_BYTES = DUMP_SCRATCH + SCRATCH_BYTES;
-const BLOCK = DUMP_OFF + DUMP_BYTES;
+const PATCH_BYTES = 16;
+const BLOCK = DUMP_OFF + DUMP_BYTES + PATCH_BYTES;
 /** Offset of sp inside a case's data block. */
 const BASE_OFF = DUMP_OFF + DUMP_SCRATCH + SCRATCH_BELOW;
+if (BASE_OFF + PATCH_SLOT !== DUMP_OFF + DUMP_BYTES) throw new Error("patch slot is not where the layout puts it");
 /** Byte offset from sp of the dump area (what the write syscall starts at). */
 const DUMP_REL = DUMP_OFF - BASE_OFF;
 
@@ -169,7 +174,7 @@ export function buildProgram(cases: readonly TestCase[]): Program {
     entry: CODE_BASE,
     segments: [
       { name: ".text", vaddr: CODE_BASE, data: text, flags: SegFlag.R | SegFlag.X },
-      { name: ".data", vaddr: dataBase, data, flags: SegFlag.R | SegFlag.W },
+      { name: ".data", vaddr: dataBase, data, flags: SegFlag.R | SegFlag.W | SegFlag.X },
     ],
   });
   return { elf, layouts };

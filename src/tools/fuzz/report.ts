@@ -30,6 +30,7 @@ export function formatItems(items: readonly Item[], addrs: readonly number[], ma
       out.push(`${prefix}${tag}  ${pc.toString(16)}:  ${formatInsn(i)}`);
       pc += i.size;
     });
+    if (it.patched) out.push(`               (patch slot: ${formatInsn(it.patched)})`);
   });
   return out;
 }
@@ -50,7 +51,7 @@ function itemReads(item: Item, pre: Dump): Reads {
   const written = new Set<number>();
   const valueOf = (r: number): bigint | undefined => (written.has(r) ? known.get(r) : pre.x[r]);
   const d = newDecoded();
-  for (const i of item.insns) {
+  for (const i of item.patched ? [...item.insns, item.patched] : item.insns) {
     decode(i.word & 0xffff, i.word >>> 16, d);
     const row = ROW_BY_OP[d.op];
     if (row === undefined) continue;
@@ -121,6 +122,7 @@ export function formatDivergence(items: readonly Item[], addrs: readonly number[
       out.push(`  ${pc.toString(16)}:  ${formatInsn(i)}`);
       pc += i.size;
     }
+    if (it.patched) out.push(`  (patch slot: ${formatInsn(it.patched)})`);
     if (dv.before) {
       out.push("Inputs (identical in both before the item):");
       out.push(...formatInputs(it, dv.before));

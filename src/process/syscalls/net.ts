@@ -1,0 +1,2 @@
+/** Socket system calls (filled in below). */
+export {};
