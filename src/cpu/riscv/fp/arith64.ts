@@ -103,7 +103,11 @@ export function sqrtD(h: FlagSink, a: number, rm: number): number {
 export function fmaD(h: FlagSink, a: number, b: number, c: number, rm: number): number {
   const p = a * b;
   const ap = Math.abs(p);
-  if (!(ap >= PROD_MIN && ap <= RES_MAX && Math.abs(a) <= SPLIT_MAX && Math.abs(b) <= SPLIT_MAX)) return NaN;
+  if (!(ap >= PROD_MIN && ap <= RES_MAX && Math.abs(a) <= SPLIT_MAX && Math.abs(b) <= SPLIT_MAX)) {
+    // A zero factor makes the product an exact signed zero: the sum is c itself, or a zero whose sign the mode decides.
+    if (p === 0 && (a === 0 || b === 0) && c - c === 0) return c !== 0 ? c : zeroSum(p, c, rm);
+    return NaN;
+  }
   const pe = twoProductError(a, b, p);
   const s = p + c;
   let bb = s - p;
@@ -114,6 +118,7 @@ export function fmaD(h: FlagSink, a: number, b: number, c: number, rm: number): 
   const r = s + t;
   bb = r - s;
   const re = (s - (r - bb)) + (t - bb);
+  if (r === 0) return zeroSum(p, c, rm); // r is 0 only when p + c cancels exactly (pe is then 0)
   const ar = Math.abs(r);
   if (!(ar >= RES_MIN && ar <= RES_MAX)) return NaN; // also declines a non-finite c
   if (te === 0) return finishD(h, r, re, rm); // exact value r + re, r = RNE of it
