@@ -151,4 +151,27 @@ define(258, "riscv_hwprobe", "xuuxx", (p, _t, a) => {
 void HWCAP_RV64GC;
 
 define(283, "membarrier", "dd", (_p, _t, a) => (a.int(0) === 0 ? 0 : 0));
-define(293, "rseq", "xudx", () => -Errno.ENOSYS);
+/**
+ * rseq: restartable sequences. Registration is accepted as Linux does and the
+ * area's cpu_id fields say CPU 0 (the only CPU a guest sees). Guest threads are
+ * only switched between run slices, at instruction boundaries the guest
+ * cannot observe, so no critical section ever needs aborting.
+ */
+const rseqAreas = new WeakMap<object, number>();
+define(293, "rseq", "xudx", (p, t, a) => {
+  const addr = a.u64(0), len = a.u32(1), flags = a.int(2);
+  const RSEQ_FLAG_UNREGISTER = 1, RSEQ_MIN_LEN = 32;
+  const current = rseqAreas.get(t);
+  if (flags & RSEQ_FLAG_UNREGISTER) {
+    if (current !== addr) return -Errno.EINVAL;
+    rseqAreas.delete(t);
+    return 0;
+  }
+  if (flags !== 0) return -Errno.EINVAL;
+  if (current !== undefined) return current === addr ? -Errno.EBUSY : -Errno.EINVAL;
+  if (len < RSEQ_MIN_LEN || addr % 32 !== 0) return -Errno.EINVAL;
+  p.space.writeU32(addr, 0); // cpu_id_start
+  p.space.writeU32(addr + 4, 0); // cpu_id
+  rseqAreas.set(t, addr);
+  return 0;
+});
