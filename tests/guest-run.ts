@@ -30,6 +30,8 @@ export interface RunResult {
   signalNotice?: string;
   /** Exit code, or 128+N for a death by signal N. */
   status: number;
+  /** True when the process itself died of a signal (qemu-user re-raises the guest's fatal signal). */
+  signaled: boolean;
   timedOut: boolean;
 }
 
@@ -65,6 +67,7 @@ export function runProcess(argv: readonly string[], req: Omit<RunRequest, "progr
         stdout: Buffer.concat(out).toString("latin1"),
         stderr: Buffer.concat(err).toString("latin1"),
         status,
+        signaled: code === null && signal !== null,
         timedOut,
       });
     });

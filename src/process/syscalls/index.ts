@@ -8,3 +8,4 @@ import "./futex.js";
 import "./thread.js";
 import "./io.js";
 import "./net.js";
+import "./signal.js";

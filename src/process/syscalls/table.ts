@@ -10,7 +10,11 @@ import type { Thread } from "../thread.js";
 
 const TWO32 = 4294967296;
 
-/** The argument registers a0..a5 of a system call, with typed accessors. */
+/**
+ * The argument registers a0..a5 of a system call, with typed accessors. One
+ * object is reused for every call: a handler that blocks must read what it
+ * needs before returning its Promise, never inside a later callback.
+ */
 export class SyscallArgs {
   readonly lo = new Int32Array(6);
   readonly hi = new Int32Array(6);

@@ -90,8 +90,9 @@ define(115, "clock_nanosleep", "ddxx", (p, t, a) => {
   let ns = readTimespec(p, a.u64(2));
   if (ns === undefined) return -Errno.EINVAL;
   if (a.int(1) & TIMER_ABSTIME) ns = ns > now ? ns - now : 0n;
-  const rem = a.u64(3);
-  return sleep(t, ns, (left) => { if (rem !== 0 && !(a.int(1) & TIMER_ABSTIME)) writeTimespec(p, rem, left); });
+  // Read every argument now: the args object is reused by later calls while this one sleeps.
+  const rem = a.u64(3), absolute = (a.int(1) & TIMER_ABSTIME) !== 0;
+  return sleep(t, ns, (left) => { if (rem !== 0 && !absolute) writeTimespec(p, rem, left); });
 });
 
 define(153, "times", "x", (p, _t, a) => {

@@ -1,0 +1,341 @@
+/**
+ * Signal system calls: dispositions and masks (rt_sigaction, rt_sigprocmask,
+ * rt_sigpending), waiting (rt_sigsuspend, rt_sigtimedwait), sending (kill,
+ * tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo), the alternate stack
+ * (sigaltstack), the return from a handler (rt_sigreturn) and the interval
+ * timers that raise SIGALRM (setitimer, getitimer).
+ */
+import { define, NO_RETURN } from "./table.js";
+import { Errno } from "./errno.js";
+import type { Process } from "../process.js";
+import type { Thread } from "../thread.js";
+import { encodeSiginfo, Siginfo } from "../signal-frame.js";
+import {
+  KNOWN_SA_FLAGS, NSIG, SIG_IGN, SiCode, Sig, UNBLOCKABLE, dequeue, ensureTrampoline, flushSignal, hasDeliverable,
+  isIgnored, pendingSet, postSignal, restoreMaskAfterDelivery, sasFlags, setAltStack, setRealBlocked, sigreturn,
+  SsFlag, type QueuedSignal,
+} from "../signals.js";
+
+/** The kernel's sigset_t is 64 bits; every call that takes a sigsetsize wants exactly 8. */
+const SIGSET_SIZE = 8;
+
+/** rt_sigprocmask `how`. */
+const enum How {
+  BLOCK = 0,
+  UNBLOCK = 1,
+  SETMASK = 2,
+}
+
+function uid(): number {
+  return process.getuid?.() ?? 0;
+}
+
+/** x2 (sp) of `t` as a number. */
+function sp(t: Thread): number {
+  return (t.hart.xh[2] >>> 0) * 4294967296 + (t.hart.xl[2] >>> 0);
+}
+
+define(134, "rt_sigaction", "dxxu", (p, _t, a) => {
+  const sig = a.int(0), act = a.u64(1), oact = a.u64(2);
+  if (a.u64(3) !== SIGSET_SIZE) return -Errno.EINVAL;
+  if (sig < 1 || sig > NSIG || (act !== 0 && (sig === Sig.KILL || sig === Sig.STOP))) return -Errno.EINVAL;
+  // struct sigaction on riscv (no sa_restorer): handler +0, flags +8, mask +16; 24 bytes.
+  const next = act !== 0 ? p.space.read(act, 24) : undefined;
+  const cur = p.signals.actions[sig];
+  const old = { ...cur };
+  if (next !== undefined) {
+    const v = new DataView(next.buffer);
+    cur.handler = Number(v.getBigUint64(0, true));
+    cur.flags = Number(v.getBigUint64(8, true) & BigInt(KNOWN_SA_FLAGS));
+    cur.mask = v.getBigUint64(16, true) & ~UNBLOCKABLE;
+    if (isIgnored(p, sig)) flushSignal(p, sig);
+    if (cur.handler > SIG_IGN) ensureTrampoline(p);
+  }
+  if (oact !== 0) {
+    const out = new Uint8Array(24);
+    const v = new DataView(out.buffer);
+    v.setBigUint64(0, BigInt(old.handler), true);
+    v.setBigUint64(8, BigInt(old.flags >>> 0), true);
+    v.setBigUint64(16, old.mask, true);
+    p.space.write(oact, out);
+  }
+  return 0;
+});
+
+define(135, "rt_sigprocmask", "dxxu", (p, t, a) => {
+  const how = a.int(0), set = a.u64(1), oset = a.u64(2);
+  if (a.u64(3) !== SIGSET_SIZE) return -Errno.EINVAL;
+  const old = t.sigmask;
+  if (set !== 0) {
+    const m = p.space.readBig(set) & ~UNBLOCKABLE;
+    switch (how) {
+      case How.BLOCK: t.sigmask = old | m; break;
+      case How.UNBLOCK: t.sigmask = old & ~m; break;
+      case How.SETMASK: t.sigmask = m; break;
+      default: return -Errno.EINVAL;
+    }
+  }
+  if (oset !== 0) p.space.writeU64(oset, old);
+  return 0;
+});
+
+define(136, "rt_sigpending", "xu", (p, t, a) => {
+  const size = a.u64(1);
+  if (size > SIGSET_SIZE) return -Errno.EINVAL;
+  const set = pendingSet(p, t) & t.sigmask;
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, set, true);
+  p.space.write(a.u64(0), out.subarray(0, size));
+  return 0;
+});
+
+define(133, "rt_sigsuspend", "xu", (p, t, a) => {
+  if (a.u64(1) !== SIGSET_SIZE) return -Errno.EINVAL;
+  const mask = p.space.readBig(a.u64(0)) & ~UNBLOCKABLE;
+  restoreMaskAfterDelivery(p, t, t.sigmask);
+  t.sigmask = mask;
+  if (hasDeliverable(p, t)) return -Errno.EINTR;
+  return new Promise<number>((resolve) => {
+    t.interrupt = () => resolve(-Errno.EINTR);
+  });
+});
+
+/** Nanoseconds of the timespec at `addr`, or undefined if it is malformed. */
+function readTimespec(p: Process, addr: number): bigint | undefined {
+  const sec = BigInt.asIntN(64, p.space.readBig(addr)), nsec = BigInt.asIntN(64, p.space.readBig(addr + 8));
+  if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return undefined;
+  return sec * 1_000_000_000n + nsec;
+}
+
+define(137, "rt_sigtimedwait", "xxxu", (p, t, a) => {
+  if (a.u64(3) !== SIGSET_SIZE) return -Errno.EINVAL;
+  const set = p.space.readBig(a.u64(0)) & ~UNBLOCKABLE;
+  let timeout: bigint | undefined;
+  if (a.u64(2) !== 0) {
+    timeout = readTimespec(p, a.u64(2));
+    if (timeout === undefined) return -Errno.EINVAL;
+  }
+  const infoAddr = a.u64(1);
+  const take = (): number | undefined => {
+    const s = dequeue(p, t, set);
+    if (s === undefined) return undefined;
+    if (infoAddr !== 0) p.space.write(infoAddr, encodeSiginfo(s));
+    return s.signo;
+  };
+  const now = take();
+  if (now !== undefined) return now;
+  if (timeout === 0n) return -Errno.EAGAIN;
+  // Wait with the awaited signals unblocked, so sending one wakes this thread.
+  const real = t.sigmask;
+  setRealBlocked(p, t, real);
+  t.sigmask = real & ~set;
+  return new Promise<number>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (timedOut: boolean) => {
+      if (timer !== undefined) clearTimeout(timer);
+      t.interrupt = undefined;
+      t.sigmask = real;
+      setRealBlocked(p, t, undefined);
+      try {
+        resolve(take() ?? (timedOut ? -Errno.EAGAIN : -Errno.EINTR));
+      } catch {
+        resolve(-Errno.EFAULT);
+      }
+    };
+    if (timeout !== undefined) timer = setTimeout(() => finish(true), Number((timeout + 999_999n) / 1_000_000n));
+    t.interrupt = () => finish(false);
+  });
+});
+
+/** A signal number for kill-like calls: 0 (probe only) to NSIG. */
+function validSignal(sig: number): boolean {
+  return sig >= 0 && sig <= NSIG;
+}
+
+/**
+ * What kill(pid) reaches: "self" for this process (its pid, its process
+ * group, or 0), otherwise -ESRCH or -EPERM as the host answers for that pid.
+ * Host processes are never signalled.
+ */
+function target(p: Process, pid: number): "self" | number {
+  if (pid === p.pid || pid === 0 || pid === -p.pid) return "self";
+  if (pid === -1) return -Errno.ESRCH; // every other process: there are none in this VM
+  try {
+    process.kill(pid, 0);
+    return -Errno.EPERM;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM" ? -Errno.EPERM : -Errno.ESRCH;
+  }
+}
+
+define(129, "kill", "dd", (p, _t, a) => {
+  const sig = a.int(1);
+  if (!validSignal(sig)) return -Errno.EINVAL;
+  const to = target(p, a.int(0));
+  if (to !== "self") return to;
+  if (sig !== 0) postSignal(p, undefined, { signo: sig, code: SiCode.SI_USER, addr: 0, pid: p.pid, uid: uid() });
+  return 0;
+});
+
+/** tkill/tgkill: sends `sig` to thread `tid` of this process. */
+function threadKill(p: Process, tid: number, sig: number): number {
+  if (tid <= 0 || !validSignal(sig)) return -Errno.EINVAL;
+  const t = p.threads.find((x) => x.tid === tid);
+  if (t === undefined) return -Errno.ESRCH;
+  if (sig !== 0) postSignal(p, t, { signo: sig, code: SiCode.SI_TKILL, addr: 0, pid: p.pid, uid: uid() });
+  return 0;
+}
+
+define(130, "tkill", "dd", (p, _t, a) => threadKill(p, a.int(0), a.int(1)));
+
+define(131, "tgkill", "ddd", (p, _t, a) => {
+  if (a.int(0) <= 0) return -Errno.EINVAL;
+  if (a.int(0) !== p.pid) return a.int(1) <= 0 ? -Errno.EINVAL : -Errno.ESRCH;
+  return threadKill(p, a.int(1), a.int(2));
+});
+
+/** The siginfo_t a sigqueue caller supplied, with si_signo forced to `sig`. */
+function userSiginfo(p: Process, addr: number, sig: number): QueuedSignal {
+  const info = p.space.read(addr, Siginfo.Size);
+  const v = new DataView(info.buffer);
+  v.setInt32(Siginfo.Signo, sig, true);
+  return { signo: sig, code: v.getInt32(Siginfo.Code, true), addr: 0, pid: v.getInt32(Siginfo.Pid, true), uid: v.getUint32(Siginfo.Uid, true), info };
+}
+
+define(138, "rt_sigqueueinfo", "ddx", (p, _t, a) => {
+  const sig = a.int(1);
+  if (!validSignal(sig)) return -Errno.EINVAL;
+  const info = userSiginfo(p, a.u64(2), sig);
+  const to = target(p, a.int(0));
+  if (to !== "self") return to;
+  if (sig !== 0) postSignal(p, undefined, info);
+  return 0;
+});
+
+define(240, "rt_tgsigqueueinfo", "dddx", (p, _t, a) => {
+  const tgid = a.int(0), tid = a.int(1), sig = a.int(2);
+  if (tgid <= 0 || tid <= 0 || !validSignal(sig)) return -Errno.EINVAL;
+  const info = userSiginfo(p, a.u64(3), sig);
+  if (tgid !== p.pid) return -Errno.ESRCH;
+  const t = p.threads.find((x) => x.tid === tid);
+  if (t === undefined) return -Errno.ESRCH;
+  if (sig !== 0) postSignal(p, t, info);
+  return 0;
+});
+
+define(132, "sigaltstack", "xx", (p, t, a) => {
+  const ss = a.u64(0), oss = a.u64(1);
+  const here = sp(t);
+  const old = t.altstack;
+  const oldFlags = sasFlags(t, here) | (old.flags & SsFlag.AUTODISARM);
+  if (ss !== 0) {
+    // stack_t: ss_sp +0, ss_flags (int) +8, ss_size +16
+    const v = new DataView(p.space.read(ss, 24).buffer);
+    const r = setAltStack(t, {
+      sp: Number(v.getBigUint64(0, true)), flags: v.getInt32(8, true), size: Number(v.getBigUint64(16, true)),
+    }, here);
+    if (r !== 0) return r;
+  }
+  if (oss !== 0) {
+    const out = new Uint8Array(24);
+    const v = new DataView(out.buffer);
+    v.setBigUint64(0, BigInt(old.sp), true);
+    v.setInt32(8, oldFlags, true);
+    v.setBigUint64(16, BigInt(old.size), true);
+    p.space.write(oss, out);
+  }
+  return 0;
+});
+
+define(139, "rt_sigreturn", "", (p, t) => {
+  sigreturn(p, t);
+  return NO_RETURN;
+});
+
+// ---------------------------------------------------------------------------
+// Interval timers
+
+/** setitimer `which`. */
+const enum Itimer {
+  REAL = 0,
+  VIRTUAL = 1,
+  PROF = 2,
+}
+
+/** Reads a struct timeval as nanoseconds, or undefined if tv_usec is out of range. */
+function readTimeval(v: DataView, at: number): bigint | undefined {
+  const sec = v.getBigInt64(at, true), usec = v.getBigInt64(at + 8, true);
+  if (sec < 0n || usec < 0n || usec >= 1_000_000n) return undefined;
+  return sec * 1_000_000_000n + usec * 1000n;
+}
+
+function writeTimeval(v: DataView, at: number, ns: bigint): void {
+  v.setBigInt64(at, ns / 1_000_000_000n, true);
+  v.setBigInt64(at + 8, (ns % 1_000_000_000n) / 1000n, true);
+}
+
+/** struct itimerval {it_interval, it_value} for timer `which` as it stands now. */
+function currentItimer(p: Process, which: number): Uint8Array {
+  const tm = p.signals.itimers[which];
+  const out = new Uint8Array(32);
+  const v = new DataView(out.buffer);
+  let left = 0n;
+  if (tm.deadline !== 0n) {
+    left = which === Itimer.REAL ? tm.deadline - process.hrtime.bigint() : tm.deadline;
+    if (left <= 0n) left = 1000n; // still armed: Linux reports at least 1 µs
+  }
+  writeTimeval(v, 0, tm.interval);
+  writeTimeval(v, 16, left);
+  return out;
+}
+
+/** Arms ITIMER_REAL to raise SIGALRM after `ns`, then every `interval` if that is not zero. */
+function armRealTimer(p: Process, ns: bigint, interval: bigint): void {
+  const tm = p.signals.itimers[Itimer.REAL];
+  if (tm.handle !== undefined) clearTimeout(tm.handle);
+  tm.handle = undefined;
+  tm.interval = interval;
+  if (ns === 0n) { tm.deadline = 0n; return; }
+  tm.deadline = process.hrtime.bigint() + ns;
+  tm.handle = setTimeout(() => {
+    tm.handle = undefined;
+    if (p.exited) return;
+    postSignal(p, undefined, { signo: Sig.ALRM, code: SiCode.SI_KERNEL, addr: 0, pid: 0, uid: 0 });
+    if (tm.interval !== 0n) armRealTimer(p, tm.interval, tm.interval);
+    else tm.deadline = 0n;
+  }, Number((ns + 999_999n) / 1_000_000n));
+}
+
+define(102, "getitimer", "dx", (p, _t, a) => {
+  const which = a.int(0);
+  if (which < Itimer.REAL || which > Itimer.PROF) return -Errno.EINVAL;
+  p.space.write(a.u64(1), currentItimer(p, which));
+  return 0;
+});
+
+/**
+ * setitimer: ITIMER_REAL raises SIGALRM on a host timer. ITIMER_VIRTUAL and
+ * ITIMER_PROF are accepted and reported back but never expire (guest CPU
+ * time is not accounted per timer).
+ */
+define(103, "setitimer", "dxx", (p, _t, a) => {
+  const which = a.int(0);
+  if (which < Itimer.REAL || which > Itimer.PROF) return -Errno.EINVAL;
+  let interval = 0n, value = 0n;
+  if (a.u64(1) !== 0) {
+    const v = new DataView(p.space.read(a.u64(1), 32).buffer);
+    const i = readTimeval(v, 0), n = readTimeval(v, 16);
+    if (i === undefined || n === undefined) return -Errno.EINVAL;
+    interval = i; value = n;
+  }
+  const old = currentItimer(p, which);
+  if (which === Itimer.REAL) armRealTimer(p, value, interval);
+  else {
+    const tm = p.signals.itimers[which];
+    tm.deadline = value;
+    tm.interval = interval;
+  }
+  if (a.u64(2) !== 0) p.space.write(a.u64(2), old);
+  return 0;
+});
+
