@@ -52,10 +52,10 @@ export class CompileError extends Error {
 
 const checkedTools = new Set<string>();
 
-/** Throws ToolMissingError unless `tool --version` runs. */
-export function requireTool(tool: string, debianPackage: string): void {
+/** Throws ToolMissingError unless `tool --version` (or `tool ...versionArgs`) runs. */
+export function requireTool(tool: string, debianPackage: string, versionArgs: readonly string[] = ["--version"]): void {
   if (checkedTools.has(tool)) return;
-  const probe = spawnSync(tool, ["--version"], { stdio: "ignore" });
+  const probe = spawnSync(tool, versionArgs, { stdio: "ignore" });
   if (probe.error !== undefined || probe.status !== 0) throw new ToolMissingError(tool, debianPackage);
   checkedTools.add(tool);
 }

@@ -26,7 +26,7 @@ const USAGE = `usage: npm run fuzz -- [options]
   --oracle-only       run qemu only and check that every case completes
   --batch N           cases per executable (default 50)
   --jobs N            executables in flight (default 2)
-  --timeout MS        per-executable time limit (default 120000)
+  --timeout MS        per-executable time limit (default 30000)
   --max-mismatches N  stop after N mismatching cases (default 1)
   --qemu CMD          oracle command (default qemu-riscv64)
   --typevisor PATH    typevisor launcher (default bin/typevisor.js)
@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     cases: int(values.cases, "cases", 500),
     batch: Math.max(1, int(values.batch, "batch", 50)),
     jobs: Math.max(1, int(values.jobs, "jobs", 2)),
-    timeoutMs: int(values.timeout, "timeout", 120_000),
+    timeoutMs: int(values.timeout, "timeout", 30_000),
     maxMismatches: Math.max(1, int(values["max-mismatches"], "max-mismatches", 1)),
     oracle: qemuTarget(qemu),
     subject,
@@ -95,7 +95,11 @@ async function main(argv: string[]): Promise<number> {
   const campaigns = values["each-ext"] ? groups.map((g) => [g]) : [groups];
   let failed = false;
   for (const gs of campaigns) {
-    const r = await runCampaign({ ...base, groups: gs });
+    const progress = process.stderr.isTTY
+      ? (done: number, total: number) => process.stderr.write(`\r${gs.join(",")}: ${done}/${total} cases`)
+      : undefined;
+    const r = await runCampaign({ ...base, groups: gs, onProgress: progress });
+    if (progress) process.stderr.write("\r\x1b[K");
     for (const m of r.mismatches) console.log(m.report + "\n");
     const vs = subject ? `${base.oracle.name} vs ${subject.name}` : `${base.oracle.name} only`;
     console.log(`fuzz: seed ${seed}, ext ${gs.join(",")}, ${r.cases} cases, ${r.instructions} instructions, ` +

@@ -101,6 +101,7 @@ async function runBoth(o: CampaignOptions, work: WorkDir, cases: readonly TestCa
     runTarget(o.oracle, file, opts),
     o.subject ? runTarget(o.subject, file, opts) : Promise.resolve(undefined),
   ]);
+  await work.remove(file);
   return { prog, exp, act };
 }
 

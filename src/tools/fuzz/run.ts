@@ -4,7 +4,7 @@
  * stderr, the exit status or signal, and is killed after a timeout.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile, chmod } from "node:fs/promises";
+import { mkdtemp, rm, writeFile, chmod, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,6 +115,11 @@ export class WorkDir {
     await writeFile(file, bytes);
     await chmod(file, 0o755);
     return file;
+  }
+
+  /** Deletes one file written by writeExecutable. */
+  async remove(file: string): Promise<void> {
+    await unlink(file).catch(() => undefined);
   }
 
   /** Removes the directory and everything in it. */

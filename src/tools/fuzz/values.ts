@@ -56,6 +56,8 @@ const F64_EDGES: readonly bigint[] = [
   0x43efffffffffffffn, 0x43f0000000000000n, // ~2^64
   0x3690000000000000n, 0x47efffffe0000000n, 0x47f0000000000000n, 0x36a0000000000000n, // single range edges
   0x380fffffffffffffn, 0x3810000000000000n, 0x36a0000000000001n, // single subnormal/normal boundary
+  0x3fdfffffffffffffn, 0xbfdfffffffffffffn, 0x432fffffffffffffn, 0xc32fffffffffffffn, // just under 0.5, 2^52-0.5
+  0x4330000000000000n, 0x4340000000000000n, 0x433fffffffffffffn, // 2^52, 2^53, 2^53-1
 ];
 
 const F32_EDGES: readonly number[] = [
@@ -69,10 +71,31 @@ const F32_EDGES: readonly number[] = [
   0x4f7fffff, 0x4f800000, // ~2^32
   0x5effffff, 0x5f000000, 0xdf000000, 0xdf000001, // ~2^63
   0x5f7fffff, 0x5f800000, // ~2^64
+  0x3effffff, 0xbeffffff, 0x4affffff, 0xcaffffff, 0x4b000000, 0x4b7fffff, // just under 0.5, 2^23-0.5, 2^23, 2^24-1
 ];
 
-/** A double bit pattern: special values, small exponents near 1, or random bits. */
+const scratch = new DataView(new ArrayBuffer(8));
+
+/** Bit pattern of a number as a double. */
+function f64Bits(v: number): bigint {
+  scratch.setFloat64(0, v, true);
+  return scratch.getBigUint64(0, true);
+}
+
+/** Bit pattern of a number rounded to single precision. */
+function f32Bits(v: number): number {
+  scratch.setFloat32(0, v, true);
+  return scratch.getUint32(0, true);
+}
+
+/** A double bit pattern: special values, quarter-integers (rounding ties), exponents near 1, or random bits. */
 export function randomF64(rng: Rng): bigint {
+  if (rng.chance(0.15)) return f64Bits(rng.range(-400, 400) / 4);
+  if (rng.chance(0.1)) {
+    // Random mantissa at the bottom (subnormal, tiny normal) or the top of the exponent range.
+    const exp = rng.chance(0.5) ? rng.range(0, 3) : rng.range(2043, 2046);
+    return (BigInt(rng.below(2)) << 63n) | (BigInt(exp) << 52n) | (rng.u64() & ((1n << 52n) - 1n));
+  }
   switch (rng.below(4)) {
     case 0: case 1: return rng.pick(F64_EDGES);
     case 2: {
@@ -85,8 +108,13 @@ export function randomF64(rng: Rng): bigint {
   }
 }
 
-/** A single-precision bit pattern (32 bits). */
+/** A single-precision bit pattern (32 bits), chosen like randomF64's. */
 export function randomF32(rng: Rng): number {
+  if (rng.chance(0.15)) return f32Bits(rng.range(-400, 400) / 4);
+  if (rng.chance(0.1)) {
+    const exp = rng.chance(0.5) ? rng.range(0, 3) : rng.range(251, 254);
+    return ((rng.below(2) << 31) | (exp << 23) | (rng.u32() & 0x7fffff)) >>> 0;
+  }
   switch (rng.below(4)) {
     case 0: case 1: return rng.pick(F32_EDGES) >>> 0;
     case 2: {

@@ -165,6 +165,17 @@ test("a halfway integer-valued conversion rounds to even, or away with RMM", () 
   }
 });
 
+test("a value just short of -0.5 rounds to zero in every nearest mode (found by the fuzzer against qemu)", () => {
+  const x = D(-0.49999999999999994); // 0xbfdfffffffffffff
+  for (const rm of [0, 4]) {
+    assert.deepEqual(toInt(DP, "w", x, rm), { v: 0n, flags: NX }, RMS[rm]);
+    assert.deepEqual(toInt(DP, "l", x, rm), { v: 0n, flags: NX }, RMS[rm]);
+    assert.deepEqual(toInt(DP, "wu", x, rm), { v: 0n, flags: NX }, RMS[rm]);
+    assert.deepEqual(toInt(DP, "lu", x, rm), { v: 0n, flags: NX }, RMS[rm]);
+  }
+  assert.deepEqual(toInt(DP, "w", D(-0.5000000000000001), 4), { v: -1n, flags: NX });
+});
+
 test("a 64-bit integer that does not fit a double rounds in every mode", () => {
   const v = (1n << 53n) + 1n; // halfway between 2^53 and 2^53 + 2
   const want = [0n, 0n, 0n, 2n, 2n];

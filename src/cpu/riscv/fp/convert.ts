@@ -37,12 +37,14 @@ export function roundToInt(x: number, rm: number): number {
     case Rm.RDN: return Math.floor(x);
     case Rm.RUP: return Math.ceil(x);
   }
-  const f = Math.floor(x);
-  const d = x - f; // exact: below 2^52 x - floor(x) is a multiple of ulp(x); above it is 0
-  if (!(d >= 0.5)) return f; // (d is NaN for infinite x)
-  if (d > 0.5) return f + 1;
-  if (rm === Rm.RMM) return x > 0 ? f + 1 : f;
-  return f % 2 === 0 ? f : f + 1; // RNE: the even neighbour
+  // The fraction x - trunc(x) of a double is always exact (x - floor(x) is not:
+  // for x just above -0.5 it rounds up to 0.5).
+  const t = Math.trunc(x);
+  const d = Math.abs(x - t);
+  if (!(d >= 0.5)) return t; // (d is NaN for infinite x)
+  const away = x > 0 ? t + 1 : t - 1;
+  if (d > 0.5 || rm === Rm.RMM) return away;
+  return t % 2 === 0 ? t : away; // RNE: the even neighbour
 }
 
 /**

@@ -1,0 +1,2 @@
+module basics
+go 1.19

@@ -1,0 +1,2 @@
+module concurrency
+go 1.19
