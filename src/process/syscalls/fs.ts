@@ -130,9 +130,34 @@ define(62, "lseek", "did", (p, _t, a) => {
   return f.seek(a.i64(1), a.int(2));
 });
 
+/** Inode numbers of files that live only in this process (both ends of a pipe share one). */
+const anonInodes = new WeakMap<object, bigint>();
+let nextAnonInode = 1000n;
+
+/**
+ * What fstat reports for a pipe, socket, eventfd or epoll instance, which
+ * have no host file: the type bits (S_IFIFO, S_IFSOCK, none for anonymous
+ * inodes), mode 0600, an inode number of their own and a 4 KiB block size.
+ * Only the fields encodeStat/encodeStatx read are filled in.
+ */
+function anonStat(f: OpenFile): fs.BigIntStats | undefined {
+  const type = f.kind === "pipe" ? 0o010000 : f.kind === "socket" ? 0o140000 : f.kind === "eventfd" || f.kind === "epoll" ? 0 : undefined;
+  if (type === undefined) return undefined;
+  const key = f instanceof PipeEnd ? f.pipe : f;
+  let ino = anonInodes.get(key);
+  if (ino === undefined) anonInodes.set(key, (ino = nextAnonInode++));
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const uid = BigInt(process.getuid?.() ?? 0), gid = BigInt(process.getgid?.() ?? 0);
+  const fields = {
+    dev: 0xdn, ino, mode: BigInt(type | 0o600), nlink: 1n, uid, gid, rdev: 0n, size: 0n, blksize: 4096n, blocks: 0n,
+    atimeNs: now, mtimeNs: now, ctimeNs: now, birthtimeNs: now,
+  };
+  return fields as unknown as fs.BigIntStats;
+}
+
 /** Host stat of a descriptor, for fstat and AT_EMPTY_PATH. */
 function fstatOf(f: OpenFile): fs.BigIntStats | number {
-  if (f.hostFd === undefined) return -Errno.EBADF;
+  if (f.hostFd === undefined) return anonStat(f) ?? -Errno.EBADF;
   try {
     return fs.fstatSync(f.hostFd, { bigint: true });
   } catch (e) {
@@ -328,7 +353,13 @@ define(61, "getdents64", "dxu", (p, _t, a) => {
       try { return fs.lstatSync(`${f.path}/${name}`, { bigint: true }).ino; } catch { return 1n; }
     };
     f.dirents = [{ name: ".", type: 4, ino: ino(".") }, { name: "..", type: 4, ino: ino("..") }];
-    for (const d of fs.readdirSync(f.path, { withFileTypes: true })) f.dirents.push({ name: d.name, type: direntType(d), ino: ino(d.name) });
+    // opendir/readSync keep the host file system's order (readdirSync sorts), as getdents64 on the host would.
+    const dir = fs.opendirSync(f.path, { bufferSize: 256 });
+    try {
+      for (let d = dir.readSync(); d !== null; d = dir.readSync()) f.dirents.push({ name: d.name, type: direntType(d), ino: ino(d.name) });
+    } finally {
+      dir.closeSync();
+    }
   }
   const cap = a.u64(2);
   const out = new Uint8Array(cap);
@@ -381,7 +412,8 @@ define(25, "fcntl", "ddx", (p, _t, a) => {
     case F_SETFD: p.fds.setCloexec(fd, (arg & 1) !== 0); return 0;
     case F_GETFL: return f.flags;
     case F_SETFL: {
-      const changeable = OFlag.APPEND | OFlag.NONBLOCK;
+      const O_DIRECT = 0o40000, O_NOATIME = 0o1000000;
+      const changeable = OFlag.APPEND | OFlag.NONBLOCK | O_DIRECT | O_NOATIME;
       f.flags = (f.flags & ~changeable) | (arg & changeable);
       return 0;
     }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on Debian (run as root, or it uses sudo):
+# the RISC-V cross toolchain and sysroot, qemu-user (the oracle of the
+# differential tests), a native compiler, the Go toolchain, and the source of
+# Debian's busybox (real guest software built and run by tests/busybox.test.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Source packages: enable deb-src next to the binary lines (deb822 or one-line format).
+if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -e "$f" ] && as_root sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"
+  done
+  if [ -s /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list; then
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' | as_root tee /etc/apt/sources.list.d/typevisor-src.list >/dev/null
+  fi
+fi
+
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+# gcc-riscv64-linux-gnu, libc6-dev-riscv64-cross: cross compiler and the sysroot /usr/riscv64-linux-gnu
+# binutils-riscv64-linux-gnu: objdump, the oracle of the decoder test
+# qemu-user: qemu-riscv64, the oracle of the differential tests
+# gcc, libc6-dev, make: native baseline for the benchmark, an x86-64 ELF for the CLI tests, busybox's build
+# golang-go: Go guests cross-compiled for riscv64
+# dpkg-dev, bzip2, xz-utils: unpacking Debian source packages
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user \
+  gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils
+
+# Debian's busybox source, unpacked under tests/build/src (built by the busybox test).
+if ! ls -d tests/build/src/busybox-*/ >/dev/null 2>&1; then
+  mkdir -p tests/build/src
+  (cd tests/build/src && apt-get source busybox)
+fi
