@@ -6,6 +6,7 @@
  * status a shell would see (128+N after a fatal signal N).
  */
 import { Ram } from "../mem/ram.js";
+import { OutOfFrames } from "../mem/frames.js";
 import { Hart } from "../cpu/riscv/hart.js";
 import { run, Exit } from "../cpu/riscv/run.js";
 import { AddressSpace, GuestFault } from "./address-space.js";
@@ -161,7 +162,16 @@ export class Process {
       if (this.exited || t.state !== ThreadState.Runnable) return;
       const left = end - h.instret;
       if (left <= 0) return;
-      const exit = run(h, left);
+      let exit: Exit;
+      try {
+        exit = run(h, left);
+      } catch (e) {
+        if (!(e instanceof OutOfFrames)) throw e;
+        // As the kernel's OOM killer would: the process dies of SIGKILL.
+        this.log(`typevisor: out of guest memory (${this.ram.size / 2 ** 20} MiB): killing the program`);
+        this.kill(9);
+        return;
+      }
       if (exit === Exit.Ecall) {
         this.syscall(t);
         if (this.yieldRequested) { this.yieldRequested = false; return; }
