@@ -4,6 +4,7 @@
  * `--debug` shows stack traces.
  */
 import { runCommand } from "./run.js";
+import { bootCommand } from "./boot.js";
 
 const USAGE = `Usage: typevisor <command> [options]
 
@@ -12,6 +13,8 @@ A virtualization toolkit for RISC-V, in TypeScript.
 Commands:
   run [--sysroot DIR] [--strace] [--stats] PROGRAM [ARGS...]
            Run a RISC-V (RV64GC) Linux program on this machine (like qemu-riscv64)
+  boot --bios none --kernel FILE.elf [--memory MIB] [--timeout S] [--stats]
+           Boot a virtual RISC-V machine (virt board) running a bare-metal program
 
 Run 'typevisor <command> --help' for the options of a command.
 `;
@@ -28,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === "run") return runCommand(rest);
+  if (cmd === "boot") return bootCommand(rest);
   writeErr(`typevisor: unknown command '${cmd}' (try 'typevisor --help')\n`, 2);
   return 2;
 }

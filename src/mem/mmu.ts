@@ -23,9 +23,30 @@ export interface PageTranslator {
   /**
    * Returns the host offset of the start of the page holding guest address
    * (lo, hi), checking `access` is allowed; throws a Trap (with the address
-   * in tval) when it is not.
+   * in tval) when it is not. A page that is not RAM (device registers, in the
+   * system VM) is returned as ioPage(physical page address): a negative number,
+   * never cached in the TLB, whose accesses go to Mmu.io.
    */
   translate(lo: number, hi: number, access: Access): number;
+}
+
+/** The translator's answer for a physical page that is not RAM (`pa` page-aligned, below 2^53). */
+export function ioPage(pa: number): number {
+  return -1 - pa;
+}
+
+/**
+ * Where accesses to non-RAM pages go (the system VM's bus). Addresses are
+ * physical, as numbers; (lo, hi) is the guest's address for the fault's tval.
+ * Sizes are 1, 2 or 4; an 8-byte access is two 4-byte ones.
+ */
+export interface IoBus {
+  /** Loads `size` bytes at physical address `pa`, zero-extended; throws the guest's access fault when nothing answers. */
+  load(pa: number, size: number, lo: number, hi: number): number;
+  /** Stores the low `size` bytes of v at `pa`; throws the guest's access fault when nothing answers. */
+  store(pa: number, size: number, v: number, lo: number, hi: number): void;
+  /** Throws the access fault for an access that cannot reach a device (instruction fetch, atomics, page-crossing). */
+  fault(access: Access, lo: number, hi: number): never;
 }
 
 /** Number of entries in each TLB (a power of two). */
@@ -51,6 +72,10 @@ export class Mmu {
   readonly xOff = new Int32Array(TLB_SIZE);
   /** High word of the last 64-bit load. */
   hi = 0;
+  /** Devices, for pages the translator returns as ioPage() (system VM only). */
+  io: IoBus | undefined = undefined;
+  /** Physical address of the byte whose access last resolved to I/O (set when offsetOrIo returns -1). */
+  private ioPa = 0;
 
   constructor(readonly ram: Ram, public translator: PageTranslator) {}
 
@@ -61,8 +86,15 @@ export class Mmu {
     this.xTag.fill(INVALID);
   }
 
-  /** Host offset of the byte at guest address (lo, hi) for `access`, filling the TLB on a miss. */
+  /** Host offset of the byte at guest address (lo, hi) for `access`, filling the TLB on a miss; an I/O page is an access fault. */
   hostOffset(lo: number, hi: number, access: Access): number {
+    const o = this.offsetOrIo(lo, hi, access);
+    if (o < 0) this.io!.fault(access, lo, hi);
+    return o;
+  }
+
+  /** As hostOffset, but an I/O page returns -1 and leaves the byte's physical address in ioPa. */
+  private offsetOrIo(lo: number, hi: number, access: Access): number {
     const page = lo & ~0xfff;
     const i = (lo >>> 12) & TLB_MASK;
     let tag: Int32Array, tagHi: Int32Array, off: Int32Array;
@@ -71,6 +103,10 @@ export class Mmu {
     else { tag = this.xTag; tagHi = this.xTagHi; off = this.xOff; }
     if (tag[i] !== page || tagHi[i] !== hi) {
       const base = this.translator.translate(lo, hi, access);
+      if (base < 0) {
+        this.ioPa = -1 - base + (lo & 0xfff);
+        return -1;
+      }
       tag[i] = page;
       tagHi[i] = hi;
       off[i] = base;
@@ -81,7 +117,8 @@ export class Mmu {
   /** Loads `size` (1, 2 or 4) bytes at (lo, hi), zero-extended (as an unsigned 32-bit number for size 4). */
   loadSlow(lo: number, hi: number, size: number): number {
     if ((lo & 0xfff) <= PAGE_SIZE - size) {
-      const o = this.hostOffset(lo, hi, Access.Read);
+      const o = this.offsetOrIo(lo, hi, Access.Read);
+      if (o < 0) return this.io!.load(this.ioPa, size, lo, hi);
       const v = this.ram.view;
       return size === 1 ? v.getUint8(o) : size === 2 ? v.getUint16(o, true) : v.getUint32(o, true);
     }
@@ -105,7 +142,11 @@ export class Mmu {
   /** Stores the low `size` (1, 2 or 4) bytes of v at (lo, hi). */
   storeSlow(lo: number, hi: number, size: number, v: number): void {
     if ((lo & 0xfff) <= PAGE_SIZE - size) {
-      const o = this.hostOffset(lo, hi, Access.Write);
+      const o = this.offsetOrIo(lo, hi, Access.Write);
+      if (o < 0) {
+        this.io!.store(this.ioPa, size, v, lo, hi);
+        return;
+      }
       const dv = this.ram.view;
       if (size === 1) dv.setUint8(o, v & 0xff);
       else if (size === 2) dv.setUint16(o, v & 0xffff, true);
@@ -125,6 +166,13 @@ export class Mmu {
   store64(lo: number, hi: number, vlo: number, vhi: number): void {
     const a = (lo + 4) | 0;
     const h2 = (a >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi;
+    if ((lo & 7) === 0 && this.offsetOrIo(lo, hi, Access.Write) < 0) {
+      // A device register: the high word first, so a device that acts on its low word sees the whole value.
+      const pa = this.ioPa;
+      this.io!.store(pa + 4, 4, vhi, a, h2);
+      this.io!.store(pa, 4, vlo, lo, hi);
+      return;
+    }
     // Probe both halves first so a fault leaves memory unchanged.
     this.hostOffset(lo, hi, Access.Write);
     this.hostOffset((lo + 7) | 0, ((lo + 7) >>> 0) < (lo >>> 0) ? (hi + 1) | 0 : hi, Access.Write);

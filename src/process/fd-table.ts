@@ -66,7 +66,9 @@ export type ReadyCallback = (events?: number) => void;
 /**
  * The callbacks waiting on one object's readiness, as a Linux wait queue.
  * Each registration fires once; wake() runs them synchronously after the
- * object's state has changed, so a woken waiter sees the new state.
+ * object's state has changed. Callbacks only take note (epoll queues the
+ * item; a blocked call schedules its retry, see blockOn): they must not
+ * move data themselves.
  */
 export class WaitQueue {
   private waiters = new Set<ReadyCallback>();
@@ -118,13 +120,20 @@ export interface WaitOptions<T> {
  * each time `subscribe` reports that readiness may have changed. Returns the
  * first result directly when there is no need to wait, else a Blocking
  * promise of it.
+ *
+ * Retries run from a microtask, never inside the wake-up: the call that
+ * changed the state finishes first, and a retry never runs in the middle of
+ * another attempt (which could take the data and leave the other attempt
+ * waiting for a wake-up that has already happened). A retry looks at the
+ * state as it is when it runs, so wake-ups that come while it is pending
+ * are not lost.
  */
 export function blockOn<T>(subscribe: Subscribe, attempt: () => T | undefined, opts: WaitOptions<T>): T | Blocking<T> {
   const first = attempt();
   if (first !== undefined) return first;
   let settle!: (v: T) => void;
   const promise = new Promise<T>((resolve) => { settle = resolve; }) as Blocking<T>;
-  let done = false;
+  let done = false, pending = false;
   let cancel: () => void = () => {};
   let timer: NodeJS.Timeout | undefined;
   const finish = (v: T) => {
@@ -135,13 +144,19 @@ export function blockOn<T>(subscribe: Subscribe, attempt: () => T | undefined, o
     settle(v);
   };
   const retry = () => {
+    pending = false;
     if (done) return;
     cancel();
     const r = attempt();
     if (r !== undefined) finish(r);
-    else cancel = subscribe(retry);
+    else cancel = subscribe(woken);
   };
-  cancel = subscribe(retry);
+  const woken = () => {
+    if (done || pending) return;
+    pending = true;
+    queueMicrotask(retry);
+  };
+  cancel = subscribe(woken);
   if (opts.timeoutMs !== undefined) {
     const timedOut = opts.timedOut ?? opts.interrupted;
     timer = setTimeout(() => finish(timedOut()), Math.max(0, Math.min(opts.timeoutMs, 2 ** 31 - 1)));

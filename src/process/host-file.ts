@@ -10,7 +10,12 @@ import { Errno, hostErrno } from "./syscalls/errno.js";
 import type { IoResult, OpenFile, ReadyCallback } from "./fd-table.js";
 import { OFlag, PollEv, WaitQueue, blockOn } from "./fd-table.js";
 
-/** Bytes asked for by one read-ahead. */
+/**
+ * Bytes asked for by one read-ahead that poll/epoll start. A read-ahead
+ * for a read() asks for what that read wants, so a guest reading a byte at
+ * a time does not take input that another process sharing the stream
+ * would have read.
+ */
 const READ_AHEAD = 65536;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -36,6 +41,13 @@ export class HostFile implements OpenFile {
   private aheadError = 0;
   private fetching = false;
   private closeWhenFetched = false;
+  private released = false;
+  /**
+   * A second, non-blocking descriptor for the same stream (reopened through
+   * /proc/self/fd), to see at once whether input is there; null where that
+   * cannot be done (sockets, hosts without /proc).
+   */
+  private peekFd: number | null | undefined;
   /** Woken (IN) when a read-ahead completes. */
   private readonly wq = new WaitQueue();
 
@@ -65,14 +77,18 @@ export class HostFile implements OpenFile {
   }
 
   /** Starts a read-ahead unless one is running or input is already waiting. */
-  private fetch(): void {
+  private fetch(size = READ_AHEAD): void {
     if (this.fetching || this.ahead.length > 0 || this.aheadEof || this.aheadError !== 0) return;
     this.fetching = true;
-    const buf = Buffer.allocUnsafe(READ_AHEAD);
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size, READ_AHEAD)));
     fs.read(this.hostFd, buf, 0, buf.length, null, (err, n) => {
       if (err && err.code === "EAGAIN") {
         // The host descriptor is non-blocking and empty: look again shortly.
-        setTimeout(() => { this.fetching = false; this.fetch(); }, 5);
+        setTimeout(() => {
+          this.fetching = false;
+          if (this.closeWhenFetched) this.closeHost();
+          else if (!this.released) this.fetch(size);
+        }, 5);
         return;
       }
       this.fetching = false;
@@ -86,6 +102,42 @@ export class HostFile implements OpenFile {
       else this.ahead.push(buf.subarray(0, n));
       this.wq.wake(PollEv.IN | PollEv.RDNORM);
     });
+  }
+
+  /**
+   * Reads whatever is there right now through the non-blocking descriptor;
+   * returns whether that settled the question (input, end of file or an
+   * error). Never while a read-ahead runs, which could overtake it.
+   */
+  private peek(size = READ_AHEAD, untilEmpty = true): boolean {
+    if (this.fetching || this.ahead.length > 0 || this.aheadEof || this.aheadError !== 0) return false;
+    if (this.peekFd === undefined) {
+      try {
+        this.peekFd = fs.openSync(`/proc/self/fd/${this.hostFd}`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      } catch {
+        this.peekFd = null;
+      }
+    }
+    if (this.peekFd === null) return false;
+    // Read on until the stream is empty (or a few chunks came), to learn whether the end follows the data.
+    for (let i = 0; i < (untilEmpty ? 4 : 1); i++) {
+      const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size, READ_AHEAD)));
+      try {
+        const n = fs.readSync(this.peekFd, buf, 0, buf.length, null);
+        if (n === 0) {
+          this.aheadEof = true;
+          break;
+        }
+        this.ahead.push(buf.subarray(0, n));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") {
+          try { fs.closeSync(this.peekFd); } catch { /* gone */ }
+          this.peekFd = null;
+        }
+        break;
+      }
+    }
+    return this.ahead.length > 0 || this.aheadEof;
   }
 
   /** Returns input read ahead (bytes, end of file or an error), or undefined if there is none yet. */
@@ -120,9 +172,9 @@ export class HostFile implements OpenFile {
     if (this.mayBlock && pos === undefined) {
       if (buf.length === 0) return 0;
       const attempt = () => {
-        const r = this.takeAhead(buf);
+        const r = this.takeAhead(buf) ?? (this.peek(buf.length, false) ? this.takeAhead(buf) : undefined);
         if (r !== undefined) return r;
-        this.fetch();
+        this.fetch(buf.length);
         return (this.flags & OFlag.NONBLOCK) !== 0 ? -Errno.EAGAIN : undefined;
       };
       return blockOn((cb) => this.wq.add(cb), attempt, { interrupted: () => -Errno.EINTR });
@@ -162,9 +214,10 @@ export class HostFile implements OpenFile {
   poll(events: number): number {
     if (!this.readsAhead) return events & (PollEv.IN | PollEv.OUT | PollEv.RDNORM | PollEv.WRNORM);
     let ready = PollEv.OUT | PollEv.WRNORM;
+    if (events & (PollEv.IN | PollEv.RDNORM)) this.peek();
     if (this.ahead.length > 0 || this.aheadError !== 0) ready |= PollEv.IN | PollEv.RDNORM;
-    else if (this.aheadEof) ready |= this.fifo ? PollEv.HUP : PollEv.IN | PollEv.RDNORM;
-    else if (events & (PollEv.IN | PollEv.RDNORM)) this.fetch();
+    if (this.aheadEof) ready |= this.fifo ? PollEv.HUP : PollEv.IN | PollEv.RDNORM;
+    if (ready === (PollEv.OUT | PollEv.WRNORM) && events & (PollEv.IN | PollEv.RDNORM)) this.fetch();
     return ready & (events | PollEv.HUP | PollEv.ERR);
   }
 
@@ -190,6 +243,11 @@ export class HostFile implements OpenFile {
   }
 
   release(): void {
+    this.released = true;
+    if (typeof this.peekFd === "number") {
+      try { fs.closeSync(this.peekFd); } catch { /* gone */ }
+      this.peekFd = null;
+    }
     if (!this.owned) return;
     if (this.fetching) this.closeWhenFetched = true; // the thread pool still reads it: close afterwards
     else this.closeHost();

@@ -21,7 +21,12 @@ interface Slot {
   data: Uint8Array;
   off: number;
   len: number;
+  /** Written in packet mode (O_DIRECT): never merged with later writes. */
+  packet: boolean;
 }
+
+/** O_DIRECT: packet mode (each write is one packet, each read takes at most one). */
+export const O_DIRECT = 0o40000;
 
 /** The buffer shared by the two ends of a pipe. */
 export class Pipe {
@@ -52,8 +57,12 @@ export class Pipe {
     return pages * PAGE;
   }
 
-  /** Reads what is there, across slots; -EAGAIN when empty but a writer remains, 0 at end of file. */
-  tryRead(buf: Uint8Array): number {
+  /**
+   * Reads what is there, across slots (a packet-mode reader takes one slot
+   * and drops what does not fit); -EAGAIN when empty but a writer remains,
+   * 0 at end of file.
+   */
+  tryRead(buf: Uint8Array, packet = false): number {
     if (buf.length === 0) return 0;
     let copied = 0;
     while (copied < buf.length && this.slots.length > 0) {
@@ -63,7 +72,12 @@ export class Pipe {
       s.off += n;
       s.len -= n;
       copied += n;
+      if (packet) {
+        this.bytes -= s.len;
+        s.len = 0;
+      }
       if (s.len === 0) this.slots.shift();
+      if (packet) break;
     }
     if (copied > 0) {
       this.bytes -= copied;
@@ -79,11 +93,11 @@ export class Pipe {
    * may also merge the unaligned tail of the write into the last page (as
    * Linux does, so small writes share pages).
    */
-  writeStep(data: Uint8Array, done: number, first: boolean): number {
-    if (first && this.bytes > 0) {
+  writeStep(data: Uint8Array, done: number, first: boolean, packet: boolean): number {
+    if (first && this.bytes > 0 && !packet) {
       const chars = data.length % PAGE;
       const last = this.slots[this.slots.length - 1];
-      if (chars > 0 && last.off + last.len + chars <= PAGE) {
+      if (chars > 0 && !last.packet && last.off + last.len + chars <= PAGE) {
         last.data.set(data.subarray(0, chars), last.off + last.len);
         last.len += chars;
         done += chars;
@@ -93,7 +107,7 @@ export class Pipe {
       const n = Math.min(PAGE, data.length - done);
       const page = new Uint8Array(PAGE);
       page.set(data.subarray(done, done + n));
-      this.slots.push({ data: page, off: 0, len: n });
+      this.slots.push({ data: page, off: 0, len: n, packet });
       done += n;
     }
     return done;
@@ -105,8 +119,8 @@ export class Pipe {
   }
 
   /** Grows `done` by whatever fits and wakes readers when it moved anything. */
-  write(data: Uint8Array, done: number, first: boolean): number {
-    const now = this.writeStep(data, done, first);
+  write(data: Uint8Array, done: number, first: boolean, packet: boolean): number {
+    const now = this.writeStep(data, done, first, packet);
     if (now > done) {
       this.bytes += now - done;
       this.wq.wake(PollEv.IN | PollEv.RDNORM);
@@ -125,15 +139,20 @@ export class PipeEnd implements OpenFile {
     else pipe.writers++;
   }
 
-  /** A new pipe: [read end, write end]; `flags` may carry O_NONBLOCK (O_CLOEXEC belongs to the descriptors). */
+  /** A new pipe: [read end, write end]; `flags` may carry O_NONBLOCK and O_DIRECT (O_CLOEXEC belongs to the descriptors). */
   static create(flags = 0): [PipeEnd, PipeEnd] {
     const pipe = new Pipe();
-    const keep = flags & OFlag.NONBLOCK;
+    const keep = flags & (OFlag.NONBLOCK | O_DIRECT);
     return [new PipeEnd(pipe, OFlag.RDONLY | keep), new PipeEnd(pipe, OFlag.WRONLY | keep)];
   }
 
   private get isReader(): boolean {
     return (this.flags & OFlag.ACCMODE) === OFlag.RDONLY;
+  }
+
+  /** Packet mode (O_DIRECT). */
+  private get packet(): boolean {
+    return (this.flags & O_DIRECT) !== 0;
   }
 
   private get nonblocking(): boolean {
@@ -143,7 +162,7 @@ export class PipeEnd implements OpenFile {
   read(buf: Uint8Array): IoResult {
     if (!this.isReader) return -Errno.EBADF;
     const attempt = () => {
-      const r = this.pipe.tryRead(buf);
+      const r = this.pipe.tryRead(buf, this.packet);
       return r === -Errno.EAGAIN && !this.nonblocking ? undefined : r;
     };
     return blockOn((cb) => this.pipe.wq.add(cb), attempt, { interrupted: () => -Errno.EINTR });
@@ -161,7 +180,7 @@ export class PipeEnd implements OpenFile {
     let done = 0, first = true;
     const attempt = (): number | undefined => {
       if (pipe.readers === 0) return done > 0 ? done : -Errno.EPIPE;
-      done = pipe.write(data, done, first);
+      done = pipe.write(data, done, first, this.packet);
       first = false;
       if (done === data.length) return done;
       if (this.nonblocking) return done > 0 ? done : -Errno.EAGAIN;

@@ -144,8 +144,14 @@ export function run(h: Hart, budget: number): Exit {
             const b = xl[rs1], lo = (b + imm) | 0;
             const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
             const i = (lo >>> 12) & TLB_MASK;
-            const o = rTag[i] === (lo & ~0xfff) && rTagHi[i] === hi ? rOff[i] + (lo & 0xfff) : mmu.hostOffset(lo, hi, Access.Read);
-            const v = (w & Pack.OpMask) === Op.LB ? i8[o] : u8[o];
+            let v: number;
+            if (rTag[i] === (lo & ~0xfff) && rTagHi[i] === hi) {
+              const o = rOff[i] + (lo & 0xfff);
+              v = (w & Pack.OpMask) === Op.LB ? i8[o] : u8[o];
+            } else {
+              v = mmu.loadSlow(lo, hi, 1);
+              if ((w & Pack.OpMask) === Op.LB) v = (v << 24) >> 24;
+            }
             xl[rd] = v; xh[rd] = v >> 31;
             slot += w >>> Pack.LenShift; continue;
           }

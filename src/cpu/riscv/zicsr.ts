@@ -53,6 +53,8 @@ function readTime(out: CsrValue): void {
 
 /** Reads CSR `csr` of hart `h` into `out`, or throws an illegal-instruction Trap. */
 export function csrRead(h: Hart, csr: number, out: CsrValue): void {
+  // A privileged CSR file answers first: it checks counter access (counteren) and owns `time`.
+  if (h.csrFile !== undefined && h.csrFile.read(h, csr, out)) return;
   switch (csr) {
     case Csr.fflags: out.lo = h.fflags; out.hi = 0; return;
     case Csr.frm: out.lo = h.frm; out.hi = 0; return;
@@ -64,7 +66,7 @@ export function csrRead(h: Hart, csr: number, out: CsrValue): void {
     }
     case Csr.time: readTime(out); return;
   }
-  if (h.csrFile === undefined || !h.csrFile.read(h, csr, out)) throw illegal(h);
+  throw illegal(h);
 }
 
 /** Writes CSR `csr` of hart `h`, or throws an illegal-instruction Trap (read-only or unknown CSR). */

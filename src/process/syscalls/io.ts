@@ -5,11 +5,11 @@
  */
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
-import { PipeEnd } from "../pipe.js";
+import { O_DIRECT, PipeEnd } from "../pipe.js";
 import { EventFd, EfdFlag } from "../eventfd.js";
 import { Epoll, type EpollEvent } from "../epoll.js";
 import { OFlag, PollEv, blockOn, isBlocking, mapResult, subscribeAll, type IoResult, type OpenFile } from "../fd-table.js";
-import { postSignal, Sig, SiCode } from "../signals.js";
+import { hasDeliverable, postSignal, restoreMaskAfterDelivery, Sig, SiCode } from "../signals.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
 
@@ -80,19 +80,19 @@ const UNBLOCKABLE = (1n << 8n) | (1n << 18n);
 /**
  * Runs a waiting call with the signal mask at `maskAddr` (if not null) in
  * place for the duration of the wait, as ppoll, pselect6 and epoll_pwait do.
+ * When a signal ends the wait, the temporary mask stays until the handler
+ * has been entered, and the caller's comes back after it (as Linux's
+ * saved_sigmask does); otherwise the caller's mask comes back at once.
  */
 function withSigmask(p: Process, t: Thread, maskAddr: number, size: number, wait: () => number | Promise<number>): number | Promise<number> {
   if (maskAddr === 0) return interruptible(t, wait());
   if (size !== 8) return -Errno.EINVAL;
   const old = t.sigmask;
   t.sigmask = p.space.readBig(maskAddr) & ~UNBLOCKABLE;
-  const unblocked = t.pending.some((s) => (t.sigmask & (1n << BigInt(s.signo - 1))) === 0n);
-  const r = unblocked ? -Errno.EINTR : interruptible(t, wait());
-  // When a signal ends the wait, its handler must run under the temporary mask, so it is left in place.
-  // TODO: Linux restores the caller's mask once the handler frame is set up (saved_sigmask); that
-  // needs a hook in signal delivery.
+  const r = hasDeliverable(p, t) ? -Errno.EINTR : interruptible(t, wait());
   return mapResult(r, (v) => {
-    if (v !== -Errno.EINTR) t.sigmask = old;
+    if (v === -Errno.EINTR) restoreMaskAfterDelivery(p, t, old);
+    else t.sigmask = old;
     return v;
   });
 }
@@ -102,8 +102,7 @@ function withSigmask(p: Process, t: Thread, maskAddr: number, size: number, wait
 
 define(59, "pipe2", "xx", (p, _t, a) => {
   const flags = a.int(1);
-  // O_DIRECT (packet-mode pipes) is not supported: refused, as kernels before 3.4 did.
-  if (flags & ~(OFlag.CLOEXEC | OFlag.NONBLOCK)) return -Errno.EINVAL;
+  if (flags & ~(OFlag.CLOEXEC | OFlag.NONBLOCK | O_DIRECT)) return -Errno.EINVAL;
   const [r, w] = PipeEnd.create(flags);
   const cloexec = (flags & OFlag.CLOEXEC) !== 0;
   const rfd = p.fds.add(r, cloexec);

@@ -1,0 +1,343 @@
+/**
+ * The machine- and supervisor-mode CSRs of one hart ("The RISC-V Instruction
+ * Set Manual, Volume II: Privileged Architecture", version 1.12, chapters 3
+ * and 4). Plugged into the hart as Hart.csrFile, so CSR instructions reach it
+ * from the run loop.
+ *
+ * Writes that can change how the hart runs next (mstatus, satp, the interrupt
+ * enables and pending bits, mideleg) are refused inside the run loop (write()
+ * returns false, which raises an illegal-instruction Trap with tval 0); the
+ * system VM then performs the instruction itself with writeFull(), outside
+ * run(), flushes the TLB where needed and checks for interrupts before going
+ * on. Everything else is done in place.
+ */
+import type { CsrFile, CsrValue } from "../zicsr.js";
+import { Hart, Priv } from "../hart.js";
+import { Cause, Trap } from "../trap.js";
+
+/** CSR numbers of the privileged CSRs held here. */
+export const enum PCsr {
+  sstatus = 0x100, sie = 0x104, stvec = 0x105, scounteren = 0x106, senvcfg = 0x10a,
+  sscratch = 0x140, sepc = 0x141, scause = 0x142, stval = 0x143, sip = 0x144, satp = 0x180,
+  mstatus = 0x300, misa = 0x301, medeleg = 0x302, mideleg = 0x303, mie = 0x304, mtvec = 0x305,
+  mcounteren = 0x306, menvcfg = 0x30a, mcountinhibit = 0x320,
+  mscratch = 0x340, mepc = 0x341, mcause = 0x342, mtval = 0x343, mip = 0x344,
+  pmpcfg0 = 0x3a0, pmpaddr0 = 0x3b0,
+  mcycle = 0xb00, minstret = 0xb02,
+  cycle = 0xc00, time = 0xc01, instret = 0xc02,
+  mvendorid = 0xf11, marchid = 0xf12, mimpid = 0xf13, mhartid = 0xf14, mconfigptr = 0xf15,
+}
+
+/** mstatus fields (low word; UXL and SXL live in the high word and read as 2 = 64-bit). */
+export const enum Mstatus {
+  /** Supervisor interrupt enable */
+  SIE = 1 << 1,
+  /** Machine interrupt enable */
+  MIE = 1 << 3,
+  /** SIE before the last trap into S-mode */
+  SPIE = 1 << 5,
+  /** MIE before the last trap into M-mode */
+  MPIE = 1 << 7,
+  /** Privilege before the last trap into S-mode (0 = U, 1 = S) */
+  SPP = 1 << 8,
+  /** Privilege before the last trap into M-mode (two bits) */
+  MPP = 3 << 11,
+  MPP_SHIFT = 11,
+  /** Floating-point unit state (two bits: Off, Initial, Clean, Dirty) */
+  FS = 3 << 13,
+  /** Loads and stores use the translation and protection of MPP */
+  MPRV = 1 << 17,
+  /** Supervisor may access user pages */
+  SUM = 1 << 18,
+  /** Make executable pages readable */
+  MXR = 1 << 19,
+  /** Trap virtual memory: satp and sfence.vma are illegal in S-mode */
+  TVM = 1 << 20,
+  /** Timeout wait: wfi is illegal below M-mode */
+  TW = 1 << 21,
+  /** Trap sret in S-mode */
+  TSR = 1 << 22,
+}
+
+/** mstatus bits visible through sstatus (low word). */
+const SSTATUS_MASK = Mstatus.SIE | Mstatus.SPIE | Mstatus.SPP | Mstatus.FS | Mstatus.SUM | Mstatus.MXR;
+/** Writable mstatus bits. */
+const MSTATUS_WRITABLE = SSTATUS_MASK | Mstatus.MIE | Mstatus.MPIE | Mstatus.MPP | Mstatus.MPRV |
+  Mstatus.TVM | Mstatus.TW | Mstatus.TSR;
+/** mstatus high word: UXL = 2 (bits 33:32), SXL = 2 (bits 35:34). */
+const MSTATUS_HI = 2 | (2 << 2);
+
+/** Interrupt numbers (bit positions in mip/mie, and xcause codes with the interrupt bit set). */
+export const enum Irq {
+  /** Supervisor software interrupt */
+  SSI = 1,
+  /** Machine software interrupt */
+  MSI = 3,
+  /** Supervisor timer interrupt */
+  STI = 5,
+  /** Machine timer interrupt */
+  MTI = 7,
+  /** Supervisor external interrupt */
+  SEI = 9,
+  /** Machine external interrupt */
+  MEI = 11,
+}
+
+/** Interrupts that can be delegated to S-mode, and the S-level bits of mip/mie. */
+export const S_IRQS = (1 << Irq.SSI) | (1 << Irq.STI) | (1 << Irq.SEI);
+/** All implemented interrupt bits. */
+const ALL_IRQS = S_IRQS | (1 << Irq.MSI) | (1 << Irq.MTI) | (1 << Irq.MEI);
+/** mip bits M-mode software may write (the M-level ones come from devices). */
+const MIP_WRITABLE = S_IRQS;
+/** Exceptions that may be delegated (all but ecall from M-mode and the reserved codes). */
+const MEDELEG_WRITABLE = 0xb3ff;
+
+/** satp MODE values (bits 63:60). */
+export const enum SatpMode {
+  Bare = 0,
+  Sv39 = 8,
+  Sv48 = 9,
+}
+
+/** misa: MXL = 2 (RV64) and the extensions I, M, A, F, D, C, S, U. */
+const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+const MISA_HI = 2 << 30;
+
+/** CSRs whose writes leave the run loop (see the module comment). */
+const CONTEXT_CSRS = new Set<number>([
+  PCsr.mstatus, PCsr.sstatus, PCsr.satp, PCsr.mie, PCsr.sie, PCsr.mip, PCsr.sip, PCsr.mideleg,
+]);
+
+const illegal = (): Trap => new Trap(Cause.IllegalInsn, 0, 0);
+
+/** The privileged CSR state of one hart. Fields are the registers, as 32-bit halves where they are 64-bit. */
+export class PrivCsrs implements CsrFile {
+  /** mstatus low word (the high word is constant). */
+  mstatus = 0;
+  medeleg = 0;
+  mideleg = 0;
+  mie = 0;
+  /** mip bits written by software (SSIP, STIP, SEIP). */
+  mipSw = 0;
+  /** mip bits driven by devices (MSIP, MTIP, MEIP, SEIP). */
+  mipHw = 0;
+  mtvecLo = 0; mtvecHi = 0;
+  stvecLo = 0; stvecHi = 0;
+  mscratchLo = 0; mscratchHi = 0;
+  sscratchLo = 0; sscratchHi = 0;
+  mepcLo = 0; mepcHi = 0;
+  sepcLo = 0; sepcHi = 0;
+  mcauseLo = 0; mcauseHi = 0;
+  scauseLo = 0; scauseHi = 0;
+  mtvalLo = 0; mtvalHi = 0;
+  stvalLo = 0; stvalHi = 0;
+  satpLo = 0; satpHi = 0;
+  mcounteren = 0;
+  scounteren = 0;
+  /** menvcfg / senvcfg: only FIOM (bit 0) is implemented. */
+  menvcfg = 0;
+  senvcfg = 0;
+  /** pmpcfg0, 2, ... 14 (RV64 has only the even ones), as 64-bit halves. */
+  readonly pmpcfg = new Int32Array(16);
+  /** pmpaddr0..63 as 64-bit halves (bits 53:0). */
+  readonly pmpaddr = new Int32Array(128);
+  /** Added to instructions retired to give mcycle / minstret (they are written as a whole). */
+  private cycleBias = 0;
+  private instretBias = 0;
+  /** Called after a change that invalidates translations (satp, MPRV/MPP/SUM/MXR). */
+  onTranslationChange: () => void = () => {};
+
+  constructor(
+    /** This hart's number (mhartid). */
+    readonly hartId: number,
+    /** The machine's real-time counter (mtime), in ticks. */
+    readonly mtime: () => number,
+  ) {}
+
+  /** mip as software reads it. */
+  get mip(): number {
+    return this.mipSw | this.mipHw;
+  }
+
+  /** Raises or lowers a device-driven interrupt-pending bit. */
+  setPending(irq: Irq, level: boolean): void {
+    if (level) this.mipHw |= 1 << irq;
+    else this.mipHw &= ~(1 << irq);
+  }
+
+  /** Throws an illegal-instruction Trap unless hart `h` may access `csr` at its privilege. */
+  private checkPriv(h: Hart, csr: number): void {
+    if (((csr >>> 8) & 3) > h.priv) throw illegal();
+    if (csr === PCsr.satp && h.priv === Priv.Supervisor && (this.mstatus & Mstatus.TVM) !== 0) throw illegal();
+  }
+
+  /** Throws unless the counter `csr` (0xc00..0xc1f) may be read at `h`'s privilege (mcounteren / scounteren). */
+  private checkCounter(h: Hart, csr: number): void {
+    const bit = 1 << (csr & 31);
+    if (h.priv < Priv.Machine && (this.mcounteren & bit) === 0) throw illegal();
+    if (h.priv === Priv.User && (this.scounteren & bit) === 0) throw illegal();
+  }
+
+  read(h: Hart, csr: number, out: CsrValue): boolean {
+    if (csr >= 0xc00 && csr < 0xc20) {
+      this.checkCounter(h, csr);
+      let v: number;
+      if (csr === PCsr.time) v = this.mtime();
+      else if (csr === PCsr.cycle) v = h.retired + this.cycleBias;
+      else if (csr === PCsr.instret) v = h.retired + this.instretBias;
+      else v = 0;
+      setU64(out, v);
+      return true;
+    }
+    if (csr < 0x100) return false; // fflags, frm, fcsr and unknown user CSRs: zicsr.ts
+    let lo: number, hi = 0;
+    switch (csr) {
+      case PCsr.sstatus: lo = this.mstatus & SSTATUS_MASK; hi = (MSTATUS_HI & 3) | this.sdBit(); break;
+      case PCsr.sie: lo = this.mie & this.mideleg; break;
+      case PCsr.stvec: lo = this.stvecLo; hi = this.stvecHi; break;
+      case PCsr.scounteren: lo = this.scounteren; break;
+      case PCsr.senvcfg: lo = this.senvcfg; break;
+      case PCsr.sscratch: lo = this.sscratchLo; hi = this.sscratchHi; break;
+      case PCsr.sepc: lo = this.sepcLo; hi = this.sepcHi; break;
+      case PCsr.scause: lo = this.scauseLo; hi = this.scauseHi; break;
+      case PCsr.stval: lo = this.stvalLo; hi = this.stvalHi; break;
+      case PCsr.sip: lo = this.mip & this.mideleg; break;
+      case PCsr.satp: lo = this.satpLo; hi = this.satpHi; break;
+      case PCsr.mstatus: lo = this.mstatus; hi = MSTATUS_HI | this.sdBit(); break;
+      case PCsr.misa: lo = MISA_LO; hi = MISA_HI; break;
+      case PCsr.medeleg: lo = this.medeleg; break;
+      case PCsr.mideleg: lo = this.mideleg; break;
+      case PCsr.mie: lo = this.mie; break;
+      case PCsr.mtvec: lo = this.mtvecLo; hi = this.mtvecHi; break;
+      case PCsr.mcounteren: lo = this.mcounteren; break;
+      case PCsr.menvcfg: lo = this.menvcfg; break;
+      case PCsr.mcountinhibit: lo = 0; break;
+      case PCsr.mscratch: lo = this.mscratchLo; hi = this.mscratchHi; break;
+      case PCsr.mepc: lo = this.mepcLo; hi = this.mepcHi; break;
+      case PCsr.mcause: lo = this.mcauseLo; hi = this.mcauseHi; break;
+      case PCsr.mtval: lo = this.mtvalLo; hi = this.mtvalHi; break;
+      case PCsr.mip: lo = this.mip; break;
+      case PCsr.mcycle: case PCsr.minstret:
+        this.checkPriv(h, csr);
+        setU64(out, h.retired + (csr === PCsr.mcycle ? this.cycleBias : this.instretBias));
+        return true;
+      case PCsr.mvendorid: case PCsr.marchid: case PCsr.mimpid: case PCsr.mconfigptr: lo = 0; break;
+      case PCsr.mhartid: lo = this.hartId; break;
+      default:
+        if (csr >= PCsr.pmpcfg0 && csr < PCsr.pmpcfg0 + 16) {
+          if ((csr & 1) !== 0) return false; // RV64: only the even pmpcfg registers exist
+          lo = this.pmpcfg[(csr & 15)]; hi = this.pmpcfg[(csr & 15) + 1];
+        } else if (csr >= PCsr.pmpaddr0 && csr < PCsr.pmpaddr0 + 64) {
+          const i = (csr - PCsr.pmpaddr0) * 2;
+          lo = this.pmpaddr[i]; hi = this.pmpaddr[i + 1];
+        } else if ((csr > 0xb02 && csr < 0xb20) || (csr > 0x322 && csr < 0x340)) {
+          lo = 0; // mhpmcounter3..31, mhpmevent3..31: hardwired to zero
+        } else return false;
+    }
+    this.checkPriv(h, csr);
+    out.lo = lo; out.hi = hi;
+    return true;
+  }
+
+  /** SD (bit 63): set when FS is Dirty. */
+  private sdBit(): number {
+    return (this.mstatus & Mstatus.FS) === Mstatus.FS ? 1 << 31 : 0;
+  }
+
+  write(h: Hart, csr: number, lo: number, hi: number): boolean {
+    if (CONTEXT_CSRS.has(csr)) return false;
+    return this.writeFull(h, csr, lo, hi);
+  }
+
+  /**
+   * Writes `csr` with all its effects; returns false when this file does not
+   * hold it (fflags, frm, fcsr, unknown). Throws an illegal-instruction Trap
+   * when `h` may not write it. The caller checks for newly enabled interrupts.
+   */
+  writeFull(h: Hart, csr: number, lo: number, hi: number): boolean {
+    if (csr < 0x100) return false;
+    if ((csr >>> 10) === 3) throw illegal();
+    this.checkPriv(h, csr);
+    switch (csr) {
+      case PCsr.sstatus: this.setMstatus((this.mstatus & ~SSTATUS_MASK) | (lo & SSTATUS_MASK)); return true;
+      case PCsr.sie: this.mie = (this.mie & ~this.mideleg) | (lo & this.mideleg); return true;
+      case PCsr.stvec: this.stvecLo = tvec(lo, this.stvecLo); this.stvecHi = hi; return true;
+      case PCsr.scounteren: this.scounteren = lo; return true;
+      case PCsr.senvcfg: this.senvcfg = lo & 1; return true;
+      case PCsr.sscratch: this.sscratchLo = lo; this.sscratchHi = hi; return true;
+      case PCsr.sepc: this.sepcLo = lo & ~1; this.sepcHi = hi; return true;
+      case PCsr.scause: this.scauseLo = lo; this.scauseHi = hi; return true;
+      case PCsr.stval: this.stvalLo = lo; this.stvalHi = hi; return true;
+      case PCsr.sip: {
+        const m = this.mideleg & (1 << Irq.SSI); // only SSIP is writable through sip
+        this.mipSw = (this.mipSw & ~m) | (lo & m);
+        return true;
+      }
+      case PCsr.satp: {
+        const mode = hi >>> 28;
+        if (mode !== SatpMode.Bare && mode !== SatpMode.Sv39 && mode !== SatpMode.Sv48) return true; // WARL: unchanged
+        this.satpLo = lo; this.satpHi = hi;
+        this.onTranslationChange();
+        return true;
+      }
+      case PCsr.mstatus: this.setMstatus((this.mstatus & ~MSTATUS_WRITABLE) | (lo & MSTATUS_WRITABLE)); return true;
+      case PCsr.misa: return true; // WARL: the extensions cannot be switched off
+      case PCsr.medeleg: this.medeleg = lo & MEDELEG_WRITABLE; return true;
+      case PCsr.mideleg: this.mideleg = lo & S_IRQS; return true;
+      case PCsr.mie: this.mie = lo & ALL_IRQS; return true;
+      case PCsr.mtvec: this.mtvecLo = tvec(lo, this.mtvecLo); this.mtvecHi = hi; return true;
+      case PCsr.mcounteren: this.mcounteren = lo; return true;
+      case PCsr.menvcfg: this.menvcfg = lo & 1; return true;
+      case PCsr.mcountinhibit: return true;
+      case PCsr.mscratch: this.mscratchLo = lo; this.mscratchHi = hi; return true;
+      case PCsr.mepc: this.mepcLo = lo & ~1; this.mepcHi = hi; return true;
+      case PCsr.mcause: this.mcauseLo = lo; this.mcauseHi = hi; return true;
+      case PCsr.mtval: this.mtvalLo = lo; this.mtvalHi = hi; return true;
+      case PCsr.mip: this.mipSw = (this.mipSw & ~MIP_WRITABLE) | (lo & MIP_WRITABLE); return true;
+      case PCsr.mcycle: this.cycleBias = u64(lo, hi) - h.retired; return true;
+      case PCsr.minstret: this.instretBias = u64(lo, hi) - h.retired; return true;
+    }
+    if (csr >= PCsr.pmpcfg0 && csr < PCsr.pmpcfg0 + 16) {
+      if ((csr & 1) !== 0) return false;
+      this.pmpcfg[csr & 15] = lo; this.pmpcfg[(csr & 15) + 1] = hi;
+      return true;
+    }
+    if (csr >= PCsr.pmpaddr0 && csr < PCsr.pmpaddr0 + 64) {
+      const i = (csr - PCsr.pmpaddr0) * 2;
+      this.pmpaddr[i] = lo; this.pmpaddr[i + 1] = hi & 0x3fffff;
+      return true;
+    }
+    if ((csr > 0xb02 && csr < 0xb20) || (csr > 0x322 && csr < 0x340)) return true;
+    return false;
+  }
+
+  /**
+   * Sets mstatus, keeping the WARL fields legal: MPP = 2 (no H-mode) keeps
+   * its old value; FS Initial or Clean reads back as Dirty (the hart does not
+   * track FP writes, and Dirty is always a safe answer, so kernels save FP state).
+   */
+  setMstatus(v: number): void {
+    if ((v & Mstatus.MPP) === 2 << Mstatus.MPP_SHIFT) v = (v & ~Mstatus.MPP) | (this.mstatus & Mstatus.MPP);
+    if ((v & Mstatus.FS) !== 0) v |= Mstatus.FS;
+    const changed = v ^ this.mstatus;
+    this.mstatus = v;
+    if ((changed & (Mstatus.MPRV | Mstatus.MPP | Mstatus.SUM | Mstatus.MXR)) !== 0) this.onTranslationChange();
+  }
+}
+
+/** Legal xtvec low word: MODE 0 (direct) or 1 (vectored); a reserved mode keeps the old one. */
+function tvec(lo: number, old: number): number {
+  const mode = lo & 3;
+  return mode <= 1 ? lo : (lo & ~3) | (old & 3);
+}
+
+/** A 64-bit value given as halves, as a number (exact below 2^53). */
+function u64(lo: number, hi: number): number {
+  return (hi >>> 0) * 4294967296 + (lo >>> 0);
+}
+
+/** Stores the non-negative number v (below 2^53) as 64-bit halves. */
+function setU64(out: CsrValue, v: number): void {
+  out.lo = v | 0;
+  out.hi = Math.floor(v / 4294967296) | 0;
+}

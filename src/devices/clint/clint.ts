@@ -1,0 +1,104 @@
+/**
+ * The core-local interruptor (CLINT), as on SiFive cores and QEMU's virt
+ * board: per-hart software-interrupt (msip) and timer-compare (mtimecmp)
+ * registers and the shared real-time counter (mtime). Register offsets are
+ * those of the SiFive CLINT and of the RISC-V ACLINT specification (MSWI at
+ * 0x0000, MTIMER's mtimecmp at 0x4000 and mtime at 0xbff8).
+ *
+ * mtime counts at `hz` ticks per second from the host's monotonic clock,
+ * starting at 0 when the device is made. The timer line of a hart is high
+ * while mtime >= its mtimecmp; it is re-evaluated on every mtimecmp write and
+ * whenever the board calls update().
+ */
+import type { Device, IrqLine } from "../device.js";
+import { readLane } from "../device.js";
+
+/** Register offsets. */
+export const enum ClintReg {
+  /** msip of hart 0; hart n at 4n */
+  Msip = 0x0000,
+  /** mtimecmp of hart 0; hart n at 8n */
+  Mtimecmp = 0x4000,
+  /** mtime (64-bit) */
+  Mtime = 0xbff8,
+}
+
+/** Size of the CLINT window on the virt board. */
+export const CLINT_SIZE = 0x10000;
+
+const NEVER = 2 ** 64;
+
+export class Clint implements Device {
+  readonly name = "clint";
+  readonly size = CLINT_SIZE;
+  private readonly start = process.hrtime.bigint();
+  private readonly mtimecmp: number[];
+  private readonly msip: number[];
+  /** The high half of mtime latched by the last read of its low half, so a 64-bit read never tears. */
+  private latchedHi = 0;
+
+  constructor(
+    /** Per hart: the software-interrupt line (MSIP). */
+    private readonly softLines: IrqLine[],
+    /** Per hart: the timer line (MTIP). */
+    private readonly timerLines: IrqLine[],
+    /** mtime frequency. */
+    readonly hz: number,
+  ) {
+    this.mtimecmp = softLines.map(() => NEVER);
+    this.msip = softLines.map(() => 0);
+  }
+
+  /** The current value of mtime. */
+  mtime(): number {
+    return Number(((process.hrtime.bigint() - this.start) * BigInt(this.hz)) / 1_000_000_000n);
+  }
+
+  /** Re-evaluates every timer line against mtime now. */
+  update(): void {
+    const now = this.mtime();
+    for (let i = 0; i < this.timerLines.length; i++) this.timerLines[i].set(now >= this.mtimecmp[i]);
+  }
+
+  /** Host milliseconds until the earliest armed timer fires (0 if one already has), or undefined when none is armed. */
+  msUntilNextTimer(): number | undefined {
+    const next = Math.min(...this.mtimecmp);
+    if (next >= NEVER) return undefined;
+    return Math.max(0, ((next - this.mtime()) * 1000) / this.hz);
+  }
+
+  read(offset: number, width: number): number {
+    if (offset < ClintReg.Mtimecmp) {
+      const i = offset >>> 2;
+      return i < this.msip.length && (offset & 3) === 0 ? this.msip[i] : 0;
+    }
+    if (offset >= ClintReg.Mtime) {
+      if ((offset & 4) === 0) {
+        const t = this.mtime();
+        this.latchedHi = Math.floor(t / 4294967296);
+        return readLane(t, offset, width);
+      }
+      return readLane(this.latchedHi * 4294967296, offset, width);
+    }
+    const i = (offset - ClintReg.Mtimecmp) >>> 3;
+    return i < this.mtimecmp.length ? readLane(Math.min(this.mtimecmp[i], 2 ** 64 - 1), offset, width) : 0;
+  }
+
+  write(offset: number, width: number, value: number): void {
+    if (offset < ClintReg.Mtimecmp) {
+      const i = offset >>> 2;
+      if (i < this.msip.length && (offset & 3) === 0) {
+        this.msip[i] = value & 1;
+        this.softLines[i].set((value & 1) !== 0);
+      }
+      return;
+    }
+    if (offset >= ClintReg.Mtime) return; // mtime is read-only here (the host clock drives it)
+    const i = (offset - ClintReg.Mtimecmp) >>> 3;
+    if (i >= this.mtimecmp.length || width !== 4) return;
+    const old = this.mtimecmp[i];
+    const lo = old % 4294967296, hi = Math.floor(old / 4294967296);
+    this.mtimecmp[i] = (offset & 4) === 0 ? hi * 4294967296 + (value >>> 0) : (value >>> 0) * 4294967296 + lo;
+    this.timerLines[i].set(this.mtime() >= this.mtimecmp[i]);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * A `virt`-like board with one hart: RAM, CLINT, a 16550A UART and the SiFive
+ * test finisher at QEMU virt's addresses (memory-map.ts), plus HTIF for ELF
+ * files that define `tohost`. Devices reach the hart only through IrqLines
+ * wired here.
+ */
+import { Hart, Priv } from "../cpu/riscv/hart.js";
+import { DecodeCache } from "../cpu/riscv/decode-cache.js";
+import { Irq, PrivCsrs } from "../cpu/riscv/priv/csr.js";
+import { SvTranslator } from "../cpu/riscv/priv/sv.js";
+import { Mmu } from "../mem/mmu.js";
+import { Ram } from "../mem/ram.js";
+import { IrqLine } from "../devices/device.js";
+import { Clint } from "../devices/clint/clint.js";
+import { Uart16550 } from "../devices/uart16550/uart.js";
+import { SifiveTest, type FinisherEvent } from "../devices/sifive-test/sifive-test.js";
+import { PhysBus } from "./bus.js";
+import { Htif } from "./htif.js";
+import { loadBareMetalElf } from "./elf.js";
+import { CLINT_BASE, RAM_BASE, TEST_BASE, TIMEBASE_HZ, UART0_BASE } from "./memory-map.js";
+
+/** Why the machine stopped. */
+export type StopReason =
+  | { kind: "poweroff"; code: number }
+  | { kind: "reset" }
+  | { kind: "timeout" }
+  | { kind: "stuck"; message: string };
+
+export interface BoardOptions {
+  /** RAM size in MiB. */
+  memoryMiB: number;
+  /** Receives every byte the guest writes to its console (UART or HTIF). */
+  console: (byte: number) => void;
+}
+
+export class VirtBoard {
+  readonly ram: Ram;
+  readonly bus: PhysBus;
+  readonly hart: Hart;
+  readonly csrs: PrivCsrs;
+  readonly clint: Clint;
+  readonly uart: Uart16550;
+  /** Set by a device when the guest powers off or resets; the system VM stops at the end of the slice. */
+  stop: StopReason | undefined = undefined;
+
+  constructor(private readonly opts: BoardOptions) {
+    this.ram = new Ram(opts.memoryMiB * 1024 * 1024);
+    this.bus = new PhysBus(this.ram, RAM_BASE);
+    const csrs = new PrivCsrs(0, () => this.clint.mtime());
+    this.csrs = csrs;
+    const mmu = new Mmu(this.ram, { translate: () => 0 });
+    this.hart = new Hart(mmu, new DecodeCache());
+    mmu.translator = new SvTranslator(this.hart, csrs, this.bus);
+    mmu.io = this.bus;
+    csrs.onTranslationChange = () => mmu.flush();
+    this.hart.csrFile = csrs;
+    this.hart.priv = Priv.Machine;
+
+    this.clint = new Clint(
+      [new IrqLine((l) => csrs.setPending(Irq.MSI, l))],
+      [new IrqLine((l) => csrs.setPending(Irq.MTI, l))],
+      TIMEBASE_HZ,
+    );
+    this.uart = new Uart16550(opts.console);
+    const finisher = new SifiveTest((e: FinisherEvent) => { this.stop = e; });
+    this.bus.map(TEST_BASE, finisher);
+    this.bus.map(CLINT_BASE, this.clint);
+    this.bus.map(UART0_BASE, this.uart);
+  }
+
+  /**
+   * Loads a bare-metal ELF (--bios none): segments at their physical
+   * addresses, HTIF if it defines tohost, and the hart at its entry in M-mode
+   * with a0 = hartid and a1 = 0 (no device tree yet).
+   */
+  loadBareMetal(data: Uint8Array, what: string): void {
+    const img = loadBareMetalElf(data, what, this.ram, RAM_BASE);
+    if (img.tohost !== undefined && img.tohost >= RAM_BASE && img.tohost + 8 <= RAM_BASE + this.ram.size && img.tohost % 8 === 0) {
+      const page = img.tohost - (img.tohost % 4096);
+      const from = img.fromhost !== undefined && img.fromhost - (img.fromhost % 4096) === page ? img.fromhost - page : -1;
+      this.bus.overlay(page, new Htif(this.ram, page - RAM_BASE, img.tohost - page, from,
+        (code) => { this.stop = { kind: "poweroff", code }; }, this.opts.console));
+    }
+    const h = this.hart;
+    h.pc = BigInt(img.entry);
+    h.setX(10, BigInt(this.csrs.hartId));
+    h.setX(11, 0n);
+    h.cache.invalidateAll();
+    h.mmu.flush();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The physical address space of a board: RAM at one range and devices at
+ * others (sorted, half-open ranges). It resolves physical pages for the
+ * page-table walker and the TLB (RAM pages to host offsets, everything else
+ * to ioPage markers) and carries accesses to I/O pages to the device mapped
+ * there. A physical address nothing answers is an access fault.
+ */
+import { Access, type IoBus, ioPage } from "../mem/mmu.js";
+import type { Ram } from "../mem/ram.js";
+import type { PhysicalMemory } from "../cpu/riscv/priv/sv.js";
+import { Cause, Trap } from "../cpu/riscv/trap.js";
+import type { Device } from "../devices/device.js";
+
+interface Mapping {
+  base: number;
+  end: number;
+  device: Device;
+}
+
+const FAULT = [Cause.LoadAccessFault, Cause.StoreAccessFault, Cause.InsnAccessFault];
+
+export class PhysBus implements IoBus, PhysicalMemory {
+  private readonly maps: Mapping[] = [];
+  /** RAM pages (page addresses) that are served by a device instead (HTIF's tohost page). */
+  private readonly overlays = new Map<number, Device>();
+
+  constructor(
+    readonly ram: Ram,
+    /** Physical address of the first byte of RAM. */
+    readonly ramBase: number,
+  ) {}
+
+  /** Maps `device` at [base, base + device.size); ranges must not overlap each other or RAM. */
+  map(base: number, device: Device): void {
+    const end = base + device.size;
+    for (const m of this.maps) {
+      if (base < m.end && m.base < end) throw new Error(`${device.name} at 0x${base.toString(16)} overlaps ${m.device.name}`);
+    }
+    if (base < this.ramBase + this.ram.size && this.ramBase < end) throw new Error(`${device.name} overlaps RAM`);
+    this.maps.push({ base, end, device });
+    this.maps.sort((a, b) => a.base - b.base);
+  }
+
+  /** Routes the RAM page at `pagePa` to `device` (offsets from the page start); the device sees all accesses to that page. */
+  overlay(pagePa: number, device: Device): void {
+    this.overlays.set(pagePa, device);
+  }
+
+  resolve(pa: number): number {
+    const off = pa - this.ramBase;
+    if (off >= 0 && off < this.ram.size && (this.overlays.size === 0 || !this.overlays.has(pa))) return off;
+    return ioPage(pa);
+  }
+
+  private find(pa: number): [Device, number] | undefined {
+    const page = pa - (pa % 4096);
+    const o = this.overlays.get(page);
+    if (o !== undefined) return [o, pa - page];
+    for (const m of this.maps) if (pa >= m.base && pa < m.end) return [m.device, pa - m.base];
+    return undefined;
+  }
+
+  load(pa: number, size: number, lo: number, hi: number): number {
+    const d = (pa % size) === 0 ? this.find(pa) : undefined;
+    if (d === undefined) throw new Trap(Cause.LoadAccessFault, lo, hi);
+    return d[0].read(d[1], size);
+  }
+
+  store(pa: number, size: number, v: number, lo: number, hi: number): void {
+    const d = (pa % size) === 0 ? this.find(pa) : undefined;
+    if (d === undefined) throw new Trap(Cause.StoreAccessFault, lo, hi);
+    d[0].write(d[1], size, v);
+  }
+
+  fault(access: Access, lo: number, hi: number): never {
+    throw new Trap(FAULT[access], lo, hi);
+  }
+
+  /** The mapped devices as [base, size, name], in address order (for --help and diagnostics). */
+  describe(): [number, number, string][] {
+    return this.maps.map((m) => [m.base, m.end - m.base, m.device.name]);
+  }
+}

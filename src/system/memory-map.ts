@@ -1,0 +1,20 @@
+/**
+ * The physical memory map of the `virt` board, as QEMU lays it out
+ * (hw/riscv/virt.c's memmap table; the same addresses appear in the device
+ * tree QEMU passes to firmware, so OpenSBI and Linux find devices there).
+ * Ranges are [base, base + size).
+ */
+
+/** SiFive test finisher (poweroff / reboot): QEMU virt "test" at 0x100000, 4 KiB. */
+export const TEST_BASE = 0x0010_0000;
+/** CLINT (msip, mtimecmp, mtime): QEMU virt "clint" at 0x2000000, 64 KiB. */
+export const CLINT_BASE = 0x0200_0000;
+/** 16550A UART: QEMU virt "uart0" at 0x10000000, 256 bytes. */
+export const UART0_BASE = 0x1000_0000;
+/** Start of RAM: QEMU virt "dram" at 0x80000000; the size is the --memory option. */
+export const RAM_BASE = 0x8000_0000;
+
+/** Default RAM size in MiB (as QEMU's virt board). */
+export const DEFAULT_MEMORY_MIB = 128;
+/** Frequency of mtime and the `time` CSR: 10 MHz, QEMU virt's RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ. */
+export const TIMEBASE_HZ = 10_000_000;
