@@ -137,7 +137,11 @@ export class Process {
         if (c.state === ThreadState.Runnable) { t = c; next = (next + k + 1) % Math.max(1, this.threads.length); break; }
       }
       if (t === undefined) {
+        // Every thread waits. Keep the host alive meanwhile: a guest that waits
+        // for ever hangs, as it would on Linux, rather than ending quietly.
+        const keepAlive = setInterval(() => {}, 1 << 30);
         await new Promise<void>((resolve) => { this.wake = resolve; });
+        clearInterval(keepAlive);
         lastYield = Date.now();
         continue;
       }

@@ -9,3 +9,4 @@ import "./thread.js";
 import "./io.js";
 import "./net.js";
 import "./signal.js";
+import "./timerfd.js";
