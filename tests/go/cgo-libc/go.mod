@@ -1,0 +1,2 @@
+module cgolibc
+go 1.19
