@@ -32,6 +32,41 @@ export const enum Exit {
   Wfi = 3,
 }
 
+/**
+ * Frequent instructions outside the inline set get a call site of their own,
+ * which V8 can inline, instead of the handler table's shared (megamorphic) one:
+ * about 10% on floating-point code (nbody), neutral elsewhere. They need neither
+ * pc nor the retired count; a Trap they throw is located by the catch below.
+ */
+const hfadd_d = HANDLERS[Op.FADD_D];
+const hfsub_d = HANDLERS[Op.FSUB_D];
+const hfmul_d = HANDLERS[Op.FMUL_D];
+const hfdiv_d = HANDLERS[Op.FDIV_D];
+const hfsqrt_d = HANDLERS[Op.FSQRT_D];
+const hfmadd_d = HANDLERS[Op.FMADD_D];
+const hfmsub_d = HANDLERS[Op.FMSUB_D];
+const hfnmadd_d = HANDLERS[Op.FNMADD_D];
+const hfnmsub_d = HANDLERS[Op.FNMSUB_D];
+const hfsgnj_d = HANDLERS[Op.FSGNJ_D];
+const hfsgnjn_d = HANDLERS[Op.FSGNJN_D];
+const hfsgnjx_d = HANDLERS[Op.FSGNJX_D];
+const hfeq_d = HANDLERS[Op.FEQ_D];
+const hflt_d = HANDLERS[Op.FLT_D];
+const hfle_d = HANDLERS[Op.FLE_D];
+const hfcvt_d_w = HANDLERS[Op.FCVT_D_W];
+const hfcvt_d_l = HANDLERS[Op.FCVT_D_L];
+const hfcvt_w_d = HANDLERS[Op.FCVT_W_D];
+const hfmv_x_d = HANDLERS[Op.FMV_X_D];
+const hfmv_d_x = HANDLERS[Op.FMV_D_X];
+const hmulhu = HANDLERS[Op.MULHU];
+const hdiv = HANDLERS[Op.DIV];
+const hdivu = HANDLERS[Op.DIVU];
+const hrem = HANDLERS[Op.REM];
+const hremu = HANDLERS[Op.REMU];
+const hdivw = HANDLERS[Op.DIVW];
+const hremw = HANDLERS[Op.REMW];
+const hremuw = HANDLERS[Op.REMUW];
+
 const scratch = newDecoded();
 const EMPTY = new Int32Array(0);
 
@@ -315,6 +350,34 @@ export function run(h: Hart, budget: number): Exit {
             h.pcLo = baseLo + ((slot + 2) << 1); h.pcHi = baseHi;
             h.instret += n; h.runCount = 0;
             return Exit.Wfi;
+          case Op.FADD_D: hfadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSUB_D: hfsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMUL_D: hfmul_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FDIV_D: hfdiv_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSQRT_D: hfsqrt_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMADD_D: hfmadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMSUB_D: hfmsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FNMADD_D: hfnmadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FNMSUB_D: hfnmsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSGNJ_D: hfsgnj_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSGNJN_D: hfsgnjn_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSGNJX_D: hfsgnjx_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FEQ_D: hfeq_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FLT_D: hflt_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FLE_D: hfle_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FCVT_D_W: hfcvt_d_w(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FCVT_D_L: hfcvt_d_l(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FCVT_W_D: hfcvt_w_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMV_X_D: hfmv_x_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMV_D_X: hfmv_d_x(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.MULHU: hmulhu(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.DIV: hdiv(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.DIVU: hdivu(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.REM: hrem(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.REMU: hremu(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.DIVW: hdivw(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.REMW: hremw(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.REMUW: hremuw(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
           default:
             h.runCount = n;
             h.pcLo = baseLo + (slot << 1); h.pcHi = baseHi;
