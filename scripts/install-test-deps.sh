@@ -24,11 +24,12 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get update
 # gcc-riscv64-linux-gnu, libc6-dev-riscv64-cross: cross compiler and the sysroot /usr/riscv64-linux-gnu
 # binutils-riscv64-linux-gnu: objdump, the oracle of the decoder test
 # qemu-user: qemu-riscv64, the oracle of the differential tests
+# qemu-system-misc: qemu-system-riscv64, the oracle of the bare-metal system-VM tests (tests/baremetal)
 # gcc, libc6-dev, make: native baseline for the benchmark, an x86-64 ELF for the CLI tests, busybox's build
 # golang-go: Go guests cross-compiled for riscv64
 # dpkg-dev, bzip2, xz-utils: unpacking Debian source packages
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user \
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user qemu-system-misc \
   gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils
 
 # Debian's busybox source, unpacked under tests/build/src (built by the busybox test).

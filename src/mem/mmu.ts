@@ -88,9 +88,21 @@ export class Mmu {
 
   /** Host offset of the byte at guest address (lo, hi) for `access`, filling the TLB on a miss; an I/O page is an access fault. */
   hostOffset(lo: number, hi: number, access: Access): number {
-    const o = this.offsetOrIo(lo, hi, access);
-    if (o < 0) this.io!.fault(access, lo, hi);
-    return o;
+    // The probe is written out here and in offsetOrIo: this one is on the process VM's miss path.
+    const page = lo & ~0xfff;
+    const i = (lo >>> 12) & TLB_MASK;
+    let tag: Int32Array, tagHi: Int32Array, off: Int32Array;
+    if (access === Access.Read) { tag = this.rTag; tagHi = this.rTagHi; off = this.rOff; }
+    else if (access === Access.Write) { tag = this.wTag; tagHi = this.wTagHi; off = this.wOff; }
+    else { tag = this.xTag; tagHi = this.xTagHi; off = this.xOff; }
+    if (tag[i] !== page || tagHi[i] !== hi) {
+      const base = this.translator.translate(lo, hi, access);
+      if (base < 0) this.io!.fault(access, lo, hi);
+      tag[i] = page;
+      tagHi[i] = hi;
+      off[i] = base;
+    }
+    return off[i] + (lo & 0xfff);
   }
 
   /** As hostOffset, but an I/O page returns -1 and leaves the byte's physical address in ioPa. */
@@ -120,7 +132,7 @@ export class Mmu {
       const o = this.offsetOrIo(lo, hi, Access.Read);
       if (o < 0) return this.io!.load(this.ioPa, size, lo, hi);
       const v = this.ram.view;
-      return size === 1 ? v.getUint8(o) : size === 2 ? v.getUint16(o, true) : v.getUint32(o, true);
+      return size === 1 ? this.ram.u8[o] : size === 2 ? v.getUint16(o, true) : v.getUint32(o, true);
     }
     let r = 0;
     for (let k = 0; k < size; k++) {
@@ -169,7 +181,7 @@ export class Mmu {
     if ((lo & 7) === 0 && this.offsetOrIo(lo, hi, Access.Write) < 0) {
       // A device register: the high word first, so a device that acts on its low word sees the whole value.
       const pa = this.ioPa;
-      this.io!.store(pa + 4, 4, vhi, a, h2);
+      this.io!.store(pa + 4, 4, vhi, lo, hi);
       this.io!.store(pa, 4, vlo, lo, hi);
       return;
     }

@@ -109,6 +109,10 @@ export function run(h: Hart, budget: number): Exit {
       frame = xTag[xi] === baseLo && xTagHi[xi] === pcHi ? xOff[xi] : mmu.hostOffset(pcLo, pcHi, Access.Execute) - (pcLo & 0xfff);
       entering = false;
       ops = cache.page(frame);
+      // A 4-byte instruction in the last parcel took its upper half from the next page as it
+      // was mapped when decoded (frames are shared by every mapping); decode it again on each
+      // entry, so a different or missing next page is seen (a fetch page fault, for one).
+      if ((ops[(SLOTS - 1) * 2] >>> Pack.LenShift) === 2) ops[(SLOTS - 1) * 2] = Op.DECODE;
       let t = 0; // target offset from the page base when leaving the page by a relative jump
       for (;;) {
         const k = slot << 1;

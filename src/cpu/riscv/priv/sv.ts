@@ -79,7 +79,7 @@ export class SvTranslator implements PageTranslator {
     if (!canonical) throw new Trap(PAGE_FAULT[access], lo, hi);
     const va = (hi & 0xffff) * TWO32 + (lo >>> 0); // the low 48 bits
     const ram = this.phys.ram;
-    let table = ((c.satpHi & 0xfff) * 2 ** 20 + (c.satpLo >>> 12)) * 4096; // satp.PPN (44 bits) * 4 KiB
+    let table = ((c.satpHi & 0xfff) * TWO32 + (c.satpLo >>> 0)) * 4096; // satp.PPN (bits 43:0) * 4 KiB
     for (let level = levels - 1; level >= 0; level--) {
       const vpn = Math.floor(va / 2 ** (12 + 9 * level)) % 512;
       const pteAddr = table + vpn * 8;
