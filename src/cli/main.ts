@@ -3,6 +3,7 @@
  * (the process VM). Errors are one line on stderr and a non-zero status;
  * `--debug` shows stack traces.
  */
+import { writeSync } from "node:fs";
 import { runCommand } from "./run.js";
 import { bootCommand } from "./boot.js";
 
@@ -45,8 +46,6 @@ export function writeOut(s: string): void {
 export function writeErr(s: string, to = 2): void {
   writeFd(to === 1 ? 1 : 2, s);
 }
-
-import { writeSync } from "node:fs";
 
 function writeFd(fd: number, s: string): void {
   const b = Buffer.from(s, "utf8");

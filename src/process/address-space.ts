@@ -168,8 +168,11 @@ export class AddressSpace implements PageTranslator {
     this.walk(addr, data.length, force ? Prot.None : Prot.Write, (off, n, done) => u8.set(data.subarray(done, done + n), off));
   }
 
-  /** Reads a NUL-terminated string of at most `max` bytes at `addr`. */
-  readCString(addr: number, max = 4096): string {
+  /**
+   * Reads a NUL-terminated string at `addr`. Past `max` bytes without a NUL it
+   * throws GuestFault, or with `truncate` returns the first `max` bytes.
+   */
+  readCString(addr: number, max = 4096, truncate = false): string {
     const bytes: number[] = [];
     const u8 = this.ram.u8;
     for (let a = addr; bytes.length < max; ) {
@@ -183,6 +186,7 @@ export class AddressSpace implements PageTranslator {
         if (bytes.length >= max) break;
       }
     }
+    if (truncate) return Buffer.from(bytes).toString("utf8");
     throw new GuestFault(addr);
   }
 

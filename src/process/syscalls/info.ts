@@ -3,7 +3,6 @@ import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
-import { HWCAP_RV64GC } from "../loader.js";
 
 /** The kernel release reported by uname (a Linux version whose ABI we follow). */
 export const UNAME_RELEASE = "6.1.0";
@@ -39,11 +38,22 @@ define(166, "umask", "o", (p, _t, a) => {
   p.umask = a.u32(0) & 0o777;
   return old;
 });
-define(167, "prctl", "dxxxx", (_p, _t, a) => {
+/** Thread names (PR_SET_NAME), 15 bytes at most as in the kernel's comm. */
+const threadNames = new WeakMap<object, Uint8Array>();
+define(167, "prctl", "dxxxx", (p, t, a) => {
   const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_VMA = 0x53564d41;
   const opt = a.int(0);
-  if (opt === PR_SET_NAME || opt === PR_SET_VMA) return 0;
-  if (opt === PR_GET_NAME) return 0;
+  if (opt === PR_SET_NAME) {
+    threadNames.set(t, Buffer.from(p.space.readCString(a.u64(1), 15, true)).subarray(0, 15));
+    return 0;
+  }
+  if (opt === PR_GET_NAME) {
+    const name = new Uint8Array(16);
+    name.set(threadNames.get(t) ?? Buffer.from(p.options.path.split("/").pop() ?? "").subarray(0, 15));
+    p.space.write(a.u64(1), name);
+    return 0;
+  }
+  if (opt === PR_SET_VMA) return 0;
   return -Errno.EINVAL;
 });
 define(92, "personality", "x", () => 0);
@@ -148,9 +158,18 @@ define(258, "riscv_hwprobe", "xuuxx", (p, _t, a) => {
   }
   return 0;
 });
-void HWCAP_RV64GC;
 
-define(283, "membarrier", "dd", (_p, _t, a) => (a.int(0) === 0 ? 0 : 0));
+/**
+ * membarrier: every guest thread runs on the one host thread, so any barrier
+ * is already satisfied once the call is made; QUERY lists the commands accepted.
+ */
+define(283, "membarrier", "dd", (_p, _t, a) => {
+  const QUERY = 0, GLOBAL = 1, PRIVATE_EXPEDITED = 8, REGISTER_PRIVATE_EXPEDITED = 16;
+  const supported = GLOBAL | PRIVATE_EXPEDITED | REGISTER_PRIVATE_EXPEDITED;
+  const cmd = a.int(0);
+  if (cmd === QUERY) return supported;
+  return (cmd & supported) === cmd && cmd !== 0 && (cmd & (cmd - 1)) === 0 ? 0 : -Errno.EINVAL;
+});
 /**
  * rseq: restartable sequences. Registration is accepted as Linux does and the
  * area's cpu_id fields say CPU 0 (the only CPU a guest sees). Guest threads are
