@@ -156,6 +156,8 @@ export class AddressSpace implements PageTranslator {
 
   /** Copies `len` guest bytes at `addr` out (throws GuestFault). */
   read(addr: number, len: number): Uint8Array {
+    // Check a large range is mapped before allocating a host buffer for it.
+    if (len > 0x100000 && (len > this.ram.size || !this.vmas.covers(addr, addr + len))) throw new GuestFault(addr);
     const out = new Uint8Array(len);
     const u8 = this.ram.u8;
     this.walk(addr, len, Prot.Read, (off, n, done) => out.set(u8.subarray(off, off + n), done));

@@ -206,11 +206,12 @@ export class Process {
     }
     if (r instanceof Promise) {
       t.state = ThreadState.Blocked;
+      if (this.strace) this.log(`${t.tid} ${call} <unfinished ...>`);
       r.then((v) => v, (e) => this.errorResult(e)).then((v) => {
         if (t.state !== ThreadState.Blocked) return;
         t.interrupt = undefined;
         this.setResult(h, v);
-        if (this.strace) this.log(`${t.tid} ${call} = ${formatResult(v)}`);
+        if (this.strace) this.log(`${t.tid} <... ${def?.name ?? nr} resumed> = ${formatResult(v)}`);
         t.state = ThreadState.Runnable;
         this.notify();
       });

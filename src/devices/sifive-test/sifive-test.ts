@@ -6,6 +6,9 @@
  */
 import type { Device } from "../device.js";
 
+/** Size of the register window on the virt board. */
+export const SIFIVE_TEST_SIZE = 0x1000;
+
 /** Values of the low 16 bits. */
 export const enum FinisherCmd {
   Fail = 0x3333,
@@ -18,7 +21,7 @@ export type FinisherEvent = { kind: "poweroff"; code: number } | { kind: "reset"
 
 export class SifiveTest implements Device {
   readonly name = "test";
-  readonly size = 0x1000;
+  readonly size = SIFIVE_TEST_SIZE;
 
   constructor(private readonly onEvent: (e: FinisherEvent) => void) {}
 
@@ -27,7 +30,9 @@ export class SifiveTest implements Device {
   }
 
   write(offset: number, width: number, value: number): void {
-    if (offset !== 0 || width !== 4) return;
+    // OpenSBI's driver writes the 16-bit command alone (writew); then the code is 0.
+    if (offset !== 0 || (width !== 4 && width !== 2)) return;
+    if (width === 2) value &= 0xffff;
     const cmd = value & 0xffff;
     if (cmd === FinisherCmd.Pass) this.onEvent({ kind: "poweroff", code: 0 });
     else if (cmd === FinisherCmd.Fail) this.onEvent({ kind: "poweroff", code: value >>> 16 });

@@ -53,7 +53,7 @@ define(56, "openat", "dsxo", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
   const flags = a.int(2);
   const generated = procFile(p, host);
   if (generated !== undefined) return p.fds.add(new MemFile(generated, host), (flags & OFlag.CLOEXEC) !== 0);
-  const mode = a.u32(3) & ~p.umask;
+  const mode = a.u32(3) & 0o7777 & ~p.umask; // the kernel keeps only the permission bits
   const hostFd = fs.openSync(host, flags & ~OFlag.NONBLOCK, mode);
   return p.fds.add(new HostFile(hostFd, flags, host), (flags & OFlag.CLOEXEC) !== 0);
 }));
@@ -204,8 +204,14 @@ define(291, "statx", "dsxxx", (p, _t, a) => {
   return 0;
 });
 
-define(48, "faccessat", "dsd", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.accessSync(host, a.int(2)); return 0; }));
-define(439, "faccessat2", "dsdx", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.accessSync(host, a.int(2)); return 0; }));
+/** faccessat/faccessat2: mode is F_OK or a mix of R_OK, W_OK, X_OK. */
+function access(p: Process, a: SyscallArgs): number {
+  const mode = a.int(2);
+  if (mode & ~7) return -Errno.EINVAL;
+  return withPath(p, a, 0, 1, (host) => { fs.accessSync(host, mode); return 0; });
+}
+define(48, "faccessat", "dsd", (p, _t, a) => access(p, a));
+define(439, "faccessat2", "dsdx", (p, _t, a) => access(p, a));
 
 define(78, "readlinkat", "dsxu", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
   const guest = p.space.readCString(a.u64(1));
@@ -215,7 +221,7 @@ define(78, "readlinkat", "dsxu", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
   return bytes.length;
 }));
 
-define(34, "mkdirat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.mkdirSync(host, a.u32(2) & ~p.umask); return 0; }));
+define(34, "mkdirat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.mkdirSync(host, a.u32(2) & 0o7777 & ~p.umask); return 0; }));
 
 define(35, "unlinkat", "dsx", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
   if (a.int(2) & AT_REMOVEDIR) fs.rmdirSync(host);
@@ -259,11 +265,11 @@ define(36, "symlinkat", "sds", (p, _t, a) => {
   return 0;
 });
 
-define(53, "fchmodat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.chmodSync(host, a.u32(2)); return 0; }));
+define(53, "fchmodat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.chmodSync(host, a.u32(2) & 0o7777); return 0; }));
 define(52, "fchmod", "do", (p, _t, a) => {
   const f = file(p, a.int(0));
   if (f?.hostFd === undefined) return -Errno.EBADF;
-  try { fs.fchmodSync(f.hostFd, a.u32(1)); } catch (e) { return hostErrno(e); }
+  try { fs.fchmodSync(f.hostFd, a.u32(1) & 0o7777); } catch (e) { return hostErrno(e); }
   return 0;
 });
 define(54, "fchownat", "dsddx", () => 0);

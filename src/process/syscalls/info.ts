@@ -116,9 +116,10 @@ define(179, "sysinfo", "x", (p, _t, a) => {
 });
 
 define(123, "sched_getaffinity", "dux", (p, _t, a) => {
+  // The kernel copies its own mask (8 bytes for up to 64 CPUs) and returns that size.
   const size = a.u64(1);
   if (size < 8 || size % 8 !== 0) return -Errno.EINVAL;
-  const mask = new Uint8Array(size);
+  const mask = new Uint8Array(8);
   mask[0] = 1; // one hart
   p.space.write(a.u64(2), mask);
   return 8;

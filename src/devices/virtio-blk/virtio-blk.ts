@@ -1,0 +1,208 @@
+/**
+ * A virtio block device (VIRTIO 1.2, "Block Device") backed by a raw disk
+ * image on the host. One request queue; every request is served at once with
+ * synchronous host I/O straight between the image file and the guest's
+ * buffers (no copy). Writes reach the host file as they are made (the host's
+ * page cache); VIRTIO_BLK_T_FLUSH makes them durable with fsync, as does
+ * close().
+ *
+ * A request is a chain of: a 16-byte device-readable header (type u32,
+ * reserved u32, sector u64), the data buffers (device-readable for writes,
+ * device-writable for reads) and a last device-writable byte for the status.
+ */
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { VirtioId, type VirtioDeviceModel } from "../virtio/mmio.js";
+import { forEachRange, gather, type DescriptorChain, type Virtqueue } from "../virtio/queue.js";
+
+/** Feature bits of the block device. */
+export const VIRTIO_BLK_F_SIZE_MAX = 1n << 1n;
+export const VIRTIO_BLK_F_SEG_MAX = 1n << 2n;
+export const VIRTIO_BLK_F_RO = 1n << 5n;
+export const VIRTIO_BLK_F_BLK_SIZE = 1n << 6n;
+export const VIRTIO_BLK_F_FLUSH = 1n << 9n;
+
+/** Request types (header field `type`). */
+export const enum BlkType {
+  /** Read sectors into the device-writable buffers */
+  In = 0,
+  /** Write sectors from the device-readable buffers */
+  Out = 1,
+  /** Make every completed write durable */
+  Flush = 4,
+  /** Return the device's serial number (up to 20 bytes) */
+  GetId = 8,
+}
+
+/** Request status byte. */
+export const enum BlkStatus {
+  Ok = 0,
+  IoErr = 1,
+  Unsupp = 2,
+}
+
+/** Configuration space offsets (struct virtio_blk_config). */
+export const enum BlkConfig {
+  /** le64: size in 512-byte sectors */
+  Capacity = 0,
+  /** le32: largest segment (with SIZE_MAX) */
+  SizeMax = 8,
+  /** le32: most segments in a request (with SEG_MAX) */
+  SegMax = 12,
+  /** le32: logical block size (with BLK_SIZE) */
+  BlkSize = 20,
+  /** Bytes of configuration space this device shows (through the write-zeroes fields) */
+  Length = 60,
+}
+
+/** Sector size of the protocol (always 512, whatever blk_size says). */
+export const SECTOR = 512;
+/** Size of the request queue. */
+export const BLK_QUEUE_SIZE = 256;
+/** Bytes of the GET_ID answer (VIRTIO_BLK_ID_BYTES). */
+export const BLK_ID_BYTES = 20;
+
+/** The disk image cannot be used. */
+export class DiskImageError extends Error {
+  constructor(readonly path: string, reason: string) {
+    super(`disk image ${path}: ${reason}`);
+    this.name = "DiskImageError";
+  }
+}
+
+export interface VirtioBlkOptions {
+  /** Path of the raw image on the host. */
+  path: string;
+  /** Never write to the image (offers VIRTIO_BLK_F_RO). Also chosen when the file cannot be opened for writing. */
+  readonly?: boolean;
+  /** Serial number returned by GET_ID (at most 20 bytes used); default "typevisor-disk". */
+  serial?: string;
+}
+
+export class VirtioBlk implements VirtioDeviceModel {
+  readonly name = "blk";
+  readonly deviceId = VirtioId.Block;
+  readonly features: bigint;
+  readonly queueSizes = [BLK_QUEUE_SIZE];
+  readonly config = new Uint8Array(BlkConfig.Length);
+  /** Size in 512-byte sectors (a partial last sector of the file is not part of the disk). */
+  readonly capacity: number;
+  readonly readonly: boolean;
+  private fd: number | undefined;
+  private readonly serial: Uint8Array;
+
+  constructor(opts: VirtioBlkOptions) {
+    let ro = opts.readonly === true;
+    let fd: number | undefined;
+    try {
+      if (!ro) {
+        try {
+          fd = openSync(opts.path, "r+");
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code !== "EACCES" && code !== "EROFS" && code !== "EPERM") throw e;
+          ro = true;
+        }
+      }
+      if (fd === undefined) fd = openSync(opts.path, "r");
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new DiskImageError(opts.path, err.code === "ENOENT" ? "no such file" : err.message);
+    }
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      closeSync(fd);
+      throw new DiskImageError(opts.path, "not a regular file");
+    }
+    this.fd = fd;
+    this.readonly = ro;
+    this.capacity = Math.floor(st.size / SECTOR);
+    this.features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH | (ro ? VIRTIO_BLK_F_RO : 0n);
+    this.serial = new TextEncoder().encode(opts.serial ?? "typevisor-disk").subarray(0, BLK_ID_BYTES);
+    const c = new DataView(this.config.buffer);
+    c.setUint32(BlkConfig.Capacity, this.capacity % 4294967296, true);
+    c.setUint32(BlkConfig.Capacity + 4, Math.floor(this.capacity / 4294967296), true);
+    c.setUint32(BlkConfig.SegMax, BLK_QUEUE_SIZE - 2, true); // header and status take two descriptors
+    c.setUint32(BlkConfig.BlkSize, SECTOR, true);
+  }
+
+  notify(queue: Virtqueue): void {
+    for (let chain = queue.pop(); chain !== undefined; chain = queue.pop()) {
+      queue.push(chain, this.serve(chain));
+    }
+  }
+
+  reset(): void {}
+
+  /** Makes every write durable and closes the image. The device answers IOERR afterwards. */
+  close(): void {
+    if (this.fd === undefined) return;
+    if (!this.readonly) fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** Serves one request; returns the bytes written into its device-writable buffers. */
+  private serve(chain: DescriptorChain): number {
+    const statusAt = chain.writableLength - 1;
+    if (statusAt < 0) return 0; // nowhere to put the status: nothing we can say
+    let written = 0;
+    let status: BlkStatus;
+    try {
+      [status, written] = this.request(chain, statusAt);
+    } catch {
+      status = BlkStatus.IoErr; // host I/O failed
+      written = 0;
+    }
+    forEachRange(chain.writable, statusAt, 1, (b) => { b[0] = status; });
+    return written + 1;
+  }
+
+  /** [status, data bytes written to the guest]. */
+  private request(chain: DescriptorChain, statusAt: number): [BlkStatus, number] {
+    if (chain.readableLength < 16 || this.fd === undefined) return [BlkStatus.IoErr, 0];
+    const h = gather(chain.readable, 0, 16);
+    const hv = new DataView(h.buffer, h.byteOffset, 16);
+    const type = hv.getUint32(0, true);
+    const sector = hv.getUint32(8, true) + hv.getUint32(12, true) * 4294967296;
+    const fd = this.fd;
+    switch (type) {
+      case BlkType.In: {
+        const len = statusAt;
+        if (!this.inRange(sector, len)) return [BlkStatus.IoErr, 0];
+        const base = sector * SECTOR;
+        forEachRange(chain.writable, 0, len, (b, at) => {
+          const n = readSync(fd, b, 0, b.length, base + at);
+          if (n < b.length) b.fill(0, n); // the file shrank under us
+        });
+        return [BlkStatus.Ok, len];
+      }
+      case BlkType.Out: {
+        if (this.readonly) return [BlkStatus.IoErr, 0];
+        const len = chain.readableLength - 16;
+        if (!this.inRange(sector, len)) return [BlkStatus.IoErr, 0];
+        const base = sector * SECTOR;
+        forEachRange(chain.readable, 16, len, (b, at) => {
+          let done = 0;
+          while (done < b.length) done += writeSync(fd, b, done, b.length - done, base + at + done);
+        });
+        return [BlkStatus.Ok, 0];
+      }
+      case BlkType.Flush:
+        if (!this.readonly) fsyncSync(fd);
+        return [BlkStatus.Ok, 0];
+      case BlkType.GetId: {
+        const n = Math.min(statusAt, BLK_ID_BYTES);
+        const id = new Uint8Array(BLK_ID_BYTES); // NUL-padded when shorter than 20 bytes
+        id.set(this.serial);
+        forEachRange(chain.writable, 0, n, (b, at) => b.set(id.subarray(at, at + b.length)));
+        return [BlkStatus.Ok, n];
+      }
+    }
+    return [BlkStatus.Unsupp, 0];
+  }
+
+  /** Whether `len` bytes from `sector` are whole sectors inside the disk. */
+  private inRange(sector: number, len: number): boolean {
+    return len % SECTOR === 0 && sector <= this.capacity && len / SECTOR <= this.capacity - sector;
+  }
+}
