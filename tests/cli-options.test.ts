@@ -1,0 +1,67 @@
+/** The options of `typevisor run`: --strace, --stats, environment and argv control, and where options end. */
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { CROSS_CC, GUEST_BUILD_DIR, ROOT, requireTool } from "./build-guests.js";
+import { TYPEVISOR_BIN } from "./guest-run.js";
+
+const PROGRAM = join(GUEST_BUILD_DIR, "cli-echo-env");
+
+function run(args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [TYPEVISOR_BIN, "run", ...args], {
+    encoding: "utf8", input: "", timeout: 60_000, env: { PATH: "/usr/bin:/bin", LANG: "C", FOO: "from-host" },
+  });
+  if (r.error) throw r.error;
+  return { status: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("typevisor run options", () => {
+  before(() => {
+    requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
+    mkdirSync(GUEST_BUILD_DIR, { recursive: true });
+    execFileSync(CROSS_CC, ["-O2", "-static", "-o", PROGRAM, join(ROOT, "tests", "cli", "echo-env.c")]);
+  });
+
+  test("the environment and arguments pass through, and an unknown system call gets ENOSYS", () => {
+    const r = run([PROGRAM, "a b", "-x"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `argv[0]=${PROGRAM}\nargv[1]=a b\nargv[2]=-x\nFOO=from-host PATH=/usr/bin:/bin\nsyscall 999 -> -1 errno=ENOSYS\n`);
+    assert.equal(r.stderr, "");
+  });
+
+  test("--strace prints each system call with its result, unknown ones named as such", () => {
+    const r = run(["--strace", PROGRAM]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^\d+ write\(1, 0x[0-9a-f]+, \d+\) = \d+$/m);
+    assert.match(r.stderr, /^\d+ syscall_999\(0x1, 0x2, 0x3\) = -1 ENOSYS \(unknown syscall 999\)$/m);
+    assert.match(r.stderr, /^\d+ exit_group\(0\)$/m);
+    assert.match(r.stdout, /syscall 999 -> -1 errno=ENOSYS/, "tracing does not change what the program sees");
+  });
+
+  test("--stats reports instructions, seconds and MIPS at exit", () => {
+    const r = run(["--stats", PROGRAM]);
+    const m = /^typevisor: stats: instructions=(\d+) seconds=([\d.]+) mips=([\d.]+)$/m.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    assert.ok(Number(m[1]) > 10_000, "a libc program retires more than ten thousand instructions");
+  });
+
+  test("-E sets, -U removes variables and --argv0 replaces argv[0]", () => {
+    const r = run(["-E", "FOO=changed", "-U", "PATH", "--argv0", "renamed", PROGRAM]);
+    assert.match(r.stdout, /^argv\[0\]=renamed$/m);
+    assert.match(r.stdout, /^FOO=changed PATH=\(unset\)$/m);
+  });
+
+  test("options after the program belong to the program", () => {
+    const r = run([PROGRAM, "--strace", "--stats"]);
+    assert.match(r.stdout, /^argv\[1\]=--strace$/m);
+    assert.match(r.stdout, /^argv\[2\]=--stats$/m);
+    assert.equal(r.stderr, "", "typevisor did not take them as its own");
+  });
+
+  test("-- ends typevisor's options even before an option-like program name", () => {
+    const r = run(["--", PROGRAM, "x"]);
+    assert.match(r.stdout, /^argv\[1\]=x$/m);
+  });
+});
