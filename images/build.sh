@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds typevisor's default guest reproducibly from Debian sources:
+#   images/Image              Linux 6.1 (linux-source-6.1) for RISC-V, config = tinyconfig + linux.fragment
+#   images/initramfs.cpio.gz  a static busybox (Debian's busybox source) and the init script
+# Needs: linux-source-6.1 gcc-riscv64-linux-gnu bc flex bison libssl-dev cpio dpkg-dev (deb-src enabled),
+# and a built typevisor (npm install) to list busybox's applets.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+work="${WORK:-$here/../tests/build/images}"
+jobs="${JOBS:-$(nproc)}"
+export SOURCE_DATE_EPOCH=1700000000 KBUILD_BUILD_TIMESTAMP="@1700000000" KBUILD_BUILD_USER=typevisor KBUILD_BUILD_HOST=typevisor
+cross=riscv64-linux-gnu-
+mkdir -p "$work"
+
+# --- Linux ---
+if [ ! -d "$work/linux-source-6.1" ]; then
+  tar -C "$work" -xf /usr/src/linux-source-6.1.tar.xz
+fi
+k="$work/linux-source-6.1"
+make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" tinyconfig >/dev/null
+"$k/scripts/kconfig/merge_config.sh" -m -O "$work/linux" "$work/linux/.config" "$here/linux.fragment" >/dev/null
+make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" olddefconfig >/dev/null
+make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" -j"$jobs" Image >/dev/null
+cp "$work/linux/arch/riscv/boot/Image" "$here/Image"
+
+# --- busybox initramfs ---
+if ! ls -d "$work"/busybox-*/ >/dev/null 2>&1; then
+  (cd "$work" && apt-get source busybox >/dev/null)
+fi
+bb="$(ls -d "$work"/busybox-*/ | head -n1)"
+mkdir -p "$work/busybox"
+make -C "$bb" O="$work/busybox" defconfig >/dev/null
+sed -i -e 's/^# CONFIG_STATIC is not set/CONFIG_STATIC=y/' -e 's/^CONFIG_TC=y/# CONFIG_TC is not set/' "$work/busybox/.config"
+make -C "$bb" O="$work/busybox" CROSS_COMPILE=$cross -j"$jobs" >/dev/null
+root="$work/rootfs"
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc,root}
+cp "$work/busybox/busybox" "$root/bin/busybox"
+# The applet list comes from the RISC-V busybox itself, run by typevisor.
+node "$here/../bin/typevisor.js" run "$root/bin/busybox" --list-full | while read -r applet; do
+  [ "$applet" = bin/busybox ] || ln -sf /bin/busybox "$root/$applet"
+done
+cp "$here/init" "$root/init"
+find "$root" -exec touch -h -d @1700000000 {} +
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible -R 0:0 2>/dev/null) | gzip -9 -n > "$here/initramfs.cpio.gz"
+ls -l "$here/Image" "$here/initramfs.cpio.gz"
