@@ -25,11 +25,14 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get update
 # binutils-riscv64-linux-gnu: objdump, the oracle of the decoder test
 # qemu-user: qemu-riscv64, the oracle of the differential tests
 # qemu-system-misc: qemu-system-riscv64, the oracle of the bare-metal system-VM tests (tests/baremetal)
+# opensbi: Debian's OpenSBI firmware (fw_jump.elf), booted by tests/sbi.test.ts and the default --bios
+# device-tree-compiler: dtc, the oracle of the device tree writer (tests/sbi.test.ts)
 # gcc, libc6-dev, make: native baseline for the benchmark, an x86-64 ELF for the CLI tests, busybox's build
 # golang-go: Go guests cross-compiled for riscv64
 # dpkg-dev, bzip2, xz-utils: unpacking Debian source packages
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user qemu-system-misc \
+  opensbi device-tree-compiler \
   gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils
 
 # Debian's busybox source, unpacked under tests/build/src (built by the busybox test).

@@ -1,31 +1,45 @@
-/** `typevisor boot`: the system VM's front end (bare-metal programs for now). */
-import { readFileSync } from "node:fs";
+/** `typevisor boot`: the system VM's front end (bare-metal programs, and firmware such as OpenSBI with an S-mode kernel). */
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { VirtBoard, type StopReason } from "../system/board.js";
 import { BootError } from "../system/elf.js";
+import { KERNEL_BASE } from "../system/firmware.js";
 import { SystemVm } from "../system/system-vm.js";
 import { CLINT_BASE, DEFAULT_MEMORY_MIB, RAM_BASE, TEST_BASE, UART0_BASE } from "../system/memory-map.js";
 import { writeErr, writeOut } from "./main.js";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
 
-const HELP = `Usage: typevisor boot --bios none --kernel FILE.elf [options]
+/** Debian's OpenSBI (package opensbi), the default firmware. */
+export const DEFAULT_BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf";
+
+const HELP = `Usage: typevisor boot [--bios FILE|none] --kernel FILE [options]
 
 Boots a virtual RISC-V machine (RV64GC with M, S and U modes, Sv39/Sv48) laid
-out like QEMU's 'virt' board, and runs a bare-metal ELF program on it: its
-PT_LOAD segments are loaded at their physical addresses and one hart starts in
-M-mode at the entry point with a0 = 0 (hart id) and a1 = 0.
+out like QEMU's 'virt' board.
 
-Booting firmware (OpenSBI) and Linux is not yet supported: --bios none is
-required, and there is no --initrd or --append yet.
+With firmware (the default is Debian's OpenSBI, ${DEFAULT_BIOS}),
+the firmware is loaded at 0x80000000 (an ELF file at its physical addresses, or
+a raw .bin image), the kernel as an ELF file at its physical addresses or as a
+raw image (such as a Linux Image) at ${hex(KERNEL_BASE)}, and a generated device
+tree near the top of RAM; the hart starts in M-mode at the firmware with
+a0 = 0 (hart id), a1 = the device tree and a2 = OpenSBI's fw_dynamic_info.
+
+With --bios none the kernel is a bare-metal ELF program: its PT_LOAD segments
+are loaded at their physical addresses and the hart starts in M-mode at the
+entry point with a0 = 0 and a1 = 0.
+
+Booting Linux is not yet supported: there is no --initrd yet.
 
 Options:
-      --bios none       Run the kernel directly in M-mode, without firmware (required).
-      --kernel FILE     The bare-metal RISC-V ELF program to run (required).
+      --bios FILE|none  The M-mode firmware, or none to run the kernel directly in M-mode.
+      --kernel FILE     The kernel (S-mode payload, or the bare-metal program with --bios none; required).
+      --append CMDLINE  The kernel command line (/chosen/bootargs in the device tree).
+      --dump-dtb FILE   Write the board's device tree blob to FILE and exit (as QEMU's dumpdtb).
       --memory MIB      RAM size in MiB, 1-2048 (default ${DEFAULT_MEMORY_MIB}).
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
       --stats           Print instructions executed, time and MIPS to stderr at exit.
-      --debug           Show stack traces for internal errors.
+      --debug           Show stack traces for internal errors, and the hart's state on --timeout.
   -h, --help            Show this help.
 
 Memory map:
@@ -51,6 +65,8 @@ export async function bootCommand(argv: string[]): Promise<number> {
       options: {
         bios: { type: "string" },
         kernel: { type: "string" },
+        append: { type: "string" },
+        "dump-dtb": { type: "string" },
         memory: { type: "string" },
         timeout: { type: "string" },
         stats: { type: "boolean" },
@@ -61,7 +77,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
     const m = /option '([^']+)'/i.exec(msg);
-    if (m && /initrd|append/.test(m[1])) {
+    if (m && /initrd/.test(m[1])) {
       writeErr(`typevisor boot: ${m[1]} is not supported yet (booting Linux comes later)\n`);
     } else {
       writeErr(`typevisor boot: ${m ? `unknown option '${m[1]}'` : msg} (try 'typevisor boot --help')\n`);
@@ -72,14 +88,10 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeOut(HELP);
     return 0;
   }
-  if (values.bios !== "none") {
-    writeErr(values.bios === undefined
-      ? "typevisor boot: --bios none is required (booting OpenSBI is not supported yet)\n"
-      : `typevisor boot: --bios ${values.bios}: booting firmware is not supported yet; use --bios none\n`);
-    return 2;
-  }
-  if (values.kernel === undefined) {
-    writeErr("typevisor boot: no --kernel given (try 'typevisor boot --help')\n");
+  const biosPath = values.bios ?? DEFAULT_BIOS;
+  const bareMetal = biosPath === "none";
+  if (bareMetal && values.append !== undefined) {
+    writeErr("typevisor boot: --append needs firmware (a device tree to carry it), not --bios none\n");
     return 2;
   }
   const memoryMiB = values.memory === undefined ? DEFAULT_MEMORY_MIB : Number(values.memory);
@@ -92,14 +104,26 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor boot: --timeout wants a positive number of seconds, got '${values.timeout}'\n`);
     return 2;
   }
-  let image: Uint8Array;
-  try {
-    image = readFileSync(values.kernel);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    writeErr(`typevisor boot: ${values.kernel}: ${why}\n`);
+  if (values["dump-dtb"] !== undefined) {
+    const blob = new VirtBoard({ memoryMiB, console: () => {} }).deviceTree(values.append).fdt.toBlob();
+    try {
+      writeFileSync(values["dump-dtb"], blob);
+    } catch (e) {
+      writeErr(`typevisor boot: ${values["dump-dtb"]}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    return 0;
+  }
+  if (values.kernel === undefined) {
+    writeErr("typevisor boot: no --kernel given (try 'typevisor boot --help')\n");
     return 2;
+  }
+  const image = readImage(values.kernel, "");
+  if (image === undefined) return 2;
+  let bios: Uint8Array | undefined;
+  if (!bareMetal) {
+    bios = readImage(biosPath, values.bios === undefined ? " (the default firmware: install Debian's opensbi package, or give --bios)" : "");
+    if (bios === undefined) return 2;
   }
 
   const out: number[] = [];
@@ -115,10 +139,18 @@ export async function bootCommand(argv: string[]): Promise<number> {
   try {
     for (;;) {
       const board = new VirtBoard({ memoryMiB, console: (byte) => out.push(byte) });
-      board.loadBareMetal(image, values.kernel);
+      if (bios === undefined) board.loadBareMetal(image, values.kernel);
+      else board.loadFirmware({ data: bios, name: biosPath }, { data: image, name: values.kernel }, values.append);
       const left = timeout === undefined ? undefined : timeout * 1000 - (performance.now() - start);
-      stop = await new SystemVm(board).run({ timeoutMs: left, flush });
+      const vm = new SystemVm(board);
+      stop = await vm.run({ timeoutMs: left, flush });
       instructions += board.hart.retired;
+      if (values.debug && stop.kind === "timeout") {
+        const c = board.csrs, h = board.hart;
+        writeErr(`typevisor: hart at timeout: pc=0x${h.pc.toString(16)} priv=${h.priv} mstatus=0x${c.mstatus.toString(16)} ` +
+          `mip=0x${c.mip.toString(16)} mie=0x${c.mie.toString(16)} mideleg=0x${c.mideleg.toString(16)} ` +
+          `retired=${h.retired} waiting=${vm.waiting} mtime=${board.clint.mtime()} next timer in ${board.clint.msUntilNextTimer()} ms\n`);
+      }
       if (stop.kind !== "reset") break;
     }
   } catch (e) {
@@ -147,4 +179,16 @@ export async function bootCommand(argv: string[]): Promise<number> {
       return 1;
   }
   return 1;
+}
+
+/** The contents of `path`, or undefined after printing one line (with `hint` after the reason). */
+function readImage(path: string, hint: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    writeErr(`typevisor boot: ${path}: ${why}${hint}\n`);
+    return undefined;
+  }
 }

@@ -75,4 +75,14 @@ describe("SiFive test finisher", () => {
     dev.write(0, 4, 0x7777);
     assert.deepEqual(events, [{ kind: "poweroff", code: 0 }, { kind: "poweroff", code: 3 }, { kind: "reset" }]);
   });
+
+  test("a 16-bit store of the command works too (OpenSBI's driver uses one); byte stores do nothing", () => {
+    const events: FinisherEvent[] = [];
+    const dev = new SifiveTest((e) => events.push(e));
+    dev.write(0, 1, 0x55);
+    dev.write(0, 2, 0x5555);
+    dev.write(0, 2, 0x7777);
+    dev.write(0, 2, 0x3333);
+    assert.deepEqual(events, [{ kind: "poweroff", code: 0 }, { kind: "reset" }, { kind: "poweroff", code: 0 }]);
+  });
 });

@@ -17,6 +17,8 @@ import { SifiveTest, type FinisherEvent } from "../devices/sifive-test/sifive-te
 import { PhysBus } from "./bus.js";
 import { Htif } from "./htif.js";
 import { loadBareMetalElf } from "./elf.js";
+import { loadFirmware, type FirmwareLayout, type Image } from "./firmware.js";
+import { virtDeviceTree, type VirtTree } from "./dts.js";
 import { CLINT_BASE, RAM_BASE, TEST_BASE, TIMEBASE_HZ, UART0_BASE } from "./memory-map.js";
 
 /** Why the machine stopped. */
@@ -66,6 +68,31 @@ export class VirtBoard {
     this.bus.map(TEST_BASE, finisher);
     this.bus.map(CLINT_BASE, this.clint);
     this.bus.map(UART0_BASE, this.uart);
+  }
+
+  /**
+   * The board's device tree (dts.ts) with `bootargs` as the kernel command
+   * line. Devices wired later (PLIC, virtio) add their nodes here.
+   */
+  deviceTree(bootargs?: string): VirtTree {
+    return virtDeviceTree({ memoryBytes: this.ram.size, bootargs });
+  }
+
+  /**
+   * Loads firmware (OpenSBI fw_jump / fw_dynamic) and a kernel as QEMU's virt
+   * board does (firmware.ts) and starts the hart in M-mode at the firmware
+   * with a0 = hartid, a1 = the device tree, a2 = fw_dynamic_info.
+   */
+  loadFirmware(firmware: Image, kernel: Image | undefined, bootargs?: string): FirmwareLayout {
+    const layout = loadFirmware(this.ram, firmware, kernel, this.deviceTree(bootargs).fdt.toBlob());
+    const h = this.hart;
+    h.pc = BigInt(layout.entry);
+    h.setX(10, BigInt(this.csrs.hartId));
+    h.setX(11, BigInt(layout.dtb));
+    h.setX(12, BigInt(layout.dynamicInfo));
+    h.cache.invalidateAll();
+    h.mmu.flush();
+    return layout;
   }
 
   /**

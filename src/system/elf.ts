@@ -14,6 +14,9 @@ export class BootError extends Error {
 /** What the loader found. */
 export interface BareMetalImage {
   entry: number;
+  /** The lowest and just past the highest physical address the segments occupy. */
+  low: number;
+  high: number;
   /** Physical addresses of the HTIF words, when the file defines them. */
   tohost: number | undefined;
   fromhost: number | undefined;
@@ -25,7 +28,7 @@ const SHT_SYMTAB = 2;
 
 /** Parses `data` (named `what` in errors) and copies its segments into `ram`, which starts at physical `ramBase`. */
 export function loadBareMetalElf(data: Uint8Array, what: string, ram: Ram, ramBase: number): BareMetalImage {
-  if (data.length < 4 || data[0] !== 0x7f || data[1] !== 0x45 || data[2] !== 0x4c || data[3] !== 0x46) {
+  if (!isElf(data)) {
     throw new BootError(`${what}: not an ELF file (--bios none wants a RISC-V ELF executable)`);
   }
   if (data.length < 64 || data[4] !== 2 || data[5] !== 1) throw new BootError(`${what}: not a 64-bit little-endian ELF file`);
@@ -39,7 +42,7 @@ export function loadBareMetalElf(data: Uint8Array, what: string, ram: Ram, ramBa
   if (phnum === 0 || phentsize < 56 || phoff + phnum * phentsize > data.length) {
     throw new BootError(`${what}: truncated or malformed program headers`);
   }
-  let loaded = 0;
+  let loaded = 0, low = Infinity, high = 0;
   for (let i = 0; i < phnum; i++) {
     const o = phoff + i * phentsize;
     if (v.getUint32(o, true) !== PT_LOAD) continue;
@@ -54,6 +57,8 @@ export function loadBareMetalElf(data: Uint8Array, what: string, ram: Ram, ramBa
     ram.u8.set(data.subarray(offset, offset + filesz), start);
     ram.u8.fill(0, start + filesz, start + memsz);
     loaded++;
+    low = Math.min(low, paddr);
+    high = Math.max(high, paddr + memsz);
   }
   if (loaded === 0) throw new BootError(`${what}: ELF has no loadable segments`);
   if (entry < ramBase || entry >= ramBase + ram.size) {
@@ -61,7 +66,12 @@ export function loadBareMetalElf(data: Uint8Array, what: string, ram: Ram, ramBa
   }
   const syms = shoff > 0 && shentsize >= 64 && shoff + shnum * shentsize <= data.length
     ? findSymbols(v, shoff, shentsize, shnum, ["tohost", "fromhost"]) : new Map<string, number>();
-  return { entry, tohost: syms.get("tohost"), fromhost: syms.get("fromhost") };
+  return { entry, low, high, tohost: syms.get("tohost"), fromhost: syms.get("fromhost") };
+}
+
+/** Whether `data` starts with the ELF magic number. */
+export function isElf(data: Uint8Array): boolean {
+  return data.length >= 4 && data[0] === 0x7f && data[1] === 0x45 && data[2] === 0x4c && data[3] === 0x46;
 }
 
 /** Values of the named symbols in the first symbol table. */

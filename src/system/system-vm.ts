@@ -43,8 +43,8 @@ export interface RunOptions {
 }
 
 export class SystemVm {
-  /** The hart executed wfi and waits for an interrupt. */
-  private waiting = false;
+  /** The hart executed wfi and waits for an interrupt (the run loop sets it; read by --debug). */
+  waiting = false;
   private readonly old: CsrValue = { lo: 0, hi: 0 };
 
   constructor(readonly board: VirtBoard) {}
