@@ -29,12 +29,14 @@ With --bios none the kernel is a bare-metal ELF program: its PT_LOAD segments
 are loaded at their physical addresses and the hart starts in M-mode at the
 entry point with a0 = 0 and a1 = 0.
 
-Booting Linux is not yet supported: there is no --initrd yet.
+The console is the UART: its output goes to stdout, and stdin feeds its input
+(on a terminal in raw mode; Ctrl-A X quits, as in QEMU).
 
 Options:
       --bios FILE|none  The M-mode firmware, or none to run the kernel directly in M-mode.
       --kernel FILE     The kernel (S-mode payload, or the bare-metal program with --bios none; required).
       --append CMDLINE  The kernel command line (/chosen/bootargs in the device tree).
+      --initrd FILE     An initial RAM disk, placed below the device tree and named in /chosen.
       --dump-dtb FILE   Write the board's device tree blob to FILE and exit (as QEMU's dumpdtb).
       --memory MIB      RAM size in MiB, 1-2048 (default ${DEFAULT_MEMORY_MIB}).
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
@@ -66,6 +68,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
         bios: { type: "string" },
         kernel: { type: "string" },
         append: { type: "string" },
+        initrd: { type: "string" },
         "dump-dtb": { type: "string" },
         memory: { type: "string" },
         timeout: { type: "string" },
@@ -77,11 +80,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
     const m = /option '([^']+)'/i.exec(msg);
-    if (m && /initrd/.test(m[1])) {
-      writeErr(`typevisor boot: ${m[1]} is not supported yet (booting Linux comes later)\n`);
-    } else {
-      writeErr(`typevisor boot: ${m ? `unknown option '${m[1]}'` : msg} (try 'typevisor boot --help')\n`);
-    }
+    writeErr(`typevisor boot: ${m ? `unknown option '${m[1]}'` : msg} (try 'typevisor boot --help')\n`);
     return 2;
   }
   if (values.help) {
@@ -90,8 +89,8 @@ export async function bootCommand(argv: string[]): Promise<number> {
   }
   const biosPath = values.bios ?? DEFAULT_BIOS;
   const bareMetal = biosPath === "none";
-  if (bareMetal && values.append !== undefined) {
-    writeErr("typevisor boot: --append needs firmware (a device tree to carry it), not --bios none\n");
+  if (bareMetal && (values.append !== undefined || values.initrd !== undefined)) {
+    writeErr(`typevisor boot: ${values.initrd !== undefined ? "--initrd" : "--append"} needs firmware (a device tree to carry it), not --bios none\n`);
     return 2;
   }
   const memoryMiB = values.memory === undefined ? DEFAULT_MEMORY_MIB : Number(values.memory);
@@ -126,6 +125,12 @@ export async function bootCommand(argv: string[]): Promise<number> {
     if (bios === undefined) return 2;
   }
 
+  let initrd: Uint8Array | undefined;
+  if (values.initrd !== undefined) {
+    initrd = readImage(values.initrd, "");
+    if (initrd === undefined) return 2;
+  }
+
   const out: number[] = [];
   const flush = () => {
     if (out.length === 0) return;
@@ -133,6 +138,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     out.length = 0;
     writeOut(b.toString("latin1"));
   };
+  const consoleInput = attachConsoleInput();
   const start = performance.now();
   let instructions = 0;
   let stop: StopReason;
@@ -140,7 +146,9 @@ export async function bootCommand(argv: string[]): Promise<number> {
     for (;;) {
       const board = new VirtBoard({ memoryMiB, console: (byte) => out.push(byte) });
       if (bios === undefined) board.loadBareMetal(image, values.kernel);
-      else board.loadFirmware({ data: bios, name: biosPath }, { data: image, name: values.kernel }, values.append);
+      else board.loadFirmware({ data: bios, name: biosPath }, { data: image, name: values.kernel }, values.append,
+        initrd && { data: initrd, name: values.initrd! });
+      consoleInput.board = board;
       const left = timeout === undefined ? undefined : timeout * 1000 - (performance.now() - start);
       const vm = new SystemVm(board);
       stop = await vm.run({ timeoutMs: left, flush });
@@ -155,6 +163,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     }
   } catch (e) {
     flush();
+    consoleInput.detach();
     if (e instanceof BootError) {
       writeErr(`typevisor boot: ${e.message}\n`);
       return 2;
@@ -165,6 +174,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     return 70;
   }
   flush();
+  consoleInput.detach();
   if (values.stats) {
     const seconds = (performance.now() - start) / 1000;
     writeErr(`typevisor: stats: instructions=${instructions} seconds=${seconds.toFixed(3)} mips=${(instructions / seconds / 1e6).toFixed(1)}\n`);
@@ -179,6 +189,42 @@ export async function bootCommand(argv: string[]): Promise<number> {
       return 1;
   }
   return 1;
+}
+
+/** Host standard input feeding the guest's UART: raw mode on a terminal, where Ctrl-A X quits as in QEMU. */
+interface ConsoleInput {
+  board: VirtBoard | undefined;
+  detach(): void;
+}
+
+function attachConsoleInput(): ConsoleInput {
+  const input: ConsoleInput = { board: undefined, detach: () => {} };
+  const stdin = process.stdin;
+  const tty = stdin.isTTY === true;
+  if (tty) stdin.setRawMode(true);
+  let escape = false;
+  const onData = (chunk: Buffer) => {
+    const pass: number[] = [];
+    for (const b of chunk) {
+      if (tty && escape) {
+        escape = false;
+        if (b === 0x78 /* x */) { input.detach(); writeErr("\nQEMU-style Ctrl-A X: terminating the machine\n"); process.exit(0); }
+        if (b !== 0x01) pass.push(0x01);
+        pass.push(b);
+      } else if (tty && b === 0x01) escape = true;
+      else pass.push(b);
+    }
+    input.board?.uart.receive(Uint8Array.from(pass));
+  };
+  stdin.on("data", onData);
+  stdin.on("error", () => {});
+  input.detach = () => {
+    stdin.off("data", onData);
+    if (tty) stdin.setRawMode(false);
+    stdin.pause();
+    stdin.unref?.();
+  };
+  return input;
 }
 
 /** The contents of `path`, or undefined after printing one line (with `hint` after the reason). */

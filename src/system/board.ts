@@ -17,7 +17,7 @@ import { SifiveTest, type FinisherEvent } from "../devices/sifive-test/sifive-te
 import { PhysBus } from "./bus.js";
 import { Htif } from "./htif.js";
 import { loadBareMetalElf } from "./elf.js";
-import { loadFirmware, type FirmwareLayout, type Image } from "./firmware.js";
+import { loadFirmware, type FirmwareLayout, type Image, type InitrdRange } from "./firmware.js";
 import { virtDeviceTree, type VirtTree } from "./dts.js";
 import { CLINT_BASE, RAM_BASE, TEST_BASE, TIMEBASE_HZ, UART0_BASE } from "./memory-map.js";
 
@@ -74,8 +74,8 @@ export class VirtBoard {
    * The board's device tree (dts.ts) with `bootargs` as the kernel command
    * line. Devices wired later (PLIC, virtio) add their nodes here.
    */
-  deviceTree(bootargs?: string): VirtTree {
-    return virtDeviceTree({ memoryBytes: this.ram.size, bootargs });
+  deviceTree(bootargs?: string, initrd?: InitrdRange): VirtTree {
+    return virtDeviceTree({ memoryBytes: this.ram.size, bootargs, initrd });
   }
 
   /**
@@ -83,8 +83,8 @@ export class VirtBoard {
    * board does (firmware.ts) and starts the hart in M-mode at the firmware
    * with a0 = hartid, a1 = the device tree, a2 = fw_dynamic_info.
    */
-  loadFirmware(firmware: Image, kernel: Image | undefined, bootargs?: string): FirmwareLayout {
-    const layout = loadFirmware(this.ram, firmware, kernel, this.deviceTree(bootargs).fdt.toBlob());
+  loadFirmware(firmware: Image, kernel: Image | undefined, bootargs?: string, initrd?: Image): FirmwareLayout {
+    const layout = loadFirmware(this.ram, firmware, kernel, (rd) => this.deviceTree(bootargs, rd).fdt.toBlob(), initrd);
     const h = this.hart;
     h.pc = BigInt(layout.entry);
     h.setX(10, BigInt(this.csrs.hartId));

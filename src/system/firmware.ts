@@ -49,6 +49,8 @@ export interface FirmwareLayout {
   dtbSize: number;
   /** Address of the fw_dynamic_info structure (a2). */
   dynamicInfo: number;
+  /** Where the initial RAM disk went, when one was given. */
+  initrd: InitrdRange | undefined;
 }
 
 /** A named image to load: its bytes and the name used in error messages. */
@@ -59,12 +61,23 @@ export interface Image {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/** Where an initial RAM disk was placed: [start, end) physical addresses. */
+export interface InitrdRange {
+  start: number;
+  end: number;
+}
+
 /**
- * Loads the firmware and the kernel into `ram` and places the blob made by
- * `makeDtb` near the top of RAM. Throws BootError (one line) for images that
- * are not ELF or raw binaries, overlap, or do not fit.
+ * Loads the firmware and the kernel into `ram`, the initial RAM disk (if any)
+ * page-aligned just below the device tree, and the blob made by `makeDtb`
+ * (told where the RAM disk is, for /chosen) near the top of RAM. Throws
+ * BootError (one line) for images that are not ELF or raw binaries, overlap,
+ * or do not fit.
  */
-export function loadFirmware(ram: Ram, firmware: Image, kernel: Image | undefined, dtb: Uint8Array): FirmwareLayout {
+export function loadFirmware(ram: Ram, firmware: Image, kernel: Image | undefined,
+  makeDtb: (initrd?: InitrdRange) => Uint8Array, initrd?: Image): FirmwareLayout {
+  // The tree's size does not depend on where the RAM disk is (fixed-size cells), so a first build sizes it.
+  let dtb = makeDtb(initrd && { start: 0, end: 0 });
   const ramEnd = RAM_BASE + ram.size;
   const fw = loadImage(ram, firmware, RAM_BASE, "firmware");
   let k: { start: number; end: number; entry: number } | undefined;
@@ -79,9 +92,15 @@ export function loadFirmware(ram: Ram, firmware: Image, kernel: Image | undefine
   let dtbAt = alignDown(top - dtb.length, DTB_ALIGN);
   if (dtbAt < imagesEnd + FW_DYNAMIC_SIZE) dtbAt = alignDown(top - dtb.length, 8);
   const info = alignDown(dtbAt - FW_DYNAMIC_SIZE, 8);
-  if (info < imagesEnd) {
+  const rd = initrd && { start: alignDown(info - initrd.data.length, 4096), end: 0 };
+  if (rd) rd.end = rd.start + initrd!.data.length;
+  if ((rd?.start ?? info) < imagesEnd) {
     throw new BootError(`not enough memory: the images end at ${hex(imagesEnd)} and RAM at ${hex(ramEnd)}, ` +
-      `leaving no room for the ${dtb.length}-byte device tree (try a larger --memory)`);
+      `leaving no room for the ${dtb.length}-byte device tree${rd ? ` and the ${initrd!.data.length}-byte initrd` : ""} (try a larger --memory)`);
+  }
+  if (rd) {
+    ram.u8.set(initrd!.data, rd.start - RAM_BASE);
+    dtb = makeDtb(rd);
   }
   ram.u8.set(dtb, dtbAt - RAM_BASE);
   const kernelEntry = k?.entry ?? KERNEL_BASE;
@@ -100,6 +119,7 @@ export function loadFirmware(ram: Ram, firmware: Image, kernel: Image | undefine
     dtb: dtbAt,
     dtbSize: dtb.length,
     dynamicInfo: info,
+    initrd: rd,
   };
 }
 
