@@ -1,4 +1,5 @@
 /** `typevisor boot`: the system VM's front end (bare-metal programs, and firmware such as OpenSBI with an S-mode kernel). */
+import { fileURLToPath } from "node:url";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { VirtBoard, type StopReason } from "../system/board.js";
@@ -13,7 +14,7 @@ const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
 /** Debian's OpenSBI (package opensbi), the default firmware. */
 export const DEFAULT_BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf";
 
-const HELP = `Usage: typevisor boot [--bios FILE|none] --kernel FILE [options]
+const HELP = `Usage: typevisor boot [--bios FILE|none] [--kernel FILE] [options]
 
 Boots a virtual RISC-V machine (RV64GC with M, S and U modes, Sv39/Sv48) laid
 out like QEMU's 'virt' board.
@@ -34,7 +35,9 @@ The console is the UART: its output goes to stdout, and stdin feeds its input
 
 Options:
       --bios FILE|none  The M-mode firmware, or none to run the kernel directly in M-mode.
-      --kernel FILE     The kernel (S-mode payload, or the bare-metal program with --bios none; required).
+      --kernel FILE     The kernel (S-mode payload, or the bare-metal program with --bios none).
+                        Without it: the built-in guest, Linux 6.1 with a busybox shell
+                        (images/Image, images/initramfs.cpio.gz, console=ttyS0).
       --append CMDLINE  The kernel command line (/chosen/bootargs in the device tree).
       --initrd FILE     An initial RAM disk, placed below the device tree and named in /chosen.
       --dump-dtb FILE   Write the board's device tree blob to FILE and exit (as QEMU's dumpdtb).
@@ -55,6 +58,13 @@ Memory map:
 Exit status: the guest's (0 = pass), 124 on --timeout, 1 when the guest is
 stuck (its trap vector cannot be fetched), 2 for bad options or input.
 `;
+
+/** The default guest shipped in the package's images/ folder. */
+export const DEFAULT_GUEST = {
+  kernel: fileURLToPath(new URL("../../../images/Image", import.meta.url)),
+  initrd: fileURLToPath(new URL("../../../images/initramfs.cpio.gz", import.meta.url)),
+  append: "console=ttyS0",
+};
 
 /** Runs `typevisor boot`; resolves with the exit status. */
 export async function bootCommand(argv: string[]): Promise<number> {
@@ -114,8 +124,14 @@ export async function bootCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.kernel === undefined) {
-    writeErr("typevisor boot: no --kernel given (try 'typevisor boot --help')\n");
-    return 2;
+    if (bareMetal) {
+      writeErr("typevisor boot: --bios none needs a --kernel (a bare-metal ELF program)\n");
+      return 2;
+    }
+    // The built-in default guest: Linux with a busybox initramfs (images/, built by images/build.sh).
+    values.kernel = DEFAULT_GUEST.kernel;
+    values.initrd ??= DEFAULT_GUEST.initrd;
+    values.append ??= DEFAULT_GUEST.append;
   }
   const image = readImage(values.kernel, "");
   if (image === undefined) return 2;

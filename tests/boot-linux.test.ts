@@ -1,0 +1,94 @@
+/**
+ * The system VM boots the default guest (Linux 6.1 + busybox initramfs from
+ * images/, through Debian's OpenSBI) to a shell, runs commands on its console
+ * and powers off. The same guest under qemu-system-riscv64 -M virt must give
+ * the same answers to the commands whose output does not depend on the board.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { ROOT, requireTool } from "./build-guests.js";
+import { TYPEVISOR_BIN } from "./guest-run.js";
+
+const IMAGE = join(ROOT, "images", "Image");
+const INITRD = join(ROOT, "images", "initramfs.cpio.gz");
+const PROMPT = "/ # ";
+
+/** One command and the output the guest printed for it (prompt and echo removed). */
+interface Exchange {
+  command: string;
+  output: string;
+}
+
+/**
+ * Runs argv as a machine with a console on stdio: waits for the shell prompt,
+ * sends each command after the previous prompt returns, then `poweroff -f`.
+ * Resolves with the outputs, the whole console text, the exit status and the
+ * seconds until the first prompt.
+ */
+function drive(argv: string[], commands: string[], timeoutMs: number): Promise<{ answers: Exchange[]; console: string; status: number; bootSeconds: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const start = performance.now();
+    let text = "", bootSeconds = NaN, sent = 0, from = 0;
+    const answers: Exchange[] = [];
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`no shell after ${timeoutMs} ms; console:\n${text.slice(-3000)}`)); }, timeoutMs);
+    const onPrompt = () => {
+      if (sent > 0) {
+        const chunk = text.slice(from, text.lastIndexOf(PROMPT)).replace(/\r/g, "");
+        const cmd = commands[sent - 1];
+        answers.push({ command: cmd, output: chunk.slice(chunk.indexOf(cmd) + cmd.length).replace(/^\n/, "") });
+      }
+      from = text.length;
+      if (sent < commands.length) child.stdin.write(commands[sent++] + "\n");
+      else { sent++; child.stdin.write("poweroff -f\n"); }
+    };
+    child.stdout.on("data", (d: Buffer) => {
+      text += d.toString("latin1");
+      const prompts = text.split(PROMPT).length - 1;
+      if (prompts > 0 && Number.isNaN(bootSeconds)) bootSeconds = (performance.now() - start) / 1000;
+      if (prompts > answers.length + (sent > 0 ? 0 : 0) && prompts === sent + 1 && sent <= commands.length) onPrompt();
+    });
+    child.stderr.on("data", (d: Buffer) => { text += d.toString("latin1"); });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ answers, console: text, status: code ?? 128 + (signal ? 9 : 0), bootSeconds });
+    });
+  });
+}
+
+const COMMANDS = ["uname -a", "echo $((6 * 7)) done", "ls -1 --color=never /", "cat /proc/cmdline", "grep -c processor /proc/cpuinfo", "cat /proc/cpuinfo"];
+
+describe("booting Linux", { concurrency: false }, () => {
+  let ours: Awaited<ReturnType<typeof drive>>;
+
+  test("typevisor boot brings the default guest to a shell that runs commands and powers off", { timeout: 300_000 }, async () => {
+    ours = await drive([process.execPath, TYPEVISOR_BIN, "boot", "--timeout", "240"], COMMANDS, 280_000);
+    assert.equal(ours.status, 0, `exit status; console:\n${ours.console.slice(-2000)}`);
+    assert.match(ours.console, /OpenSBI v\d/);
+    assert.match(ours.console, /Linux version 6\.1/);
+    const got = Object.fromEntries(ours.answers.map((a) => [a.command, a.output]));
+    assert.match(got["uname -a"], /^Linux \(none\) 6\.1\.\d+ .* riscv64 GNU\/Linux\n$/);
+    assert.equal(got["echo $((6 * 7)) done"], "42 done\n");
+    assert.match(got["ls -1 --color=never /"], /^bin\ndev\netc\ninit\n(.*\n)*proc\n/);
+    assert.equal(got["cat /proc/cmdline"], "console=ttyS0\n");
+    assert.equal(got["grep -c processor /proc/cpuinfo"], "1\n");
+    assert.match(got["cat /proc/cpuinfo"], /^isa\t+: rv64imafdc/m);
+    assert.match(ours.console, /reboot: Power down/);
+  });
+
+  test("qemu-system-riscv64 -M virt gives the same answers on the same guest", { timeout: 300_000 }, async () => {
+    requireTool("qemu-system-riscv64", "qemu-system-misc");
+    assert.ok(ours, "the typevisor boot ran first");
+    const qemu = await drive(["qemu-system-riscv64", "-M", "virt", "-m", "128", "-nographic", "-bios", "default",
+      "-kernel", IMAGE, "-initrd", INITRD, "-append", "console=ttyS0"], COMMANDS, 280_000);
+    const same = ["uname -a", "echo $((6 * 7)) done", "ls -1 --color=never /", "cat /proc/cmdline", "grep -c processor /proc/cpuinfo"];
+    for (const c of same) {
+      const a = ours.answers.find((x) => x.command === c)?.output;
+      const b = qemu.answers.find((x) => x.command === c)?.output;
+      assert.equal(a, b, `'${c}' differs between typevisor and qemu`);
+    }
+  });
+});
