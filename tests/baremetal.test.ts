@@ -77,13 +77,12 @@ describe("bare-metal programs on the system VM", () => {
     });
   }
 
-  test("boot --help documents the options and says Linux is not supported yet", async () => {
+  test("boot --help documents the options, the built-in guest and the console", async () => {
     const r = await runProcess([process.execPath, TYPEVISOR_BIN, "boot", "--help"], { cwd: ROOT, timeoutMs: 30_000 });
     assert.equal(r.status, 0);
-    for (const word of ["--bios FILE|none", "--kernel", "--append", "--dump-dtb", "--memory", "--timeout", "--stats", "tohost", "0x10000000", "fw_jump.elf"]) {
+    for (const word of ["--bios FILE|none", "--kernel", "--initrd", "--append", "--dump-dtb", "--memory", "--timeout", "--stats", "tohost", "0x10000000", "fw_jump.elf", "images/Image", "Ctrl-A X"]) {
       assert.ok(r.stdout.includes(word), `help mentions ${word}`);
     }
-    assert.match(r.stdout, /Booting Linux is not yet supported/);
   });
 
   test("a kernel that is not an ELF file is refused with one line", async () => {
@@ -93,10 +92,12 @@ describe("bare-metal programs on the system VM", () => {
     assert.match(r.stderr, /^typevisor boot: .*link\.ld: not an ELF file.*\n$/);
   });
 
-  test("a missing kernel, --initrd and a bad --memory are refused with one line each", async () => {
+  test("a missing kernel, --initrd without firmware and a bad --memory are refused with one line each", async () => {
     for (const [args, pattern] of [
       [["--bios", "none", "--kernel", "/nonexistent.elf"], /^typevisor boot: \/nonexistent\.elf: no such file\n$/],
-      [["--bios", "none", "--kernel", elf("m-mode"), "--initrd", "x"], /^typevisor boot: --initrd is not supported yet.*\n$/],
+      [["--bios", "none"], /^typevisor boot: --bios none needs a --kernel.*\n$/],
+      [["--bios", "none", "--kernel", elf("m-mode"), "--initrd", "x"], /^typevisor boot: --initrd needs firmware.*\n$/],
+      [["--kernel", elf("m-mode"), "--initrd", "/nonexistent.cpio"], /^typevisor boot: \/nonexistent\.cpio: no such file\n$/],
       [["--bios", "none", "--kernel", elf("m-mode"), "--memory", "0"], /^typevisor boot: --memory wants .*\n$/],
     ] as const) {
       const r = await runProcess([process.execPath, TYPEVISOR_BIN, "boot", ...args], { cwd: ROOT, timeoutMs: 30_000 });
