@@ -12,6 +12,7 @@
  * start-up, as qemu's include its own). Guest MIPS comes from typevisor's
  * `--stats` line. The exit status is 1 when any run fails or disagrees.
  */
+import { benchBoot } from "./boot.js";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -146,6 +147,7 @@ function table(rows: Row[]): string {
 }
 
 const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]... [--timeout SECONDS]
+(NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell.)
 Programs: ${PROGRAMS.map((p) => p.name).join(", ")}`;
 
 async function main(): Promise<number> {
@@ -165,11 +167,12 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (!PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
   const selected = only.length > 0 ? PROGRAMS.filter((p) => only.includes(p.name)) : PROGRAMS;
+  const withBoot = only.length === 0 || only.includes("boot");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
@@ -200,6 +203,10 @@ async function main(): Promise<number> {
   if (problems.length > 0) {
     console.log("");
     for (const r of problems) console.log(`⚠ ${r.name}: ${r.problem}`);
+  }
+  if (withBoot) {
+    process.stderr.write("bench: booting the built-in Linux guest ...\n");
+    console.log(`\n${await benchBoot(ROOT, join(ROOT, "bin", "typevisor.js"), timeoutSeconds)}`);
   }
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   return problems.length > 0 ? 1 : 0;
