@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ROOT, requireTool } from "./build-guests.js";
@@ -77,6 +79,27 @@ describe("booting Linux", { concurrency: false }, () => {
     assert.equal(got["grep -c processor /proc/cpuinfo"], "1\n");
     assert.match(got["cat /proc/cpuinfo"], /^isa\t+: rv64imafdc/m);
     assert.match(ours.console, /reboot: Power down/);
+  });
+
+  test("a file the guest writes to its virtio disk is on the host image and there after a second boot", { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tv-disk-"));
+    const disk = join(dir, "disk.img");
+    try {
+      writeFileSync(disk, new Uint8Array(8 << 20));
+      const first = await drive([process.execPath, TYPEVISOR_BIN, "boot", "--disk", disk, "--timeout", "120"], [
+        "mke2fs -q /dev/vda && mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo persisted-by-typevisor > /mnt/hello.txt && umount /mnt && echo written",
+      ], 150_000);
+      assert.equal(first.status, 0, first.console.slice(-2000));
+      assert.match(first.answers[0].output, /(^|\n)written\n$/);
+      assert.ok(readFileSync(disk).includes(Buffer.from("persisted-by-typevisor\n")), "the data reached the host file");
+      const second = await drive([process.execPath, TYPEVISOR_BIN, "boot", "--disk", disk, "--timeout", "120"], [
+        "mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && cat /mnt/hello.txt",
+      ], 150_000);
+      assert.equal(second.status, 0, second.console.slice(-2000));
+      assert.match(second.answers[0].output, /(^|\n)persisted-by-typevisor\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("qemu-system-riscv64 -M virt gives the same answers on the same guest", { timeout: 300_000 }, async () => {

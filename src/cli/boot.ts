@@ -1,4 +1,5 @@
 /** `typevisor boot`: the system VM's front end (bare-metal programs, and firmware such as OpenSBI with an S-mode kernel). */
+import { DiskImageError } from "../devices/virtio-blk/virtio-blk.js";
 import { fileURLToPath } from "node:url";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -40,6 +41,8 @@ Options:
                         (images/Image, images/initramfs.cpio.gz, console=ttyS0).
       --append CMDLINE  The kernel command line (/chosen/bootargs in the device tree).
       --initrd FILE     An initial RAM disk, placed below the device tree and named in /chosen.
+      --disk FILE       A raw disk image as a virtio-blk device (repeatable: /dev/vda, /dev/vdb...);
+                        what the guest writes is on the file once it syncs or powers off.
       --dump-dtb FILE   Write the board's device tree blob to FILE and exit (as QEMU's dumpdtb).
       --memory MIB      RAM size in MiB, 1-2048 (default ${DEFAULT_MEMORY_MIB}).
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
@@ -79,6 +82,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
         kernel: { type: "string" },
         append: { type: "string" },
         initrd: { type: "string" },
+        disk: { type: "string", multiple: true },
         "dump-dtb": { type: "string" },
         memory: { type: "string" },
         timeout: { type: "string" },
@@ -160,14 +164,18 @@ export async function bootCommand(argv: string[]): Promise<number> {
   let stop: StopReason;
   try {
     for (;;) {
-      const board = new VirtBoard({ memoryMiB, console: (byte) => out.push(byte) });
+      const board = new VirtBoard({ memoryMiB, console: (byte) => out.push(byte), disks: (values.disk ?? []).map((path) => ({ path })) });
       if (bios === undefined) board.loadBareMetal(image, values.kernel);
       else board.loadFirmware({ data: bios, name: biosPath }, { data: image, name: values.kernel }, values.append,
         initrd && { data: initrd, name: values.initrd! });
       consoleInput.board = board;
       const left = timeout === undefined ? undefined : timeout * 1000 - (performance.now() - start);
       const vm = new SystemVm(board);
-      stop = await vm.run({ timeoutMs: left, flush });
+      try {
+        stop = await vm.run({ timeoutMs: left, flush });
+      } finally {
+        board.close();
+      }
       instructions += board.hart.retired;
       if (values.debug && stop.kind === "timeout") {
         const c = board.csrs, h = board.hart;
@@ -180,7 +188,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   } catch (e) {
     flush();
     consoleInput.detach();
-    if (e instanceof BootError) {
+    if (e instanceof BootError || e instanceof DiskImageError) {
       writeErr(`typevisor boot: ${e.message}\n`);
       return 2;
     }

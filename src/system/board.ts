@@ -16,10 +16,17 @@ import { Uart16550 } from "../devices/uart16550/uart.js";
 import { SifiveTest, type FinisherEvent } from "../devices/sifive-test/sifive-test.js";
 import { PhysBus } from "./bus.js";
 import { Htif } from "./htif.js";
-import { loadBareMetalElf } from "./elf.js";
+import { BootError, loadBareMetalElf } from "./elf.js";
 import { loadFirmware, type FirmwareLayout, type Image, type InitrdRange } from "./firmware.js";
-import { virtDeviceTree, type VirtTree } from "./dts.js";
-import { CLINT_BASE, RAM_BASE, TEST_BASE, TIMEBASE_HZ, UART0_BASE } from "./memory-map.js";
+import { addPlicNode, addVirtioMmioNode, virtDeviceTree, type VirtTree } from "./dts.js";
+import {
+  CLINT_BASE, PLIC_BASE, PLIC_NDEV, RAM_BASE, TEST_BASE, TIMEBASE_HZ, UART0_BASE, VIRTIO_BASE, VIRTIO_IRQ, VIRTIO_SLOT_SIZE, VIRTIO_SLOTS,
+} from "./memory-map.js";
+import { Plic, PLIC_SIZE } from "../devices/plic/plic.js";
+import { VirtioMmio, type VirtioDeviceModel } from "../devices/virtio/mmio.js";
+import { RamGuestMemory } from "../devices/virtio/guest-memory.js";
+import { VirtioBlk } from "../devices/virtio-blk/virtio-blk.js";
+import { VirtioRng } from "../devices/virtio-rng/virtio-rng.js";
 
 /** Why the machine stopped. */
 export type StopReason =
@@ -33,6 +40,8 @@ export interface BoardOptions {
   memoryMiB: number;
   /** Receives every byte the guest writes to its console (UART or HTIF). */
   console: (byte: number) => void;
+  /** Raw disk images, one virtio-blk device each (in virtio-mmio slots from the first). */
+  disks?: { path: string; readonly?: boolean }[];
 }
 
 export class VirtBoard {
@@ -42,6 +51,10 @@ export class VirtBoard {
   readonly csrs: PrivCsrs;
   readonly clint: Clint;
   readonly uart: Uart16550;
+  readonly plic: Plic;
+  /** The virtio-mmio slots in use, in slot order. */
+  readonly virtio: VirtioMmio[] = [];
+  private readonly disks: VirtioBlk[] = [];
   /** Set by a device when the guest powers off or resets; the system VM stops at the end of the slice. */
   stop: StopReason | undefined = undefined;
 
@@ -68,6 +81,31 @@ export class VirtBoard {
     this.bus.map(TEST_BASE, finisher);
     this.bus.map(CLINT_BASE, this.clint);
     this.bus.map(UART0_BASE, this.uart);
+
+    this.plic = new Plic([new IrqLine((l) => csrs.setPending(Irq.MEI, l)), new IrqLine((l) => csrs.setPending(Irq.SEI, l))], PLIC_NDEV);
+    this.bus.map(PLIC_BASE, this.plic);
+    // Device DMA writes RAM behind the TLB: drop decoded code of the pages written.
+    const dma = new RamGuestMemory(this.ram.u8, RAM_BASE, (pa, len) => {
+      for (let p = pa - (pa % 4096); p < pa + len; p += 4096) this.hart.cache.invalidateFrame(p - RAM_BASE);
+    });
+    const models: VirtioDeviceModel[] = [];
+    for (const d of opts.disks ?? []) {
+      const blk = new VirtioBlk({ path: d.path, readonly: d.readonly });
+      this.disks.push(blk);
+      models.push(blk);
+    }
+    models.push(new VirtioRng());
+    if (models.length > VIRTIO_SLOTS) throw new BootError(`at most ${VIRTIO_SLOTS - 1} disks`);
+    models.forEach((m, i) => {
+      const dev = new VirtioMmio(m, dma, this.plic.source(VIRTIO_IRQ + i));
+      this.bus.map(VIRTIO_BASE + i * VIRTIO_SLOT_SIZE, dev);
+      this.virtio.push(dev);
+    });
+  }
+
+  /** Flushes and closes the disk images (at poweroff, reset or exit). */
+  close(): void {
+    for (const d of this.disks) d.close();
   }
 
   /**
@@ -75,7 +113,10 @@ export class VirtBoard {
    * line. Devices wired later (PLIC, virtio) add their nodes here.
    */
   deviceTree(bootargs?: string, initrd?: InitrdRange): VirtTree {
-    return virtDeviceTree({ memoryBytes: this.ram.size, bootargs, initrd });
+    const t = virtDeviceTree({ memoryBytes: this.ram.size, bootargs, initrd });
+    const plic = addPlicNode(t, PLIC_BASE, PLIC_SIZE, PLIC_NDEV);
+    this.virtio.forEach((_, i) => addVirtioMmioNode(t, VIRTIO_BASE + i * VIRTIO_SLOT_SIZE, VIRTIO_SLOT_SIZE, plic, VIRTIO_IRQ + i));
+    return t;
   }
 
   /**

@@ -18,3 +18,13 @@ export const RAM_BASE = 0x8000_0000;
 export const DEFAULT_MEMORY_MIB = 128;
 /** Frequency of mtime and the `time` CSR: 10 MHz, QEMU virt's RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ. */
 export const TIMEBASE_HZ = 10_000_000;
+/** PLIC: QEMU virt "plic" at 0xc000000, 0x600000 bytes (hart contexts: M then S). */
+export const PLIC_BASE = 0x0c00_0000;
+/** Interrupt sources of the PLIC (QEMU 7's VIRT_IRQCHIP_NUM_SOURCES, riscv,ndev). */
+export const PLIC_NDEV = 53;
+/** virtio-mmio slots: QEMU virt "virtio" at 0x10001000, one 4 KiB slot each, eight of them. */
+export const VIRTIO_BASE = 0x1000_1000;
+export const VIRTIO_SLOT_SIZE = 0x1000;
+export const VIRTIO_SLOTS = 8;
+/** PLIC source of virtio slot i is VIRTIO_IRQ + i (QEMU virt's VIRTIO_IRQ). */
+export const VIRTIO_IRQ = 1;

@@ -19,7 +19,7 @@ import { Priv } from "../cpu/riscv/hart.js";
 import { Exit, run } from "../cpu/riscv/run.js";
 import { Cause, Trap } from "../cpu/riscv/trap.js";
 import { csrRead, csrWrite, type CsrValue } from "../cpu/riscv/zicsr.js";
-import { Mstatus } from "../cpu/riscv/priv/csr.js";
+import { Irq, Mstatus, PCsr } from "../cpu/riscv/priv/csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "../cpu/riscv/priv/trap.js";
 import type { StopReason, VirtBoard } from "./board.js";
 
@@ -180,7 +180,11 @@ export class SystemVm {
     old.lo = 0; old.hi = 0;
     if (kind !== 1 || rd !== 0) csrRead(h, csr, old);
     if (kind === 1 || rs1 !== 0) {
-      const lo = kind === 1 ? srcLo : kind === 2 ? old.lo | srcLo : old.lo & ~srcLo;
+      // Privileged spec, mip: a read-modify-write (csrrs/csrrc) uses only the software-writable
+      // SEIP bit, not the PLIC's signal; otherwise OpenSBI's csr_clear(mip, STIP) while an
+      // external interrupt is pending would latch SEIP for ever (an interrupt storm in Linux).
+      const base = csr === PCsr.mip ? c.mipSw | (c.mipHw & ~(1 << Irq.SEI)) : old.lo;
+      const lo = kind === 1 ? srcLo : kind === 2 ? base | srcLo : base & ~srcLo;
       const hi = kind === 1 ? srcHi : kind === 2 ? old.hi | srcHi : old.hi & ~srcHi;
       if ((csr >>> 10) === 3) throw new Trap(Cause.IllegalInsn, 0, 0);
       if (!c.writeFull(h, csr, lo, hi)) csrWrite(h, csr, lo, hi);
