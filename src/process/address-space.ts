@@ -89,25 +89,29 @@ export class AddressSpace implements PageTranslator {
     if (touched) this.mmu.flush();
   }
 
+  /** Calls f for each materialised page in [s, e), walking whichever is smaller: the range or the page map. */
+  private forEachPage(s: number, e: number, f: (vpn: number, entry: number) => void): void {
+    const first = s / PAGE_SIZE, last = e / PAGE_SIZE;
+    if (last - first < this.pages.size) {
+      for (let vpn = first; vpn < last; vpn++) {
+        const entry = this.pages.get(vpn);
+        if (entry !== undefined) f(vpn, entry);
+      }
+    } else {
+      for (const [vpn, entry] of [...this.pages]) if (vpn >= first && vpn < last) f(vpn, entry);
+    }
+  }
+
   /** Frees the materialised pages in [s, e); returns whether there were any. */
   private dropPages(s: number, e: number): boolean {
     let any = false;
-    const first = s / PAGE_SIZE, last = e / PAGE_SIZE;
-    const visit = (vpn: number, entry: number) => {
+    this.forEachPage(s, e, (vpn, entry) => {
       const frame = entry & ~0xfff;
       this.cache.invalidateFrame(frame);
       this.frames.release(frame);
       this.pages.delete(vpn);
       any = true;
-    };
-    if (last - first < this.pages.size) {
-      for (let vpn = first; vpn < last; vpn++) {
-        const entry = this.pages.get(vpn);
-        if (entry !== undefined) visit(vpn, entry);
-      }
-    } else {
-      for (const [vpn, entry] of [...this.pages]) if (vpn >= first && vpn < last) visit(vpn, entry);
-    }
+    });
     return any;
   }
 
@@ -116,16 +120,7 @@ export class AddressSpace implements PageTranslator {
     const end = start + len;
     if (!this.vmas.covers(start, end)) return false;
     this.vmas.protect(start, end, prot);
-    const first = start / PAGE_SIZE, last = end / PAGE_SIZE;
-    const update = (vpn: number, entry: number) => this.pages.set(vpn, (entry & ~7) | prot);
-    if (last - first < this.pages.size) {
-      for (let vpn = first; vpn < last; vpn++) {
-        const entry = this.pages.get(vpn);
-        if (entry !== undefined) update(vpn, entry);
-      }
-    } else {
-      for (const [vpn, entry] of [...this.pages]) if (vpn >= first && vpn < last) update(vpn, entry);
-    }
+    this.forEachPage(start, end, (vpn, entry) => this.pages.set(vpn, (entry & ~7) | prot));
     this.mmu.flush();
     return true;
   }
