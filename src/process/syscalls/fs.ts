@@ -15,15 +15,20 @@ import type { Process } from "../process.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
-/** Runs `f` with the host path for (dirfd, path argument), turning path errors into errnos. */
-function withPath(p: Process, a: SyscallArgs, dirArg: number, pathArg: number, f: (hostPath: string) => number): number {
-  let host: string;
+/** The host path for a (dirfd, guest path pointer) pair, or the negative errno of a bad dirfd. */
+function hostPath(p: Process, dirfd: number, pathAddr: number): string | number {
   try {
-    host = resolvePath(p, dirArg < 0 ? -100 : a.int(dirArg), p.space.readCString(a.u64(pathArg)));
+    return resolvePath(p, dirfd, p.space.readCString(pathAddr));
   } catch (e) {
     if (e instanceof PathError) return e.errno;
     throw e;
   }
+}
+
+/** Runs `f` with the host path for (dirfd, path argument), turning path errors into errnos. */
+function withPath(p: Process, a: SyscallArgs, dirArg: number, pathArg: number, f: (hostPath: string) => number): number {
+  const host = hostPath(p, dirArg < 0 ? -100 : a.int(dirArg), a.u64(pathArg));
+  if (typeof host === "number") return host;
   try {
     return f(host);
   } catch (e) {
@@ -232,14 +237,8 @@ define(35, "unlinkat", "dsx", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
 /** Host paths of the two (dirfd, path) pairs of renameat/linkat. */
 function twoPaths(p: Process, a: SyscallArgs, f: (from: string, to: string) => number): number {
   return withPath(p, a, 0, 1, (from) => {
-    let to: string;
-    try {
-      to = resolvePath(p, a.int(2), p.space.readCString(a.u64(3)));
-    } catch (e) {
-      if (e instanceof PathError) return e.errno;
-      throw e;
-    }
-    return f(from, to);
+    const to = hostPath(p, a.int(2), a.u64(3));
+    return typeof to === "number" ? to : f(from, to);
   });
 }
 
@@ -254,13 +253,8 @@ define(276, "renameat2", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => {
 define(37, "linkat", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => { fs.linkSync(from, to); return 0; }));
 define(36, "symlinkat", "sds", (p, _t, a) => {
   const target = p.space.readCString(a.u64(0));
-  let link: string;
-  try {
-    link = resolvePath(p, a.int(1), p.space.readCString(a.u64(2)));
-  } catch (e) {
-    if (e instanceof PathError) return e.errno;
-    throw e;
-  }
+  const link = hostPath(p, a.int(1), a.u64(2));
+  if (typeof link === "number") return link;
   try { fs.symlinkSync(target, link); } catch (e) { return hostErrno(e); }
   return 0;
 });
