@@ -23,6 +23,8 @@ const QEMU_SYSTEM = "qemu-system-riscv64";
 const STATUS: Record<string, number> = { finisher: 42 };
 /** Programs that only run on typevisor (they end through HTIF alone). */
 const TYPEVISOR_ONLY = new Set(["htif-console"]);
+/** Harts to boot with (--smp / -smp), when more than one. */
+const HARTS: Record<string, number> = { smp: 4 };
 /** Programs that never end (used by the --timeout test, not run to completion). */
 const NEVER_ENDS = new Set(["idle"]);
 
@@ -58,7 +60,8 @@ describe("bare-metal programs on the system VM", () => {
       : `${name} ends with status ${status} on typevisor and prints the same as on qemu-system-riscv64`;
     test(title, async () => {
       const tv = await runProcess(
-        [process.execPath, TYPEVISOR_BIN, "boot", "--bios", "none", "--kernel", elf(name), "--timeout", "30"],
+        [process.execPath, TYPEVISOR_BIN, "boot", "--bios", "none", "--kernel", elf(name), "--timeout", "30",
+          "--smp", String(HARTS[name] ?? 1)],
         { cwd: ROOT, timeoutMs: 60_000 },
       );
       assert.equal(tv.stderr, "", `typevisor's stderr for ${name}`);
@@ -67,7 +70,7 @@ describe("bare-metal programs on the system VM", () => {
       if (TYPEVISOR_ONLY.has(name)) return;
       requireTool(QEMU_SYSTEM, "qemu-system-misc");
       const qemu = await runProcess(
-        [QEMU_SYSTEM, "-M", "virt", "-m", "128", "-bios", "none", "-kernel", elf(name),
+        [QEMU_SYSTEM, "-M", "virt", "-m", "128", "-smp", String(HARTS[name] ?? 1), "-bios", "none", "-kernel", elf(name),
           "-display", "none", "-serial", "stdio", "-monitor", "none"],
         { cwd: ROOT, timeoutMs: 30_000 },
       );

@@ -3,7 +3,7 @@ import { DiskImageError } from "../devices/virtio-blk/virtio-blk.js";
 import { fileURLToPath } from "node:url";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { VirtBoard, type StopReason } from "../system/board.js";
+import { MAX_HARTS, VirtBoard, type StopReason } from "../system/board.js";
 import { BootError } from "../system/elf.js";
 import { KERNEL_BASE } from "../system/firmware.js";
 import { SystemVm } from "../system/system-vm.js";
@@ -24,12 +24,12 @@ With firmware (the default is Debian's OpenSBI, ${DEFAULT_BIOS}),
 the firmware is loaded at 0x80000000 (an ELF file at its physical addresses, or
 a raw .bin image), the kernel as an ELF file at its physical addresses or as a
 raw image (such as a Linux Image) at ${hex(KERNEL_BASE)}, and a generated device
-tree near the top of RAM; the hart starts in M-mode at the firmware with
-a0 = 0 (hart id), a1 = the device tree and a2 = OpenSBI's fw_dynamic_info.
+tree near the top of RAM; every hart starts in M-mode at the firmware with
+a0 = its hart id, a1 = the device tree and a2 = OpenSBI's fw_dynamic_info.
 
 With --bios none the kernel is a bare-metal ELF program: its PT_LOAD segments
-are loaded at their physical addresses and the hart starts in M-mode at the
-entry point with a0 = 0 and a1 = 0.
+are loaded at their physical addresses and every hart starts in M-mode at the
+entry point with a0 = its hart id and a1 = 0.
 
 The console is the UART: its output goes to stdout, and stdin feeds its input
 (on a terminal in raw mode; Ctrl-A X quits, as in QEMU).
@@ -45,9 +45,10 @@ Options:
                         what the guest writes is on the file once it syncs or powers off.
       --dump-dtb FILE   Write the board's device tree blob to FILE and exit (as QEMU's dumpdtb).
       --memory MIB      RAM size in MiB, 1-2048 (default ${DEFAULT_MEMORY_MIB}).
+      --smp N           Number of harts, 1-${MAX_HARTS} (default 1); they take turns on one host thread.
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
       --stats           Print instructions executed, time and MIPS to stderr at exit.
-      --debug           Show stack traces for internal errors, and the hart's state on --timeout.
+      --debug           Show stack traces for internal errors, and the harts' state on --timeout.
   -h, --help            Show this help.
 
 Memory map:
@@ -85,6 +86,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
         disk: { type: "string", multiple: true },
         "dump-dtb": { type: "string" },
         memory: { type: "string" },
+        smp: { type: "string" },
         timeout: { type: "string" },
         stats: { type: "boolean" },
         debug: { type: "boolean" },
@@ -112,13 +114,18 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor boot: --memory wants a whole number of MiB from 1 to 2048, got '${values.memory}'\n`);
     return 2;
   }
+  const harts = values.smp === undefined ? 1 : Number(values.smp);
+  if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) {
+    writeErr(`typevisor boot: --smp wants a number of harts from 1 to ${MAX_HARTS}, got '${values.smp}'\n`);
+    return 2;
+  }
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) {
     writeErr(`typevisor boot: --timeout wants a positive number of seconds, got '${values.timeout}'\n`);
     return 2;
   }
   if (values["dump-dtb"] !== undefined) {
-    const blob = new VirtBoard({ memoryMiB, console: () => {} }).deviceTree(values.append).fdt.toBlob();
+    const blob = new VirtBoard({ memoryMiB, harts, console: () => {} }).deviceTree(values.append).fdt.toBlob();
     try {
       writeFileSync(values["dump-dtb"], blob);
     } catch (e) {
@@ -164,7 +171,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   let stop: StopReason;
   try {
     for (;;) {
-      const board = new VirtBoard({ memoryMiB, console: (byte) => out.push(byte), disks: (values.disk ?? []).map((path) => ({ path })) });
+      const board = new VirtBoard({ memoryMiB, harts, console: (byte) => out.push(byte), disks: (values.disk ?? []).map((path) => ({ path })) });
       if (bios === undefined) board.loadBareMetal(image, values.kernel);
       else board.loadFirmware({ data: bios, name: biosPath }, { data: image, name: values.kernel }, values.append,
         initrd && { data: initrd, name: values.initrd! });
@@ -176,12 +183,14 @@ export async function bootCommand(argv: string[]): Promise<number> {
       } finally {
         board.close();
       }
-      instructions += board.hart.retired;
+      instructions += board.retired;
       if (values.debug && stop.kind === "timeout") {
-        const c = board.csrs, h = board.hart;
-        writeErr(`typevisor: hart at timeout: pc=0x${h.pc.toString(16)} priv=${h.priv} mstatus=0x${c.mstatus.toString(16)} ` +
-          `mip=0x${c.mip.toString(16)} mie=0x${c.mie.toString(16)} mideleg=0x${c.mideleg.toString(16)} ` +
-          `retired=${h.retired} waiting=${vm.waiting} mtime=${board.clint.mtime()} next timer in ${board.clint.msUntilNextTimer()} ms\n`);
+        board.harts.forEach(({ hart: h, csrs: c }, i) => {
+          writeErr(`typevisor: hart ${i} at timeout: pc=0x${h.pc.toString(16)} priv=${h.priv} mstatus=0x${c.mstatus.toString(16)} ` +
+            `mip=0x${c.mip.toString(16)} mie=0x${c.mie.toString(16)} mideleg=0x${c.mideleg.toString(16)} ` +
+            `retired=${h.retired} waiting=${vm.waiting[i]}\n`);
+        });
+        writeErr(`typevisor: mtime=${board.clint.mtime()} next timer in ${board.clint.msUntilNextTimer()} ms\n`);
       }
       if (stop.kind !== "reset") break;
     }

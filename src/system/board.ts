@@ -1,8 +1,10 @@
 /**
- * A `virt`-like board with one hart: RAM, CLINT, a 16550A UART and the SiFive
- * test finisher at QEMU virt's addresses (memory-map.ts), plus HTIF for ELF
- * files that define `tohost`. Devices reach the hart only through IrqLines
- * wired here.
+ * A `virt`-like board with 1 to MAX_HARTS harts: RAM, CLINT, PLIC, a 16550A
+ * UART, the SiFive test finisher and virtio-mmio slots at QEMU virt's
+ * addresses (memory-map.ts), plus HTIF for ELF files that define `tohost`.
+ * Devices reach the harts only through IrqLines wired here. The harts share
+ * RAM and the decoded-instruction cache (keyed by physical frame; fence.i on
+ * any hart drops it for all), each has its own TLB and privileged CSRs.
  */
 import { Hart, Priv } from "../cpu/riscv/hart.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
@@ -18,11 +20,13 @@ import { PhysBus } from "./bus.js";
 import { Htif } from "./htif.js";
 import { BootError, loadBareMetalElf } from "./elf.js";
 import { loadFirmware, type FirmwareLayout, type Image, type InitrdRange } from "./firmware.js";
-import { addPlicNode, addVirtioMmioNode, virtDeviceTree, type VirtTree } from "./dts.js";
+import { addInterrupt, addPlicNode, addRtcNode, addVirtioMmioNode, virtDeviceTree, type VirtTree } from "./dts.js";
 import {
-  CLINT_BASE, PLIC_BASE, PLIC_NDEV, RAM_BASE, TEST_BASE, TIMEBASE_HZ, UART0_BASE, VIRTIO_BASE, VIRTIO_IRQ, VIRTIO_SLOT_SIZE, VIRTIO_SLOTS,
+  CLINT_BASE, PLIC_BASE, PLIC_NDEV, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_BASE, TIMEBASE_HZ, UART0_BASE, UART0_IRQ,
+  VIRTIO_BASE, VIRTIO_IRQ, VIRTIO_SLOT_SIZE, VIRTIO_SLOTS,
 } from "./memory-map.js";
 import { Plic, PLIC_SIZE } from "../devices/plic/plic.js";
+import { GOLDFISH_RTC_SIZE, GoldfishRtc } from "../devices/goldfish-rtc/goldfish-rtc.js";
 import { VirtioMmio, type VirtioDeviceModel } from "../devices/virtio/mmio.js";
 import { RamGuestMemory } from "../devices/virtio/guest-memory.js";
 import { VirtioBlk } from "../devices/virtio-blk/virtio-blk.js";
@@ -42,51 +46,74 @@ export interface BoardOptions {
   console: (byte: number) => void;
   /** Raw disk images, one virtio-blk device each (in virtio-mmio slots from the first). */
   disks?: { path: string; readonly?: boolean }[];
+  /** Number of harts (1..MAX_HARTS, default 1). */
+  harts?: number;
+}
+
+/** Most harts a board can have (the default guest's kernel is built for 4). */
+export const MAX_HARTS = 8;
+
+/** One hart of the board and its privileged state. */
+export interface BoardHart {
+  readonly hart: Hart;
+  readonly csrs: PrivCsrs;
 }
 
 export class VirtBoard {
   readonly ram: Ram;
   readonly bus: PhysBus;
-  readonly hart: Hart;
-  readonly csrs: PrivCsrs;
+  /** The harts, by hart id (mhartid). */
+  readonly harts: BoardHart[] = [];
   readonly clint: Clint;
   readonly uart: Uart16550;
   readonly plic: Plic;
+  readonly rtc: GoldfishRtc;
   /** The virtio-mmio slots in use, in slot order. */
   readonly virtio: VirtioMmio[] = [];
   private readonly disks: VirtioBlk[] = [];
+  /** Called when a device raises an external interrupt (the system VM wakes up if it sleeps). */
+  onInterrupt: () => void = () => {};
   /** Set by a device when the guest powers off or resets; the system VM stops at the end of the slice. */
   stop: StopReason | undefined = undefined;
 
   constructor(private readonly opts: BoardOptions) {
     this.ram = new Ram(opts.memoryMiB * 1024 * 1024);
     this.bus = new PhysBus(this.ram, RAM_BASE);
-    const csrs = new PrivCsrs(0, () => this.clint.mtime());
-    this.csrs = csrs;
-    const mmu = new Mmu(this.ram, { translate: () => 0 });
-    this.hart = new Hart(mmu, new DecodeCache());
-    mmu.translator = new SvTranslator(this.hart, csrs, this.bus);
-    mmu.io = this.bus;
-    csrs.onTranslationChange = () => mmu.flush();
-    this.hart.csrFile = csrs;
-    this.hart.priv = Priv.Machine;
-
+    const n = opts.harts ?? 1;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new BootError(`the board has 1 to ${MAX_HARTS} harts, not ${n}`);
+    const cache = new DecodeCache();
+    for (let id = 0; id < n; id++) {
+      const csrs = new PrivCsrs(id, () => this.clint.mtime());
+      const mmu = new Mmu(this.ram, { translate: () => 0 });
+      const hart = new Hart(mmu, cache);
+      mmu.translator = new SvTranslator(hart, csrs, this.bus);
+      mmu.io = this.bus;
+      csrs.onTranslationChange = () => mmu.flush();
+      hart.csrFile = csrs;
+      hart.priv = Priv.Machine;
+      this.harts.push({ hart, csrs });
+    }
     this.clint = new Clint(
-      [new IrqLine((l) => csrs.setPending(Irq.MSI, l))],
-      [new IrqLine((l) => csrs.setPending(Irq.MTI, l))],
+      this.harts.map(({ csrs }) => new IrqLine((l) => csrs.setPending(Irq.MSI, l))),
+      this.harts.map(({ csrs }) => new IrqLine((l) => csrs.setPending(Irq.MTI, l))),
       TIMEBASE_HZ,
     );
-    this.uart = new Uart16550(opts.console);
     const finisher = new SifiveTest((e: FinisherEvent) => { this.stop = e; });
     this.bus.map(TEST_BASE, finisher);
     this.bus.map(CLINT_BASE, this.clint);
-    this.bus.map(UART0_BASE, this.uart);
 
-    this.plic = new Plic([new IrqLine((l) => csrs.setPending(Irq.MEI, l)), new IrqLine((l) => csrs.setPending(Irq.SEI, l))], PLIC_NDEV);
+    // Two PLIC contexts per hart: machine then supervisor external interrupt. A device
+    // interrupt raised from a host event (console input) wakes a sleeping system VM.
+    const external = (csrs: PrivCsrs, irq: Irq) => new IrqLine((l) => { csrs.setPending(irq, l); if (l) this.onInterrupt(); });
+    this.plic = new Plic(this.harts.flatMap(({ csrs }) => [external(csrs, Irq.MEI), external(csrs, Irq.SEI)]), PLIC_NDEV);
     this.bus.map(PLIC_BASE, this.plic);
+    this.uart = new Uart16550(opts.console, this.plic.source(UART0_IRQ));
+    this.bus.map(UART0_BASE, this.uart);
+    this.rtc = new GoldfishRtc(this.plic.source(RTC_IRQ));
+    this.bus.map(RTC_BASE, this.rtc);
     // Device DMA writes RAM behind the TLB: drop decoded code of the pages written.
     const dma = new RamGuestMemory(this.ram.u8, RAM_BASE, (pa, len) => {
-      for (let p = pa - (pa % 4096); p < pa + len; p += 4096) this.hart.cache.invalidateFrame(p - RAM_BASE);
+      for (let p = pa - (pa % 4096); p < pa + len; p += 4096) cache.invalidateFrame(p - RAM_BASE);
     });
     const models: VirtioDeviceModel[] = [];
     for (const d of opts.disks ?? []) {
@@ -103,6 +130,21 @@ export class VirtBoard {
     });
   }
 
+  /** Hart 0, the only one of a one-hart board. */
+  get hart(): Hart {
+    return this.harts[0].hart;
+  }
+
+  /** Hart 0's privileged CSRs. */
+  get csrs(): PrivCsrs {
+    return this.harts[0].csrs;
+  }
+
+  /** Instructions retired by all harts. */
+  get retired(): number {
+    return this.harts.reduce((n, { hart }) => n + hart.retired, 0);
+  }
+
   /** Flushes and closes the disk images (at poweroff, reset or exit). */
   close(): void {
     for (const d of this.disks) d.close();
@@ -113,33 +155,41 @@ export class VirtBoard {
    * line. Devices wired later (PLIC, virtio) add their nodes here.
    */
   deviceTree(bootargs?: string, initrd?: InitrdRange): VirtTree {
-    const t = virtDeviceTree({ memoryBytes: this.ram.size, bootargs, initrd });
+    const t = virtDeviceTree({ memoryBytes: this.ram.size, harts: this.harts.length, bootargs, initrd });
     const plic = addPlicNode(t, PLIC_BASE, PLIC_SIZE, PLIC_NDEV);
+    addInterrupt(t.serial, plic, UART0_IRQ);
+    addRtcNode(t, RTC_BASE, GOLDFISH_RTC_SIZE, plic, RTC_IRQ);
     this.virtio.forEach((_, i) => addVirtioMmioNode(t, VIRTIO_BASE + i * VIRTIO_SLOT_SIZE, VIRTIO_SLOT_SIZE, plic, VIRTIO_IRQ + i));
     return t;
   }
 
   /**
    * Loads firmware (OpenSBI fw_jump / fw_dynamic) and a kernel as QEMU's virt
-   * board does (firmware.ts) and starts the hart in M-mode at the firmware
-   * with a0 = hartid, a1 = the device tree, a2 = fw_dynamic_info.
+   * board does (firmware.ts) and starts every hart in M-mode at the firmware
+   * with a0 = its hart id, a1 = the device tree, a2 = fw_dynamic_info.
    */
   loadFirmware(firmware: Image, kernel: Image | undefined, bootargs?: string, initrd?: Image): FirmwareLayout {
     const layout = loadFirmware(this.ram, firmware, kernel, (rd) => this.deviceTree(bootargs, rd).fdt.toBlob(), initrd);
-    const h = this.hart;
-    h.pc = BigInt(layout.entry);
-    h.setX(10, BigInt(this.csrs.hartId));
-    h.setX(11, BigInt(layout.dtb));
-    h.setX(12, BigInt(layout.dynamicInfo));
-    h.cache.invalidateAll();
-    h.mmu.flush();
+    this.startHarts(layout.entry, layout.dtb, layout.dynamicInfo);
     return layout;
+  }
+
+  /** Every hart at `entry` in M-mode with a0 = hart id, a1, a2 as given; code caches and TLBs empty. */
+  private startHarts(entry: number, a1: number, a2: number): void {
+    for (const { hart, csrs } of this.harts) {
+      hart.pc = BigInt(entry);
+      hart.setX(10, BigInt(csrs.hartId));
+      hart.setX(11, BigInt(a1));
+      hart.setX(12, BigInt(a2));
+      hart.mmu.flush();
+    }
+    this.harts[0].hart.cache.invalidateAll();
   }
 
   /**
    * Loads a bare-metal ELF (--bios none): segments at their physical
-   * addresses, HTIF if it defines tohost, and the hart at its entry in M-mode
-   * with a0 = hartid and a1 = 0 (no device tree yet).
+   * addresses, HTIF if it defines tohost, and every hart at its entry in
+   * M-mode with a0 = hart id and a1 = 0 (no device tree).
    */
   loadBareMetal(data: Uint8Array, what: string): void {
     const img = loadBareMetalElf(data, what, this.ram, RAM_BASE);
@@ -149,11 +199,6 @@ export class VirtBoard {
       this.bus.overlay(page, new Htif(this.ram, page - RAM_BASE, img.tohost - page, from,
         (code) => { this.stop = { kind: "poweroff", code }; }, this.opts.console));
     }
-    const h = this.hart;
-    h.pc = BigInt(img.entry);
-    h.setX(10, BigInt(this.csrs.hartId));
-    h.setX(11, 0n);
-    h.cache.invalidateAll();
-    h.mmu.flush();
+    this.startHarts(img.entry, 0, 0);
   }
 }

@@ -129,6 +129,15 @@ export function addInterrupt(node: FdtNode, parent: number, irq: number): void {
   node.u32("interrupt-parent", parent).u32("interrupts", irq);
 }
 
+/** Adds a Goldfish RTC at `base` (binding google,goldfish-rtc) raising PLIC source `irq`. */
+export function addRtcNode(t: VirtTree, base: number, size: number, plic: number, irq: number): FdtNode {
+  const n = t.soc.node(`rtc@${hex(base)}`);
+  n.string("compatible", "google,goldfish-rtc");
+  reg(n, base, size);
+  addInterrupt(n, plic, irq);
+  return n;
+}
+
 /** Adds a virtio-mmio slot at `base` (binding virtio,mmio) raising PLIC source `irq`. */
 export function addVirtioMmioNode(t: VirtTree, base: number, size: number, plic: number, irq: number): FdtNode {
   const n = t.soc.node(`virtio_mmio@${hex(base)}`);

@@ -7,10 +7,15 @@
 
 /** SiFive test finisher (poweroff / reboot): QEMU virt "test" at 0x100000, 4 KiB. */
 export const TEST_BASE = 0x0010_0000;
+/** Goldfish RTC: QEMU virt "rtc" at 0x101000, 4 KiB, PLIC source RTC_IRQ. */
+export const RTC_BASE = 0x0010_1000;
+export const RTC_IRQ = 11;
 /** CLINT (msip, mtimecmp, mtime): QEMU virt "clint" at 0x2000000, 64 KiB. */
 export const CLINT_BASE = 0x0200_0000;
 /** 16550A UART: QEMU virt "uart0" at 0x10000000, 256 bytes. */
 export const UART0_BASE = 0x1000_0000;
+/** PLIC source of uart0 (QEMU virt's UART0_IRQ). */
+export const UART0_IRQ = 10;
 /** Start of RAM: QEMU virt "dram" at 0x80000000; the size is the --memory option. */
 export const RAM_BASE = 0x8000_0000;
 

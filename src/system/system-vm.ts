@@ -12,19 +12,25 @@
  *   the host until the next timer deadline; with mstatus.TW below M-mode it is
  *   an illegal instruction instead.
  *
- * Between slices (and after every trap, xRET and emulated CSR write) the CLINT
- * timer is sampled and pending, enabled interrupts are taken.
+ * Between slices the CLINT timer is sampled and each hart's pending, enabled
+ * interrupts are taken. Harts take turns, one slice each.
  */
-import { Priv } from "../cpu/riscv/hart.js";
+import { type Hart, Priv } from "../cpu/riscv/hart.js";
 import { Exit, run } from "../cpu/riscv/run.js";
 import { Cause, Trap } from "../cpu/riscv/trap.js";
 import { csrRead, csrWrite, type CsrValue } from "../cpu/riscv/zicsr.js";
 import { Irq, Mstatus, PCsr } from "../cpu/riscv/priv/csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "../cpu/riscv/priv/trap.js";
-import type { StopReason, VirtBoard } from "./board.js";
+import type { BoardHart, StopReason, VirtBoard } from "./board.js";
 
-/** Instructions per run() slice: about half a millisecond of guest time. */
+/** Instructions per run() slice with one hart: about a millisecond of guest time. */
 const SLICE = 100_000;
+/**
+ * Instructions per slice with several harts, which take turns: short enough
+ * that a hart spinning on a lock or waiting for an IPI's answer does not wait
+ * long for the hart that will release it.
+ */
+const SMP_SLICE = 10_000;
 /** Host milliseconds between yields to the event loop while the guest runs. */
 const YIELD_MS = 20;
 
@@ -43,21 +49,39 @@ export interface RunOptions {
 }
 
 export class SystemVm {
-  /** The hart executed wfi and waits for an interrupt (the run loop sets it; read by --debug). */
-  waiting = false;
+  /** Per hart: it executed wfi and waits for an interrupt (the run loop sets it; read by --debug). */
+  readonly waiting: boolean[];
   private readonly old: CsrValue = { lo: 0, hi: 0 };
+  private readonly slice: number;
 
-  constructor(readonly board: VirtBoard) {}
+  /** Ends the current host sleep early (set while sleeping). */
+  private wake: (() => void) | undefined = undefined;
 
-  /** Runs until the guest powers off or resets, gets stuck, or the timeout passes. */
+  constructor(readonly board: VirtBoard) {
+    board.onInterrupt = () => this.wake?.();
+    this.waiting = board.harts.map(() => false);
+    this.slice = board.harts.length === 1 ? SLICE : SMP_SLICE;
+  }
+
+  /**
+   * Runs until the guest powers off or resets, gets stuck, or the timeout
+   * passes. The harts take turns, one slice each; when all of them wait in
+   * wfi the host sleeps until the next timer deadline or device interrupt.
+   */
   async run(opts: RunOptions = {}): Promise<StopReason> {
-    const board = this.board;
+    const board = this.board, harts = board.harts;
     const deadline = opts.timeoutMs !== undefined ? performance.now() + opts.timeoutMs : Infinity;
     let lastYield = performance.now();
     for (;;) {
       board.clint.update();
-      if (board.stop === undefined) this.checkInterrupts();
-      if (board.stop === undefined && !this.waiting) this.slice();
+      board.rtc.update();
+      let ran = false;
+      for (let i = 0; i < harts.length && board.stop === undefined; i++) {
+        this.checkInterrupts(harts[i], i);
+        if (this.waiting[i]) continue;
+        this.runSlice(harts[i], i);
+        ran = true;
+      }
       if (board.stop !== undefined) {
         opts.flush?.();
         return board.stop;
@@ -67,13 +91,14 @@ export class SystemVm {
         opts.flush?.();
         return { kind: "timeout" };
       }
-      if (this.waiting) {
+      if (!ran) {
         opts.flush?.();
-        const c = board.csrs;
-        if ((c.mip & c.mie) !== 0) { this.waiting = false; continue; }
-        const due = board.clint.msUntilNextTimer();
-        const ms = Math.min(due ?? 1000, 1000, deadline - now);
-        await new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+        if (harts.some(({ csrs }) => (csrs.mip & csrs.mie) !== 0)) continue;
+        const ms = Math.min(board.clint.msUntilNextTimer() ?? 1000, board.rtc.msUntilAlarm() ?? 1000, 1000, deadline - now);
+        await new Promise<void>((r) => {
+          const timer = setTimeout(() => { this.wake = undefined; r(); }, Math.max(0, ms));
+          this.wake = () => { clearTimeout(timer); this.wake = undefined; r(); };
+        });
         lastYield = performance.now();
       } else if (now - lastYield >= YIELD_MS) {
         opts.flush?.();
@@ -83,83 +108,72 @@ export class SystemVm {
     }
   }
 
-  /** Takes the highest-priority pending and enabled interrupt, if any (waking a waiting hart). */
-  private checkInterrupts(): void {
-    const c = this.board.csrs;
-    if (this.waiting && (c.mip & c.mie) !== 0) this.waiting = false;
-    const irq = pendingInterrupt(this.board.hart, c);
-    if (irq >= 0) takeTrap(this.board.hart, c, irq, true, 0, 0);
+  /** Takes hart i's highest-priority pending and enabled interrupt, if any (waking it from wfi). */
+  private checkInterrupts({ hart, csrs }: BoardHart, i: number): void {
+    if (this.waiting[i] && (csrs.mip & csrs.mie) !== 0) this.waiting[i] = false;
+    const irq = pendingInterrupt(hart, csrs);
+    if (irq >= 0) takeTrap(hart, csrs, irq, true, 0, 0);
   }
 
-  /** Runs one slice and handles how it ended. */
-  private slice(): void {
-    const h = this.board.hart, c = this.board.csrs;
-    const exit = run(h, SLICE);
+  /** Runs one slice of hart i and handles how it ended. */
+  private runSlice(bh: BoardHart, i: number): void {
+    const h = bh.hart, c = bh.csrs;
+    // Another hart ran since this one's last slice and may have written the reserved
+    // address: drop the reservation (an SC may fail spuriously; the LR/SC loop retries).
+    if (this.waiting.length > 1) h.resValid = false;
+    const exit = run(h, this.slice);
     switch (exit) {
       case Exit.Budget:
         return;
       case Exit.Ecall:
-        this.exception(ECALL_CAUSE[h.priv], 0, 0);
+        this.exception(bh, ECALL_CAUSE[h.priv], 0, 0);
         return;
       case Exit.Wfi:
         if (h.priv < Priv.Machine && (c.mstatus & Mstatus.TW) !== 0) {
-          this.advancePc(-4);
-          this.exception(Cause.IllegalInsn, WFI, 0);
-        } else this.waiting = true;
+          advancePc(h, -4);
+          this.exception(bh, Cause.IllegalInsn, WFI, 0);
+        } else this.waiting[i] = true;
         return;
       case Exit.Trap:
-        if (h.trapCause === Cause.IllegalInsn) this.illegalInstruction();
-        else this.exception(h.trapCause, h.trapTvalLo, h.trapTvalHi);
+        if (h.trapCause === Cause.IllegalInsn) this.illegalInstruction(bh);
+        else this.exception(bh, h.trapCause, h.trapTvalLo, h.trapTvalHi);
         return;
     }
   }
 
   /** Takes exception `cause`; stops the machine when the trap vector itself cannot be fetched. */
-  private exception(cause: Cause, tvalLo: number, tvalHi: number): void {
-    const h = this.board.hart;
+  private exception({ hart: h, csrs }: BoardHart, cause: Cause, tvalLo: number, tvalHi: number): void {
     const fromLo = h.pcLo, fromHi = h.pcHi;
-    takeTrap(h, this.board.csrs, cause, false, tvalLo, tvalHi);
+    takeTrap(h, csrs, cause, false, tvalLo, tvalHi);
     if ((cause === Cause.InsnAccessFault || cause === Cause.InsnPageFault) && h.pcLo === fromLo && h.pcHi === fromHi) {
       this.board.stop = {
         kind: "stuck",
-        message: `instruction fetch at 0x${h.pc.toString(16)} faults (cause ${cause}) and the trap vector points there`,
+        message: `hart ${csrs.hartId}: instruction fetch at 0x${h.pc.toString(16)} faults (cause ${cause}) and the trap vector points there`,
       };
     }
   }
 
   /** An illegal-instruction exit: perform the instruction if it is one of ours, else deliver the exception with its bits. */
-  private illegalInstruction(): void {
-    const h = this.board.hart;
+  private illegalInstruction(bh: BoardHart): void {
     let bits: number;
     try {
-      bits = this.fetchInstruction();
+      bits = fetchInstruction(bh.hart);
     } catch (e) {
       if (!(e instanceof Trap)) throw e;
-      this.exception(e.cause, e.tvalLo, e.tvalHi);
+      this.exception(bh, e.cause, e.tvalLo, e.tvalHi);
       return;
     }
     try {
-      if (this.perform(bits)) { h.instret++; return; }
+      if (this.perform(bh, bits)) { bh.hart.instret++; return; }
     } catch (e) {
       if (!(e instanceof Trap)) throw e;
-      if (e.cause !== Cause.IllegalInsn) { this.exception(e.cause, e.tvalLo, e.tvalHi); return; }
+      if (e.cause !== Cause.IllegalInsn) { this.exception(bh, e.cause, e.tvalLo, e.tvalHi); return; }
     }
-    this.exception(Cause.IllegalInsn, bits, 0);
-  }
-
-  /** The instruction bits at pc (16 bits for a compressed instruction). */
-  private fetchInstruction(): number {
-    const h = this.board.hart;
-    const lo16 = h.mmu.fetch16(h.pcLo, h.pcHi);
-    if ((lo16 & 3) !== 3) return lo16;
-    const a = (h.pcLo + 2) | 0;
-    const hi16 = h.mmu.fetch16(a, (a >>> 0) < (h.pcLo >>> 0) ? (h.pcHi + 1) | 0 : h.pcHi);
-    return ((hi16 << 16) | lo16) | 0;
+    this.exception(bh, Cause.IllegalInsn, bits, 0);
   }
 
   /** Performs mret, sret, sfence.vma or a CSR instruction; false for anything else. Throws a Trap when not allowed. */
-  private perform(bits: number): boolean {
-    const h = this.board.hart, c = this.board.csrs;
+  private perform({ hart: h, csrs: c }: BoardHart, bits: number): boolean {
     if (bits === MRET) { mret(h, c); return true; }
     if (bits === SRET) { sret(h, c); return true; }
     if ((bits & 0xfe007fff) === 0x12000073) {
@@ -168,7 +182,7 @@ export class SystemVm {
         throw new Trap(Cause.IllegalInsn, 0, 0);
       }
       h.mmu.flush();
-      this.advancePc(4);
+      advancePc(h, 4);
       return true;
     }
     const f3 = (bits >>> 12) & 7;
@@ -190,15 +204,24 @@ export class SystemVm {
       if (!c.writeFull(h, csr, lo, hi)) csrWrite(h, csr, lo, hi);
     }
     if (rd !== 0) { h.xl[rd] = old.lo; h.xh[rd] = old.hi; }
-    this.advancePc(4);
+    advancePc(h, 4);
     return true;
   }
+}
 
-  private advancePc(by: number): void {
-    const h = this.board.hart;
-    const lo = (h.pcLo + by) | 0;
-    if (by > 0 && (lo >>> 0) < (h.pcLo >>> 0)) h.pcHi = (h.pcHi + 1) | 0;
-    if (by < 0 && (lo >>> 0) > (h.pcLo >>> 0)) h.pcHi = (h.pcHi - 1) | 0;
-    h.pcLo = lo;
-  }
+/** The instruction bits at hart h's pc (16 bits for a compressed instruction). */
+function fetchInstruction(h: Hart): number {
+  const lo16 = h.mmu.fetch16(h.pcLo, h.pcHi);
+  if ((lo16 & 3) !== 3) return lo16;
+  const a = (h.pcLo + 2) | 0;
+  const hi16 = h.mmu.fetch16(a, (a >>> 0) < (h.pcLo >>> 0) ? (h.pcHi + 1) | 0 : h.pcHi);
+  return ((hi16 << 16) | lo16) | 0;
+}
+
+/** Moves hart h's pc by `by` bytes. */
+function advancePc(h: Hart, by: number): void {
+  const lo = (h.pcLo + by) | 0;
+  if (by > 0 && (lo >>> 0) < (h.pcLo >>> 0)) h.pcHi = (h.pcHi + 1) | 0;
+  if (by < 0 && (lo >>> 0) > (h.pcLo >>> 0)) h.pcHi = (h.pcHi - 1) | 0;
+  h.pcLo = lo;
 }

@@ -14,6 +14,8 @@
  * The program ends through HTIF (tohost) and the SiFive test device, so it runs
  * unchanged on typevisor and on qemu-system-riscv64 -M virt -bios none.
  * Registers s9-s11 belong to the trap handlers.
+ * Only hart 0 runs main: with SMP defined, other harts jump to `secondary`
+ * (a0 = their hart id, no stack); without it they wait in wfi for ever.
  */
 #define UART0 0x10000000
 #define FINISHER 0x100000
@@ -29,6 +31,16 @@
   .section .text.init, "ax", @progbits
   .globl _start
 _start:
+  csrr t0, mhartid
+  beqz t0, 1f
+#ifdef SMP
+  j secondary
+#else
+0:
+  wfi
+  j 0b
+#endif
+1:
   la sp, stack_top
   la t0, m_trap
   csrw mtvec, t0

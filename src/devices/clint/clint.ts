@@ -60,9 +60,16 @@ export class Clint implements Device {
     for (let i = 0; i < this.timerLines.length; i++) this.timerLines[i].set(now >= this.mtimecmp[i]);
   }
 
-  /** Host milliseconds until the earliest armed timer fires (0 if one already has), or undefined when none is armed. */
+  /**
+   * Host milliseconds until the earliest timer whose line is still low fires
+   * (0 if it is due), or undefined when there is none. A timer whose line is
+   * high is left out: a hart that masks it must not keep the host awake.
+   */
   msUntilNextTimer(): number | undefined {
-    const next = Math.min(...this.mtimecmp);
+    let next = NEVER;
+    for (let i = 0; i < this.mtimecmp.length; i++) {
+      if (!this.timerLines[i].high && this.mtimecmp[i] < next) next = this.mtimecmp[i];
+    }
     if (next >= NEVER) return undefined;
     return Math.max(0, ((next - this.mtime()) * 1000) / this.hz);
   }
