@@ -83,7 +83,7 @@ describe("bare-metal programs on the system VM", () => {
   test("boot --help documents the options, the built-in guest and the console", async () => {
     const r = await runProcess([process.execPath, TYPEVISOR_BIN, "boot", "--help"], { cwd: ROOT, timeoutMs: 30_000 });
     assert.equal(r.status, 0);
-    for (const word of ["--bios FILE|none", "--kernel", "--initrd", "--append", "--dump-dtb", "--memory", "--timeout", "--stats", "tohost", "0x10000000", "fw_jump.elf", "images/Image", "Ctrl-A X"]) {
+    for (const word of ["--bios FILE|none", "--kernel", "--initrd", "--append", "--dump-dtb", "--memory", "--smp", "--timeout", "--stats", "tohost", "0x10000000", "fw_dynamic.bin", "images/Image", "Ctrl-A X"]) {
       assert.ok(r.stdout.includes(word), `help mentions ${word}`);
     }
   });

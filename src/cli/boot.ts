@@ -7,20 +7,22 @@ import { MAX_HARTS, VirtBoard, type StopReason } from "../system/board.js";
 import { BootError } from "../system/elf.js";
 import { KERNEL_BASE } from "../system/firmware.js";
 import { SystemVm } from "../system/system-vm.js";
-import { CLINT_BASE, DEFAULT_MEMORY_MIB, RAM_BASE, TEST_BASE, UART0_BASE } from "../system/memory-map.js";
+import {
+  CLINT_BASE, DEFAULT_MEMORY_MIB, PLIC_BASE, PLIC_NDEV, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_BASE, UART0_BASE, UART0_IRQ, VIRTIO_BASE,
+} from "../system/memory-map.js";
 import { writeErr, writeOut } from "./main.js";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
 
-/** Debian's OpenSBI (package opensbi), the default firmware. */
-export const DEFAULT_BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf";
+/** The default firmware: OpenSBI 1.1's fw_dynamic from Debian's opensbi package, shipped in images/ (images/get-firmware.sh). */
+export const DEFAULT_BIOS = fileURLToPath(new URL("../../../images/fw_dynamic.bin", import.meta.url));
 
 const HELP = `Usage: typevisor boot [--bios FILE|none] [--kernel FILE] [options]
 
 Boots a virtual RISC-V machine (RV64GC with M, S and U modes, Sv39/Sv48) laid
 out like QEMU's 'virt' board.
 
-With firmware (the default is Debian's OpenSBI, ${DEFAULT_BIOS}),
+With firmware (the default is OpenSBI 1.1's fw_dynamic, images/fw_dynamic.bin),
 the firmware is loaded at 0x80000000 (an ELF file at its physical addresses, or
 a raw .bin image), the kernel as an ELF file at its physical addresses or as a
 raw image (such as a Linux Image) at ${hex(KERNEL_BASE)}, and a generated device
@@ -53,8 +55,11 @@ Options:
 
 Memory map:
   ${hex(TEST_BASE)}  SiFive test finisher: write 0x5555 = pass, (code << 16) | 0x3333 = fail, 0x7777 = reset
-  ${hex(CLINT_BASE)}  CLINT: msip, mtimecmp, mtime (10 MHz)
-  ${hex(UART0_BASE)}  16550A UART: output goes to standard output
+  ${hex(RTC_BASE)}  Goldfish RTC: the host's time of day (PLIC source ${RTC_IRQ})
+  ${hex(CLINT_BASE)}  CLINT: msip, mtimecmp per hart, mtime (10 MHz)
+  ${hex(PLIC_BASE)}  PLIC: ${PLIC_NDEV} sources, machine and supervisor context per hart
+  ${hex(UART0_BASE)}  16550A UART: output goes to standard output (PLIC source ${UART0_IRQ})
+  ${hex(VIRTIO_BASE)}  virtio-mmio slots (4 KiB each): one virtio-blk per --disk, then virtio-rng
   ${hex(RAM_BASE)}  RAM
   A program that defines the symbol 'tohost' also gets HTIF there: writing
   (code << 1) | 1 ends the run with that code; device 1 command 1 prints a byte.
@@ -148,7 +153,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   if (image === undefined) return 2;
   let bios: Uint8Array | undefined;
   if (!bareMetal) {
-    bios = readImage(biosPath, values.bios === undefined ? " (the default firmware: install Debian's opensbi package, or give --bios)" : "");
+    bios = readImage(biosPath, values.bios === undefined ? " (the default firmware, images/fw_dynamic.bin: run images/get-firmware.sh, or give --bios)" : "");
     if (bios === undefined) return 2;
   }
 
