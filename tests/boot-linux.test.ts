@@ -1,6 +1,6 @@
 /**
  * The system VM boots the default guest (Linux 6.1 + busybox initramfs from
- * images/, through Debian's OpenSBI) to a shell, runs commands on its console
+ * images/, through OpenSBI) to a shell, runs commands on its console
  * and powers off. The same guest under qemu-system-riscv64 -M virt must give
  * the same answers to the commands whose output does not depend on the board.
  */
@@ -108,10 +108,38 @@ describe("booting Linux", { concurrency: false }, () => {
     const qemu = await drive(["qemu-system-riscv64", "-M", "virt", "-m", "128", "-nographic", "-bios", "default",
       "-kernel", IMAGE, "-initrd", INITRD, "-append", "console=ttyS0"], COMMANDS, 280_000);
     const same = ["uname -a", "echo $((6 * 7)) done", "ls -1 --color=never /", "cat /proc/cmdline", "grep -c processor /proc/cpuinfo"];
-    for (const c of same) {
-      const a = ours.answers.find((x) => x.command === c)?.output;
-      const b = qemu.answers.find((x) => x.command === c)?.output;
-      assert.equal(a, b, `'${c}' differs between typevisor and qemu`);
-    }
+    assertSame(ours.answers, qemu.answers, same);
+  });
+
+  test("with --smp 4 Linux brings up four harts, runs on each, and reads the RTC and the UART interrupt as on qemu -smp 4", { timeout: 300_000 }, async () => {
+    requireTool("qemu-system-riscv64", "qemu-system-misc");
+    const smpCommands = [
+      "grep -c processor /proc/cpuinfo",
+      "cat /sys/devices/system/cpu/online",
+      // field 39 of /proc/PID/stat is the CPU the task last ran on
+      "for c in 0 1 2 3; do taskset -c $c cut -d ' ' -f 39 /proc/self/stat; done",
+      "cat /sys/class/rtc/rtc0/name",
+      "grep -c ttyS0 /proc/interrupts",
+      "date +%s",
+    ];
+    const tv = await drive([process.execPath, TYPEVISOR_BIN, "boot", "--smp", "4", "--timeout", "240"], smpCommands, 280_000);
+    assert.equal(tv.status, 0, `exit status; console:\n${tv.console.slice(-2000)}`);
+    const got = Object.fromEntries(tv.answers.map((a) => [a.command, a.output]));
+    assert.equal(got["grep -c processor /proc/cpuinfo"], "4\n");
+    assert.equal(got[smpCommands[2]], "0\n1\n2\n3\n");
+    const guestNow = Number(got["date +%s"]);
+    assert.ok(Math.abs(guestNow - Date.now() / 1000) < 120, `the guest's clock (${guestNow}) comes from the host's through the RTC`);
+    const qemu = await drive(["qemu-system-riscv64", "-M", "virt", "-m", "128", "-smp", "4", "-nographic", "-bios", "default",
+      "-kernel", IMAGE, "-initrd", INITRD, "-append", "console=ttyS0"], smpCommands, 280_000);
+    assertSame(tv.answers, qemu.answers, smpCommands.slice(0, -1));
   });
 });
+
+/** Asserts that both machines answered each of `commands` the same way. */
+function assertSame(ours: Exchange[], theirs: Exchange[], commands: string[]): void {
+  for (const c of commands) {
+    const a = ours.find((x) => x.command === c)?.output;
+    const b = theirs.find((x) => x.command === c)?.output;
+    assert.equal(a, b, `'${c}' differs between typevisor and qemu`);
+  }
+}
