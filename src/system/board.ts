@@ -6,6 +6,7 @@
  * RAM and the decoded-instruction cache (keyed by physical frame; fence.i on
  * any hart drops it for all), each has its own TLB and privileged CSRs.
  */
+import { randomBytes } from "node:crypto";
 import { Hart, Priv } from "../cpu/riscv/hart.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
 import { Irq, PrivCsrs } from "../cpu/riscv/priv/csr.js";
@@ -155,7 +156,7 @@ export class VirtBoard {
    * line. Devices wired later (PLIC, virtio) add their nodes here.
    */
   deviceTree(bootargs?: string, initrd?: InitrdRange): VirtTree {
-    const t = virtDeviceTree({ memoryBytes: this.ram.size, harts: this.harts.length, bootargs, initrd });
+    const t = virtDeviceTree({ memoryBytes: this.ram.size, harts: this.harts.length, bootargs, initrd, rngSeed: randomBytes(32) });
     const plic = addPlicNode(t, PLIC_BASE, PLIC_SIZE, PLIC_NDEV);
     addInterrupt(t.serial, plic, UART0_IRQ);
     addRtcNode(t, RTC_BASE, GOLDFISH_RTC_SIZE, plic, RTC_IRQ);

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { addInterrupt, addPlicNode, addVirtioMmioNode, virtDeviceTree } from "./dts.js";
+import { VirtBoard } from "./board.js";
 import { CLINT_BASE, RAM_BASE, TEST_BASE, TIMEBASE_HZ, UART0_BASE } from "./memory-map.js";
 
 const be32 = (b: Uint8Array | undefined) => {
@@ -85,5 +86,18 @@ describe("virt board device tree: PLIC and virtio-mmio nodes for devices wired l
     assert.deepEqual(strs(v?.props.get("compatible")), ["virtio,mmio"]);
     assert.deepEqual(be32(v?.props.get("reg")), [0, 0x1000_1000, 0, 0x1000]);
     assert.deepEqual(be32(v?.props.get("interrupts")), [1]);
+  });
+
+  test("the board's tree has four harts with --smp 4, each with its CLINT and PLIC interrupts, a fresh rng-seed and the RTC", () => {
+    const board = new VirtBoard({ memoryMiB: 64, harts: 4, console: () => {} });
+    const a = board.deviceTree().fdt, b = board.deviceTree().fdt;
+    for (let i = 0; i < 4; i++) assert.deepEqual(be32(a.find(`/cpus/cpu@${i}`)?.props.get("reg")), [i]);
+    assert.equal(a.find("/cpus/cpu@4"), undefined);
+    assert.equal(be32(a.find(`/soc/clint@${CLINT_BASE.toString(16)}`)?.props.get("interrupts-extended")).length, 4 * 4);
+    assert.equal(be32(a.find("/soc/plic@c000000")?.props.get("interrupts-extended")).length, 4 * 4);
+    assert.deepEqual(strs(a.find("/soc/rtc@101000")?.props.get("compatible")), ["google,goldfish-rtc"]);
+    const seedA = a.find("/chosen")?.props.get("rng-seed"), seedB = b.find("/chosen")?.props.get("rng-seed");
+    assert.equal(seedA?.length, 32);
+    assert.notDeepEqual(seedA, seedB, "each boot gets its own seed");
   });
 });

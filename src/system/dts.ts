@@ -32,6 +32,12 @@ export interface VirtTreeOptions {
   bootargs?: string;
   /** An initial RAM disk in physical memory, [start, end). */
   initrd?: { start: number; end: number };
+  /**
+   * Random bytes for /chosen/rng-seed, as QEMU's virt board gives: Linux credits
+   * them to its random pool at once, so it need not spend the boot gathering
+   * timer jitter before its first getrandom() can be answered.
+   */
+  rngSeed?: Uint8Array;
 }
 
 /** The tree and the handles device code needs to add its own nodes. */
@@ -101,6 +107,7 @@ export function virtDeviceTree(opts: VirtTreeOptions): VirtTree {
 
   chosen.string("stdout-path", `/soc/serial@${hex(UART0_BASE)}`);
   if (opts.bootargs !== undefined) chosen.string("bootargs", opts.bootargs);
+  if (opts.rngSeed !== undefined) chosen.bytes("rng-seed", opts.rngSeed);
   if (opts.initrd !== undefined) {
     chosen.u64("linux,initrd-start", opts.initrd.start).u64("linux,initrd-end", opts.initrd.end);
   }

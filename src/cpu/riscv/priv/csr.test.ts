@@ -117,13 +117,36 @@ describe("privileged CSRs", () => {
     assert.ok(illegal(() => read(hart, PCsr.cycle)));
   });
 
-  test("writes that change translation or interrupts are refused inside the run loop (performed by the system VM)", () => {
+  test("writes that change translation, delegation or pending bits are refused inside the run loop (performed by the system VM)", () => {
     const { hart, csrs } = setup();
-    for (const csr of [PCsr.mstatus, PCsr.sstatus, PCsr.satp, PCsr.mie, PCsr.sie, PCsr.mip, PCsr.sip, PCsr.mideleg]) {
+    for (const csr of [PCsr.satp, PCsr.mip, PCsr.sip, PCsr.mideleg]) {
       assert.equal(csrs.write(hart, csr, 0, 0), false, `csr 0x${csr.toString(16)}`);
     }
     assert.equal(csrs.write(hart, PCsr.mscratch, 7, 0), true);
     assert.equal(read(hart, PCsr.mscratch), 7n);
+  });
+
+  test("an interrupt-enable write stays in the loop unless it makes an interrupt ready, then it is undone and refused", () => {
+    const { hart, csrs } = setup();
+    hart.priv = Priv.Supervisor;
+    csrs.mideleg = 1 << Irq.STI;
+    csrs.mie = 1 << Irq.STI;
+    // SIE on with nothing pending: done in place
+    assert.equal(csrs.write(hart, PCsr.sstatus, Mstatus.SIE, 0), true);
+    assert.equal(csrs.mstatus & Mstatus.SIE, Mstatus.SIE);
+    // SIE off: done in place
+    assert.equal(csrs.write(hart, PCsr.sstatus, 0, 0), true);
+    assert.equal(csrs.mstatus & Mstatus.SIE, 0);
+    // a timer interrupt is pending: enabling SIE would make it ready, so the write is refused and nothing changes
+    csrs.setPending(Irq.STI, true);
+    assert.equal(csrs.write(hart, PCsr.sstatus, Mstatus.SIE, 0), false);
+    assert.equal(csrs.mstatus & Mstatus.SIE, 0);
+    // with STIE off in sie, enabling SIE readies nothing
+    assert.equal(csrs.write(hart, PCsr.sie, 0, 0), true);
+    assert.equal(csrs.write(hart, PCsr.sstatus, Mstatus.SIE, 0), true);
+    // and turning STIE back on now would: refused, sie unchanged
+    assert.equal(csrs.write(hart, PCsr.sie, 1 << Irq.STI, 0), false);
+    assert.equal(csrs.mie, 0);
   });
 });
 

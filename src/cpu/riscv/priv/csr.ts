@@ -4,12 +4,15 @@
  * and 4). Plugged into the hart as Hart.csrFile, so CSR instructions reach it
  * from the run loop.
  *
- * Writes that can change how the hart runs next (mstatus, satp, the interrupt
- * enables and pending bits, mideleg) are refused inside the run loop (write()
- * returns false, which raises an illegal-instruction Trap with tval 0); the
- * system VM then performs the instruction itself with writeFull(), outside
- * run(), flushes the TLB where needed and checks for interrupts before going
- * on. Everything else is done in place.
+ * Writes that can change how the hart runs next are refused inside the run
+ * loop when they must be seen at once (write() returns false, which raises an
+ * illegal-instruction Trap with tval 0); the system VM then performs the
+ * instruction itself with writeFull(), outside run(), and takes the interrupt
+ * it may have enabled before going on. satp, mideleg and the pending bits are
+ * always refused; mstatus, sstatus, mie and sie only when the write makes an
+ * interrupt ready to be taken, which is rare: the kernel's local_irq_save and
+ * restore (csrrc/csrs sstatus.SIE, hundreds of thousands per boot) stay in the
+ * loop. Everything else is done in place.
  */
 import type { CsrFile, CsrValue } from "../zicsr.js";
 import { Hart, Priv } from "../hart.js";
@@ -103,10 +106,10 @@ export const enum SatpMode {
 const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
 const MISA_HI = 2 << 30;
 
-/** CSRs whose writes leave the run loop (see the module comment). */
-const CONTEXT_CSRS = new Set<number>([
-  PCsr.mstatus, PCsr.sstatus, PCsr.satp, PCsr.mie, PCsr.sie, PCsr.mip, PCsr.sip, PCsr.mideleg,
-]);
+/** CSRs whose writes always leave the run loop (see the module comment). */
+const CONTEXT_CSRS = new Set<number>([PCsr.satp, PCsr.mip, PCsr.sip, PCsr.mideleg]);
+/** CSRs whose writes leave the run loop when they make an interrupt ready. */
+const ENABLE_CSRS = new Set<number>([PCsr.mstatus, PCsr.sstatus, PCsr.mie, PCsr.sie]);
 
 const illegal = (): Trap => new Trap(Cause.IllegalInsn, 0, 0);
 
@@ -246,7 +249,29 @@ export class PrivCsrs implements CsrFile {
 
   write(h: Hart, csr: number, lo: number, hi: number): boolean {
     if (CONTEXT_CSRS.has(csr)) return false;
-    return this.writeFull(h, csr, lo, hi);
+    if (!ENABLE_CSRS.has(csr)) return this.writeFull(h, csr, lo, hi);
+    const mstatus = this.mstatus, mie = this.mie;
+    this.writeFull(h, csr, lo, hi);
+    if (this.readyInterrupts(h.priv) === 0) return true;
+    // An interrupt is ready: undo, so that the system VM performs the write and takes it.
+    this.mstatus = mstatus; this.mie = mie;
+    return false;
+  }
+
+  /**
+   * The interrupts a hart at privilege `priv` would take now, as a mip mask.
+   * One not delegated (mideleg) goes to M-mode: enabled below M, or in M with
+   * mstatus.MIE. A delegated one goes to S-mode: enabled in U, or in S with
+   * mstatus.SIE, and never taken while in M-mode.
+   */
+  readyInterrupts(priv: Priv): number {
+    const pending = this.mip & this.mie;
+    if (pending === 0) return 0;
+    const st = this.mstatus;
+    let ready = 0;
+    if (priv < Priv.Machine || (st & Mstatus.MIE) !== 0) ready |= pending & ~this.mideleg;
+    if (priv < Priv.Supervisor || (priv === Priv.Supervisor && (st & Mstatus.SIE) !== 0)) ready |= pending & this.mideleg;
+    return ready;
   }
 
   /**

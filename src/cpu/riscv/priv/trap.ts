@@ -13,21 +13,9 @@ import { Irq, Mstatus, PrivCsrs } from "./csr.js";
  */
 const PRIORITY: readonly Irq[] = [Irq.MEI, Irq.MSI, Irq.MTI, Irq.SEI, Irq.SSI, Irq.STI];
 
-/**
- * The interrupt hart `h` takes now, or -1. An interrupt not delegated
- * (mideleg) goes to M-mode: enabled below M, or in M with mstatus.MIE. A
- * delegated one goes to S-mode: enabled in U, or in S with mstatus.SIE, and
- * never taken while in M-mode.
- */
+/** The interrupt hart `h` takes now (PrivCsrs.readyInterrupts, by PRIORITY), or -1. */
 export function pendingInterrupt(h: Hart, c: PrivCsrs): number {
-  const pending = c.mip & c.mie;
-  if (pending === 0) return -1;
-  const st = c.mstatus;
-  const mEnabled = h.priv < Priv.Machine || (st & Mstatus.MIE) !== 0;
-  const sEnabled = h.priv < Priv.Supervisor || (h.priv === Priv.Supervisor && (st & Mstatus.SIE) !== 0);
-  let ready = 0;
-  if (mEnabled) ready |= pending & ~c.mideleg;
-  if (sEnabled) ready |= pending & c.mideleg;
+  const ready = c.readyInterrupts(h.priv);
   if (ready === 0) return -1;
   for (const irq of PRIORITY) if ((ready & (1 << irq)) !== 0) return irq;
   return -1;
