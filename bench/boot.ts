@@ -30,7 +30,7 @@ function timeToPrompt(argv: string[], timeoutMs: number): Promise<{ seconds: num
 
 /** Runs the boot benchmark and returns its Markdown table. */
 export async function benchBoot(root: string, typevisorBin: string, timeoutSeconds: number): Promise<string> {
-  const image = join(root, "images", "Image"), initrd = join(root, "images", "initramfs.cpio.gz");
+  const image = join(root, "images", "Image"), initrd = join(root, "images", "initramfs.cpio");
   const tv = await timeToPrompt([process.execPath, typevisorBin, "boot", "--stats"], timeoutSeconds * 1000);
   const qemu = await timeToPrompt(["qemu-system-riscv64", "-M", "virt", "-m", "128", "-nographic", "-bios", "default",
     "-kernel", image, "-initrd", initrd, "-append", "console=ttyS0"], timeoutSeconds * 1000);

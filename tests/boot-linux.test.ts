@@ -14,7 +14,7 @@ import { ROOT, requireTool } from "./build-guests.js";
 import { TYPEVISOR_BIN } from "./guest-run.js";
 
 const IMAGE = join(ROOT, "images", "Image");
-const INITRD = join(ROOT, "images", "initramfs.cpio.gz");
+const INITRD = join(ROOT, "images", "initramfs.cpio");
 const PROMPT = "/ # ";
 
 /** One command and the output the guest printed for it (prompt and echo removed). */

@@ -40,7 +40,7 @@ Options:
       --bios FILE|none  The M-mode firmware, or none to run the kernel directly in M-mode.
       --kernel FILE     The kernel (S-mode payload, or the bare-metal program with --bios none).
                         Without it: the built-in guest, Linux 6.1 with a busybox shell
-                        (images/Image, images/initramfs.cpio.gz, console=ttyS0).
+                        (images/Image, images/initramfs.cpio, console=ttyS0).
       --append CMDLINE  The kernel command line (/chosen/bootargs in the device tree).
       --initrd FILE     An initial RAM disk, placed below the device tree and named in /chosen.
       --disk FILE       A raw disk image as a virtio-blk device (repeatable: /dev/vda, /dev/vdb...);
@@ -71,7 +71,7 @@ stuck (its trap vector cannot be fetched), 2 for bad options or input.
 /** The default guest shipped in the package's images/ folder. */
 export const DEFAULT_GUEST = {
   kernel: fileURLToPath(new URL("../../../images/Image", import.meta.url)),
-  initrd: fileURLToPath(new URL("../../../images/initramfs.cpio.gz", import.meta.url)),
+  initrd: fileURLToPath(new URL("../../../images/initramfs.cpio", import.meta.url)),
   append: "console=ttyS0",
 };
 
