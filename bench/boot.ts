@@ -1,7 +1,8 @@
 /**
  * The system VM's row of `npm run bench`: seconds from start to the built-in
  * Linux guest's shell prompt under typevisor and under qemu-system-riscv64 on
- * the same kernel and initramfs, and typevisor's guest MIPS during the boot.
+ * the same kernel and initramfs, with one hart and with four, and typevisor's
+ * guest MIPS during the boot.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -28,19 +29,22 @@ function timeToPrompt(argv: string[], timeoutMs: number): Promise<{ seconds: num
   });
 }
 
-/** Runs the boot benchmark and returns its Markdown table. */
+/** Runs the boot benchmark (one hart, then four) and returns its Markdown table. */
 export async function benchBoot(root: string, typevisorBin: string, timeoutSeconds: number): Promise<string> {
   const image = join(root, "images", "Image"), initrd = join(root, "images", "initramfs.cpio");
-  const tv = await timeToPrompt([process.execPath, typevisorBin, "boot", "--stats"], timeoutSeconds * 1000);
-  const qemu = await timeToPrompt(["qemu-system-riscv64", "-M", "virt", "-m", "128", "-nographic", "-bios", "default",
-    "-kernel", image, "-initrd", initrd, "-append", "console=ttyS0"], timeoutSeconds * 1000);
-  const stats = /instructions=(\d+) seconds=([\d.]+)/.exec(tv.output);
-  const mips = stats ? Number(stats[1]) / Number(stats[2]) / 1e6 : undefined;
-  const s = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
-  const ratio = tv.seconds !== undefined && qemu.seconds !== undefined ? `${(tv.seconds / qemu.seconds).toFixed(1)}×` : "—";
-  return [
+  const rows = [
     "| system VM | typevisor s to shell | qemu-system s to shell | typevisor/qemu | guest MIPS (typevisor) |",
     "| --- | ---: | ---: | ---: | ---: |",
-    `| Linux 6.1 + busybox (OpenSBI fw_jump) | ${s(tv.seconds)} | ${s(qemu.seconds)} | ${ratio} | ${mips === undefined ? "—" : mips.toFixed(1)} |`,
-  ].join("\n");
+  ];
+  for (const harts of [1, 4]) {
+    const tv = await timeToPrompt([process.execPath, typevisorBin, "boot", "--stats", "--smp", String(harts)], timeoutSeconds * 1000);
+    const qemu = await timeToPrompt(["qemu-system-riscv64", "-M", "virt", "-m", "128", "-smp", String(harts), "-nographic", "-bios", "default",
+      "-kernel", image, "-initrd", initrd, "-append", "console=ttyS0"], timeoutSeconds * 1000);
+    const stats = /instructions=(\d+) seconds=([\d.]+)/.exec(tv.output);
+    const mips = stats ? Number(stats[1]) / Number(stats[2]) / 1e6 : undefined;
+    const s = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
+    const ratio = tv.seconds !== undefined && qemu.seconds !== undefined ? `${(tv.seconds / qemu.seconds).toFixed(1)}×` : "—";
+    rows.push(`| Linux 6.1 + busybox (OpenSBI), ${harts} hart${harts > 1 ? "s" : ""} | ${s(tv.seconds)} | ${s(qemu.seconds)} | ${ratio} | ${mips === undefined ? "—" : mips.toFixed(1)} |`);
+  }
+  return rows.join("\n");
 }

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
 import { basename, join } from "node:path";
 import { before, describe, test } from "node:test";
 import { compile, CROSS_CC, requireTool, ROOT, runBounded } from "./build-guests.js";
@@ -133,5 +134,14 @@ describe("bare-metal programs on the system VM", () => {
     );
     assert.equal(r.status, 124);
     assert.equal(r.stderr, "typevisor boot: timed out after 0.5 s\n");
+  });
+
+  test("a guest waiting in wfi leaves the host idle: a 3 s run costs well under a second of host CPU", async () => {
+    // A hart that spun instead of sleeping would cost about 3 s of CPU; node's start-up costs ~0.2 s.
+    const r = spawnSync("bash", ["-c", `TIMEFORMAT='%U %S'; time "${process.execPath}" "${TYPEVISOR_BIN}" boot --bios none --kernel "${elf("idle")}" --smp 2 --timeout 3`],
+      { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 124, r.stderr);
+    const [user, sys] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+    assert.ok(user + sys < 1.2, `host CPU ${user + sys} s for a 3 s idle guest`);
   });
 });
