@@ -7,6 +7,7 @@ import { MAX_HARTS, VirtBoard, type StopReason } from "../system/board.js";
 import { BootError } from "../system/elf.js";
 import { KERNEL_BASE } from "../system/firmware.js";
 import { SystemVm } from "../system/system-vm.js";
+import { warmUpSystemVm } from "../system/warm-up.js";
 import {
   CLINT_BASE, DEFAULT_MEMORY_MIB, PLIC_BASE, PLIC_NDEV, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_BASE, UART0_BASE, UART0_IRQ, VIRTIO_BASE,
 } from "../system/memory-map.js";
@@ -182,6 +183,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
         initrd && { data: initrd, name: values.initrd! });
       consoleInput.board = board;
       const left = timeout === undefined ? undefined : timeout * 1000 - (performance.now() - start);
+      warmUpSystemVm();
       const vm = new SystemVm(board);
       try {
         stop = await vm.run({ timeoutMs: left, flush });

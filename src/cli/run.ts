@@ -1,4 +1,5 @@
 /** `typevisor run`: the process VM's front end. */
+import { warmUpProcessVm } from "../process/warm-up.js";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Process } from "../process/process.js";
@@ -119,6 +120,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   let status: number;
   try {
+    warmUpProcessVm();
     status = await proc.run();
   } catch (e) {
     return internalError(e, values.debug ?? false);

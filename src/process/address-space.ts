@@ -36,11 +36,12 @@ export class AddressSpace implements PageTranslator {
   private readonly pages = new Map<number, number>();
   readonly frames: FrameAllocator;
   readonly mmu: Mmu;
-  readonly cache = new DecodeCache();
+  readonly cache: DecodeCache;
 
   constructor(readonly ram: Ram) {
     this.frames = new FrameAllocator(ram);
     this.mmu = new Mmu(ram, this);
+    this.cache = new DecodeCache(ram.size);
   }
 
   /** PageTranslator: host offset of the page at (lo, hi), materialising it on first touch. */

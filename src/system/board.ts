@@ -82,7 +82,7 @@ export class VirtBoard {
     this.bus = new PhysBus(this.ram, RAM_BASE);
     const n = opts.harts ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new BootError(`the board has 1 to ${MAX_HARTS} harts, not ${n}`);
-    const cache = new DecodeCache();
+    const cache = new DecodeCache(this.ram.size);
     for (let id = 0; id < n; id++) {
       const csrs = new PrivCsrs(id, () => this.clint.mtime());
       const mmu = new Mmu(this.ram, { translate: () => 0 });

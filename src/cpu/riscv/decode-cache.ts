@@ -43,9 +43,21 @@ export function packWord0(d: Decoded): number {
   return d.op | (rd << Pack.RdShift) | (d.rs1 << Pack.Rs1Shift) | (d.rs2 << Pack.Rs2Shift) | ((d.length >> 1) << Pack.LenShift);
 }
 
-/** Decoded pages indexed by frame number (host offset >>> 12). */
+/**
+ * Decoded pages indexed by frame number. The array is allocated at full size
+ * up front: V8 turns an array grown by sparse stores (a kernel at frame 512,
+ * its device tree at frame 32767) into a dictionary, and every page entry of
+ * the run loop would become a hash lookup.
+ */
 export class DecodeCache {
-  private pages: (Int32Array | undefined)[] = [];
+  private readonly pages: (Int32Array | undefined)[];
+  /** Frames that have had a decoded page since the last invalidateAll (may repeat). */
+  private live: number[] = [];
+
+  /** A cache for `bytes` of memory (the RAM size). */
+  constructor(bytes: number) {
+    this.pages = new Array<Int32Array | undefined>(Math.ceil(bytes / 4096)).fill(undefined);
+  }
 
   /** The decoded page for the frame at host offset `frameOffset`, created empty on first use. */
   page(frameOffset: number): Int32Array {
@@ -56,6 +68,7 @@ export class DecodeCache {
       p[SLOTS * 2] = Op.PAGE_END | (1 << Pack.LenShift);
       p[SLOTS * 2 + 2] = Op.PAGE_END | (1 << Pack.LenShift);
       this.pages[f] = p;
+      this.live.push(f);
     }
     return p;
   }
@@ -67,6 +80,7 @@ export class DecodeCache {
 
   /** Forgets everything (fence.i, or a change of mappings). */
   invalidateAll(): void {
-    this.pages = [];
+    for (const f of this.live) this.pages[f] = undefined;
+    this.live = [];
   }
 }

@@ -145,7 +145,7 @@ export function run(h: Hart, budget: number): Exit {
           }
           case Op.JAL: {
             const next = (slot + (w >>> Pack.LenShift)) << 1;
-            xl[rd] = (baseLo + next) | 0; xh[rd] = next >= 4096 && baseLo === -4096 ? (baseHi + 1) | 0 : baseHi;
+            { const r = (baseLo + next) | 0; xl[rd] = r; xh[rd] = (baseHi + ((r >>> 0) < (baseLo >>> 0) ? 1 : 0)) | 0; }
             t = (slot << 1) + imm;
             if (t >= 0 && t < 4096 && n < budget) { slot = t >> 1; continue; }
             break;
@@ -155,7 +155,7 @@ export function run(h: Hart, budget: number): Exit {
             const tl = ((b + imm) | 0) & ~1;
             const th = (xh[rs1] + (imm >> 31) + ((((b + imm) | 0) >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
             const next = (slot + (w >>> Pack.LenShift)) << 1;
-            xl[rd] = (baseLo + next) | 0; xh[rd] = next >= 4096 && baseLo === -4096 ? (baseHi + 1) | 0 : baseHi;
+            { const r = (baseLo + next) | 0; xl[rd] = r; xh[rd] = (baseHi + ((r >>> 0) < (baseLo >>> 0) ? 1 : 0)) | 0; }
             if ((tl & ~0xfff) === baseLo && th === baseHi && n < budget) { slot = (tl & 0xfff) >>> 1; continue; }
             h.pcLo = tl; h.pcHi = th;
             continue outer;

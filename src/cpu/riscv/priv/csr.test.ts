@@ -11,7 +11,7 @@ import { Irq, Mstatus, PCsr, PrivCsrs } from "./csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap.js";
 
 function setup() {
-  const hart = new Hart(new Mmu(new Ram(4096), { translate: () => 0 }), new DecodeCache());
+  const hart = new Hart(new Mmu(new Ram(4096), { translate: () => 0 }), new DecodeCache(4096));
   const csrs = new PrivCsrs(3, () => 12345);
   hart.csrFile = csrs;
   hart.priv = Priv.Machine;
