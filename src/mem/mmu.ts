@@ -56,34 +56,71 @@ export const TLB_MASK = TLB_SIZE - 1;
 /** A tag that no masked address equals (bit 11 is always clear in a tag probe). */
 const INVALID = 0x800;
 
-/** Memory accessed with guest virtual addresses given as (low, high) 32-bit halves. */
+/** One set of the three TLBs (see Mmu). */
+interface TlbSet {
+  rTag: Int32Array; rTagHi: Int32Array; rOff: Int32Array;
+  wTag: Int32Array; wTagHi: Int32Array; wOff: Int32Array;
+  xTag: Int32Array; xTagHi: Int32Array; xOff: Int32Array;
+}
+
+function newTlbSet(): TlbSet {
+  const a = () => new Int32Array(TLB_SIZE);
+  return {
+    rTag: a().fill(INVALID), rTagHi: a(), rOff: a(),
+    wTag: a().fill(INVALID), wTagHi: a(), wOff: a(),
+    xTag: a().fill(INVALID), xTagHi: a(), xOff: a(),
+  };
+}
+
+/**
+ * Memory accessed with guest virtual addresses given as (low, high) 32-bit
+ * halves. The system VM keeps one TLB set per translation context (U-mode,
+ * S-mode, S-mode with SUM, M-mode) and switches sets on a trap or xRET
+ * instead of flushing: select() makes a set current. The run loop copies the
+ * current set's arrays into locals when it starts, so a set may only change
+ * between run() calls.
+ */
 export class Mmu {
-  /** Read TLB: page address (low word, low 12 bits clear), high word, host offset of the page. */
-  readonly rTag = new Int32Array(TLB_SIZE).fill(INVALID);
-  readonly rTagHi = new Int32Array(TLB_SIZE);
-  readonly rOff = new Int32Array(TLB_SIZE);
+  /** Read TLB of the current set: page address (low word, low 12 bits clear), high word, host offset of the page. */
+  rTag!: Int32Array;
+  rTagHi!: Int32Array;
+  rOff!: Int32Array;
   /** Write TLB, laid out as the read TLB. */
-  readonly wTag = new Int32Array(TLB_SIZE).fill(INVALID);
-  readonly wTagHi = new Int32Array(TLB_SIZE);
-  readonly wOff = new Int32Array(TLB_SIZE);
+  wTag!: Int32Array;
+  wTagHi!: Int32Array;
+  wOff!: Int32Array;
   /** Execute TLB, laid out as the read TLB. */
-  readonly xTag = new Int32Array(TLB_SIZE).fill(INVALID);
-  readonly xTagHi = new Int32Array(TLB_SIZE);
-  readonly xOff = new Int32Array(TLB_SIZE);
+  xTag!: Int32Array;
+  xTagHi!: Int32Array;
+  xOff!: Int32Array;
   /** High word of the last 64-bit load. */
   hi = 0;
   /** Devices, for pages the translator returns as ioPage() (system VM only). */
   io: IoBus | undefined = undefined;
   /** Physical address of the byte whose access last resolved to I/O (set when offsetOrIo returns -1). */
   private ioPa = 0;
+  private readonly sets: TlbSet[];
 
-  constructor(readonly ram: Ram, public translator: PageTranslator) {}
+  constructor(readonly ram: Ram, public translator: PageTranslator, sets = 1) {
+    this.sets = Array.from({ length: sets }, newTlbSet);
+    this.select(0);
+  }
 
-  /** Forgets every translation (after the map or page tables change: munmap, mprotect, sfence.vma). */
+  /** Makes TLB set `k` current (between run() calls only). */
+  select(k: number): void {
+    const s = this.sets[k];
+    this.rTag = s.rTag; this.rTagHi = s.rTagHi; this.rOff = s.rOff;
+    this.wTag = s.wTag; this.wTagHi = s.wTagHi; this.wOff = s.wOff;
+    this.xTag = s.xTag; this.xTagHi = s.xTagHi; this.xOff = s.xOff;
+  }
+
+  /** Forgets every translation in every set (after the map or page tables change: munmap, mprotect, sfence.vma). */
   flush(): void {
-    this.rTag.fill(INVALID);
-    this.wTag.fill(INVALID);
-    this.xTag.fill(INVALID);
+    for (const s of this.sets) {
+      s.rTag.fill(INVALID);
+      s.wTag.fill(INVALID);
+      s.xTag.fill(INVALID);
+    }
   }
 
   /** Host offset of the byte at guest address (lo, hi) for `access`, filling the TLB on a miss; an I/O page is an access fault. */

@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { Hart, Priv } from "../cpu/riscv/hart.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
-import { Irq, PrivCsrs } from "../cpu/riscv/priv/csr.js";
+import { Irq, PrivCsrs, TLB_SETS, tlbSet } from "../cpu/riscv/priv/csr.js";
 import { SvTranslator } from "../cpu/riscv/priv/sv.js";
 import { Mmu } from "../mem/mmu.js";
 import { Ram } from "../mem/ram.js";
@@ -85,13 +85,15 @@ export class VirtBoard {
     const cache = new DecodeCache(this.ram.size);
     for (let id = 0; id < n; id++) {
       const csrs = new PrivCsrs(id, () => this.clint.mtime());
-      const mmu = new Mmu(this.ram, { translate: () => 0 });
+      const mmu = new Mmu(this.ram, { translate: () => 0 }, TLB_SETS);
       const hart = new Hart(mmu, cache);
       mmu.translator = new SvTranslator(hart, csrs, this.bus);
       mmu.io = this.bus;
       csrs.onTranslationChange = () => mmu.flush();
+      csrs.onContextChange = () => mmu.select(tlbSet(hart.priv, csrs.mstatus));
       hart.csrFile = csrs;
       hart.priv = Priv.Machine;
+      csrs.onContextChange();
       this.harts.push({ hart, csrs });
     }
     this.clint = new Clint(

@@ -7,7 +7,7 @@ import { DecodeCache } from "../decode-cache.js";
 import { Hart, Priv } from "../hart.js";
 import { Cause, Trap } from "../trap.js";
 import { csrRead, csrWrite, type CsrValue } from "../zicsr.js";
-import { Irq, Mstatus, PCsr, PrivCsrs } from "./csr.js";
+import { Irq, Mstatus, PCsr, PrivCsrs, TLB_SETS, tlbSet } from "./csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap.js";
 
 function setup() {
@@ -229,5 +229,57 @@ describe("traps and interrupts", () => {
     hart.priv = Priv.User;
     csrs.mstatus = 0;
     assert.ok(illegal(() => sret(hart, csrs)));
+  });
+});
+
+describe("TLB sets per translation context", () => {
+  function wired() {
+    const mmu = new Mmu(new Ram(4096), { translate: () => 0 }, TLB_SETS);
+    const hart = new Hart(mmu, new DecodeCache(4096));
+    const csrs = new PrivCsrs(0, () => 0);
+    let flushes = 0;
+    csrs.onTranslationChange = () => { flushes++; mmu.flush(); };
+    csrs.onContextChange = () => mmu.select(tlbSet(hart.priv, csrs.mstatus));
+    hart.csrFile = csrs;
+    hart.priv = Priv.Supervisor;
+    csrs.onContextChange();
+    return { mmu, hart, csrs, flushes: () => flushes };
+  }
+
+  test("a trap from U to S and the sret back switch sets without flushing; the U-mode entry survives", () => {
+    const { mmu, hart, csrs, flushes } = wired();
+    hart.priv = Priv.User; csrs.onContextChange();
+    const userSet = mmu.rTag;
+    userSet[5] = 0x5000;
+    csrs.medeleg = 1 << Cause.EcallU;
+    csrs.stvecLo = 0x100;
+    takeTrap(hart, csrs, Cause.EcallU, false, 0, 0);
+    assert.equal(hart.priv, Priv.Supervisor);
+    assert.notEqual(mmu.rTag, userSet, "S-mode uses its own set");
+    sret(hart, csrs);
+    assert.equal(hart.priv, Priv.User);
+    assert.equal(mmu.rTag, userSet);
+    assert.equal(mmu.rTag[5], 0x5000, "the U-mode translation was kept");
+    assert.equal(flushes(), 0);
+  });
+
+  test("SUM selects a set of its own; MXR, satp and sfence-style flushes empty every set", () => {
+    const { mmu, hart, csrs, flushes } = wired();
+    const plain = mmu.rTag;
+    csrs.setMstatus(csrs.mstatus | Mstatus.SUM);
+    assert.notEqual(mmu.rTag, plain);
+    assert.equal(tlbSet(hart.priv, csrs.mstatus), 2);
+    mmu.rTag[1] = 0x1000;
+    plain[2] = 0x2000;
+    csrs.setMstatus(csrs.mstatus | Mstatus.MXR);
+    assert.equal(flushes(), 1);
+    assert.notEqual(mmu.rTag[1], 0x1000);
+    assert.notEqual(plain[2], 0x2000);
+  });
+
+  test("an in-loop sstatus write that changes SUM is refused (performed outside the run loop)", () => {
+    const { hart, csrs } = wired();
+    assert.equal(csrs.write(hart, PCsr.sstatus, Mstatus.SUM, 0), false);
+    assert.equal(csrs.mstatus & Mstatus.SUM, 0);
   });
 });

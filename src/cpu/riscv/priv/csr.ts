@@ -106,6 +106,24 @@ export const enum SatpMode {
 const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
 const MISA_HI = 2 << 30;
 
+/** mstatus bits that change how data addresses translate. */
+const XLATE_BITS = Mstatus.SUM | Mstatus.MXR | Mstatus.MPRV | Mstatus.MPP;
+
+/** Number of TLB sets a system-VM hart's MMU keeps (tlbSet). */
+export const TLB_SETS = 4;
+
+/**
+ * The TLB set (Mmu.select) for a hart at `priv` with `mstatus`: 0 for U-mode,
+ * 1 for S-mode, 2 for S-mode with SUM (user pages readable), 3 for M-mode.
+ * Translations cached in one set stay right for it across traps and xRETs;
+ * only sfence.vma, satp, MXR, MPRV (and MPP while MPRV is set) flush them.
+ */
+export function tlbSet(priv: Priv, mstatus: number): number {
+  if (priv === Priv.Machine) return 3;
+  if (priv === Priv.User) return 0;
+  return (mstatus & Mstatus.SUM) !== 0 ? 2 : 1;
+}
+
 /** CSRs whose writes always leave the run loop (see the module comment). */
 const CONTEXT_CSRS = new Set<number>([PCsr.satp, PCsr.mip, PCsr.sip, PCsr.mideleg]);
 /** CSRs whose writes leave the run loop when they make an interrupt ready. */
@@ -147,8 +165,10 @@ export class PrivCsrs implements CsrFile {
   /** Added to instructions retired to give mcycle / minstret (they are written as a whole). */
   private cycleBias = 0;
   private instretBias = 0;
-  /** Called after a change that invalidates translations (satp, MPRV/MPP/SUM/MXR). */
+  /** Called after a change that invalidates cached translations (satp, MXR, MPRV, MPP under MPRV). */
   onTranslationChange: () => void = () => {};
+  /** Called after the translation context changed (privilege or SUM): the MMU selects tlbSet(). */
+  onContextChange: () => void = () => {};
 
   constructor(
     /** This hart's number (mhartid). */
@@ -250,6 +270,10 @@ export class PrivCsrs implements CsrFile {
   write(h: Hart, csr: number, lo: number, hi: number): boolean {
     if (CONTEXT_CSRS.has(csr)) return false;
     if (!ENABLE_CSRS.has(csr)) return this.writeFull(h, csr, lo, hi);
+    // A change of translation context (SUM, MXR, MPRV, MPP) switches or flushes the TLB
+    // set, which the run loop holds in locals: it must happen outside the loop.
+    const writable = csr === PCsr.sstatus ? SSTATUS_MASK : csr === PCsr.mstatus ? MSTATUS_WRITABLE : 0;
+    if (((lo ^ this.mstatus) & writable & XLATE_BITS) !== 0) return false;
     const mstatus = this.mstatus, mie = this.mie;
     this.writeFull(h, csr, lo, hi);
     if (this.readyInterrupts(h.priv) === 0) return true;
@@ -346,7 +370,10 @@ export class PrivCsrs implements CsrFile {
     if ((v & Mstatus.FS) !== 0) v |= Mstatus.FS;
     const changed = v ^ this.mstatus;
     this.mstatus = v;
-    if ((changed & (Mstatus.MPRV | Mstatus.MPP | Mstatus.SUM | Mstatus.MXR)) !== 0) this.onTranslationChange();
+    if ((changed & (Mstatus.MXR | Mstatus.MPRV)) !== 0 || ((changed & Mstatus.MPP) !== 0 && (v & Mstatus.MPRV) !== 0)) {
+      this.onTranslationChange();
+    }
+    if ((changed & Mstatus.SUM) !== 0) this.onContextChange();
   }
 }
 

@@ -7,10 +7,11 @@
  * - A and D bits are set by the walker, in memory, when an access finds them
  *   clear (the hardware-update scheme Linux expects under QEMU), rather than
  *   raising a page fault (Svade).
- * - There are no ASIDs and no global-mapping optimisation: the TLB is flushed
- *   on every sfence.vma, satp write, privilege change and change of
- *   MPRV/MPP/SUM/MXR, so a cached translation was always made for the current
- *   privilege and permissions.
+ * - There are no ASIDs and no global-mapping optimisation. The MMU keeps one
+ *   TLB set per translation context (U, S, S with SUM, M: csr.ts tlbSet) and
+ *   a trap, xRET or SUM change switches sets; sfence.vma, satp writes and
+ *   changes of MXR, MPRV (and MPP under MPRV) flush them all. So a cached
+ *   translation was always made for the current privilege and permissions.
  * - PMP registers are accepted but not enforced.
  */
 import { Access, type PageTranslator } from "../../../mem/mmu.js";

@@ -51,13 +51,13 @@ export function takeTrap(h: Hart, c: PrivCsrs, cause: number, interrupt: boolean
     h.priv = Priv.Machine;
     baseLo = c.mtvecLo; baseHi = c.mtvecHi;
   }
-  c.mstatus = st;
+  c.setMstatus(st);
+  c.onContextChange();
   const vectored = (baseLo & 3) === 1 && interrupt;
   const lo = (baseLo & ~3) + (vectored ? 4 * cause : 0);
   h.pcLo = lo | 0;
   h.pcHi = (lo >>> 0) < ((baseLo & ~3) >>> 0) ? (baseHi + 1) | 0 : baseHi;
   h.resValid = false;
-  c.onTranslationChange();
 }
 
 /** mret: returns to mstatus.MPP at mepc. Illegal outside M-mode. */
@@ -67,10 +67,10 @@ export function mret(h: Hart, c: PrivCsrs): void {
   const to = ((st & Mstatus.MPP) >>> Mstatus.MPP_SHIFT) as Priv;
   st = (st & ~(Mstatus.MIE | Mstatus.MPP)) | ((st & Mstatus.MPIE) !== 0 ? Mstatus.MIE : 0) | Mstatus.MPIE;
   if (to !== Priv.Machine) st &= ~Mstatus.MPRV;
-  c.mstatus = st;
   h.priv = to;
+  c.setMstatus(st);
+  c.onContextChange();
   h.pcLo = c.mepcLo; h.pcHi = c.mepcHi;
-  c.onTranslationChange();
 }
 
 /** sret: returns to sstatus.SPP at sepc. Illegal in U-mode, and in S-mode when mstatus.TSR is set. */
@@ -82,8 +82,8 @@ export function sret(h: Hart, c: PrivCsrs): void {
   const to = (st & Mstatus.SPP) !== 0 ? Priv.Supervisor : Priv.User;
   st = (st & ~(Mstatus.SIE | Mstatus.SPP)) | ((st & Mstatus.SPIE) !== 0 ? Mstatus.SIE : 0) | Mstatus.SPIE;
   st &= ~Mstatus.MPRV; // returning to S or U always clears MPRV
-  c.mstatus = st;
   h.priv = to;
+  c.setMstatus(st);
+  c.onContextChange();
   h.pcLo = c.sepcLo; h.pcHi = c.sepcHi;
-  c.onTranslationChange();
 }
