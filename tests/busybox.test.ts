@@ -10,32 +10,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { GUEST_BUILD_DIR, requireTool } from "./build-guests.js";
+import { BUSYBOX, buildBusybox } from "./busybox-build.js";
 import { GUEST_ENV, runUnderQemu, runUnderTypevisor } from "./guest-run.js";
 
-const SRC_ROOT = join(GUEST_BUILD_DIR, "src");
-const OUT_DIR = join(GUEST_BUILD_DIR, "busybox");
-const BUSYBOX = join(OUT_DIR, "busybox");
 const TIMEOUT_MS = 60_000;
-
-/** Builds busybox (defconfig, static, without the tc applet, which needs kernel headers it no longer builds with). */
-function buildBusybox(): void {
-  if (existsSync(BUSYBOX)) return;
-  requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
-  requireTool("make", "make");
-  const src = existsSync(SRC_ROOT) ? readdirSync(SRC_ROOT).find((d) => /^busybox-[\d.]+$/.test(d)) : undefined;
-  assert.ok(src, `busybox source not found under ${SRC_ROOT}: run scripts/install-test-deps.sh`);
-  mkdirSync(OUT_DIR, { recursive: true });
-  const make = (...args: string[]) => execFileSync("make", ["-C", join(SRC_ROOT, src), `O=${OUT_DIR}`, ...args], {
-    stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26,
-  });
-  make("defconfig");
-  const config = join(OUT_DIR, ".config");
-  writeFileSync(config, readFileSync(config, "utf8")
-    .replace("# CONFIG_STATIC is not set", "CONFIG_STATIC=y")
-    .replace("CONFIG_TC=y", "# CONFIG_TC is not set"));
-  make("CROSS_COMPILE=riscv64-linux-gnu-", "-j2");
-}
 
 /** One applet invocation: its arguments and optional stdin. */
 interface Case {
@@ -48,6 +26,8 @@ const TEXT = "pear 3\napple 10\nfig 7\napple 2\nbanana 10\ncherry 1\n";
 const CASES: Case[] = [
   { args: ["sh", "-c", "x=0; for i in 1 2 3 4 5 6 7 8 9 10; do x=$((x + i * i)); done; echo sum $x; f() { echo \"f:$1:${#2}\"; }; f a bcd; case hello in h*) echo glob ok;; esac; s=abcdef; echo ${s#ab} ${s%ef} ${s:2:3}; exit 3"] },
   { args: ["sh", "-c", "read a b; echo \"[$b][$a]\"; while read line; do echo \"> $line\"; done"], stdin: "one two\nthree\nfour\n" },
+  // Forks without exec: pipelines of builtins, subshells, command substitution, background jobs.
+  { args: ["sh", "-c", "echo one two | (read a b; echo \"got $b $a\"); (exit 3); echo status $?; x=$(echo sub; echo shell); echo \"[$x]\"; for i in 3 1 2; do echo $i; done | while read n; do echo n=$n; done; (exit 4) & wait $!; echo bg $?; trap 'echo trapped' USR1; kill -USR1 $$; echo end"] },
   { args: ["sort", "-k2,2n", "-k1,1", "data.txt"] },
   { args: ["sort", "-u", "-r"], stdin: TEXT },
   { args: ["uniq", "-c"], stdin: "a\na\nb\nc\nc\nc\n" },

@@ -38,8 +38,9 @@ export class AddressSpace implements PageTranslator {
   readonly mmu: Mmu;
   readonly cache: DecodeCache;
 
-  constructor(readonly ram: Ram) {
-    this.frames = new FrameAllocator(ram);
+  /** An empty address space whose pages come from `frames` (shared by every process of a Kernel). */
+  constructor(readonly ram: Ram, frames = new FrameAllocator(ram)) {
+    this.frames = frames;
     this.mmu = new Mmu(ram, this);
     this.cache = new DecodeCache(ram.size);
   }
@@ -114,6 +115,30 @@ export class AddressSpace implements PageTranslator {
       any = true;
     });
     return any;
+  }
+
+  /**
+   * A copy for fork(2): the same regions, and a fresh frame holding a copy of
+   * each materialised page (copied eagerly; MAP_SHARED anonymous memory is
+   * copied too, not shared).
+   */
+  fork(): AddressSpace {
+    const child = new AddressSpace(this.ram, this.frames);
+    for (const v of this.vmas.overlapping(0, Number.MAX_SAFE_INTEGER)) child.vmas.insert({ ...v });
+    const u8 = this.ram.u8;
+    for (const [vpn, entry] of this.pages) {
+      const frame = child.frames.alloc();
+      u8.copyWithin(frame, entry & ~0xfff, (entry & ~0xfff) + PAGE_SIZE);
+      child.pages.set(vpn, frame | (entry & 0xfff));
+    }
+    return child;
+  }
+
+  /** Frees every page and region (the process exited or replaced its image with execve). */
+  release(): void {
+    this.dropPages(0, Number.MAX_SAFE_INTEGER - (Number.MAX_SAFE_INTEGER % PAGE_SIZE));
+    this.vmas.remove(0, Number.MAX_SAFE_INTEGER);
+    this.mmu.flush();
   }
 
   /** Changes the protection of [start, start+len); false if part of it is unmapped (ENOMEM). */

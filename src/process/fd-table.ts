@@ -199,10 +199,17 @@ interface Slot {
   cloexec: boolean;
 }
 
-/** Reference-counted files shared by descriptors (dup) and threads. */
+/**
+ * References to each open file from every descriptor table (dup, fork) and
+ * in-flight message: a file is released when the last one goes, so a pipe
+ * sees end-of-file only when no process holds its write end.
+ */
+const REFS = new Map<OpenFile, number>();
+
+/** A process's file descriptors, referring to reference-counted open files. */
 export class FdTable {
   private readonly slots: (Slot | undefined)[] = [];
-  private readonly refs = new Map<OpenFile, number>();
+  private readonly refs = REFS;
   /** RLIMIT_NOFILE soft limit. */
   limit = 1024;
 
@@ -276,5 +283,18 @@ export class FdTable {
   /** Closes everything (process exit). */
   closeAll(): void {
     for (const fd of this.list()) this.close(fd);
+  }
+
+  /** A copy for fork(2): the same open files at the same descriptors, with their close-on-exec flags. */
+  clone(): FdTable {
+    const t = new FdTable();
+    t.limit = this.limit;
+    this.slots.forEach((s, fd) => { if (s) t.place(fd, s.file, s.cloexec); });
+    return t;
+  }
+
+  /** Closes the descriptors marked close-on-exec (execve). */
+  closeOnExec(): void {
+    for (const fd of this.list()) if (this.slots[fd]!.cloexec) this.close(fd);
   }
 }

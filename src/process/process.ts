@@ -1,24 +1,25 @@
 /**
  * The process VM: one Linux process of a RISC-V program running on this host.
- * It owns the address space, the file descriptors and the threads, schedules
- * the threads round-robin on the interpreter, turns ecall into host system
- * calls and guest exceptions into signals. run() resolves with the exit
- * status a shell would see (128+N after a fatal signal N).
+ * It owns the address space, the file descriptors and the threads, turns
+ * ecall into host system calls and guest exceptions into signals. Its Kernel
+ * schedules the threads of every process; fork() makes a child process and
+ * finish() turns an ended process into a zombie for its parent's wait4. run()
+ * resolves with the exit status a shell would see (128+N after a fatal signal N).
  */
-import { Ram } from "../mem/ram.js";
 import { OutOfFrames } from "../mem/frames.js";
 import { Hart } from "../cpu/riscv/hart.js";
 import { run, Exit } from "../cpu/riscv/run.js";
 import { AddressSpace, GuestFault } from "./address-space.js";
 import { loadProgram, type LoadOptions, type LoadedProgram } from "./loader.js";
 import { Thread, ThreadState } from "./thread.js";
-import { FdTable, OFlag } from "./fd-table.js";
+import { FdTable, OFlag, WaitQueue } from "./fd-table.js";
+import { Kernel } from "./kernel.js";
 import { SharedMappings } from "./shared-maps.js";
 import { HostFile } from "./host-file.js";
 import { SyscallArgs, SYSCALLS, SYSCALL_NAMES, NO_RETURN, type SyscallResult } from "./syscalls/table.js";
 import { hostErrno } from "./syscalls/errno.js";
 import { formatCall, formatResult } from "./strace.js";
-import { SignalState, deliverPending, faultSignal } from "./signals.js";
+import { SignalState, SiCode, Sig, deliverPending, faultSignal, postSignal } from "./signals.js";
 import "./syscalls/index.js";
 
 /** Options of a process VM. */
@@ -34,17 +35,34 @@ export interface ProcessOptions extends LoadOptions {
 /** Instructions a thread runs before the scheduler looks at other threads and host events. */
 const SLICE = 2_000_000;
 
+/** Where a forked process comes from: the parent, the thread that called fork, and whether memory is shared (vfork). */
+export interface ForkOrigin {
+  parent: Process;
+  thread: Thread;
+  /** CLONE_VM without CLONE_THREAD (vfork, posix_spawn): the child runs in the parent's memory until it execs or exits. */
+  shareSpace: boolean;
+}
+
 /** A running guest process. */
 export class Process {
+  readonly kernel: Kernel;
   readonly pid: number;
-  readonly ram: Ram;
-  readonly space: AddressSpace;
-  readonly fds = new FdTable();
+  /** The process that forked this one; undefined for the first, and once the parent has gone. */
+  parent: Process | undefined;
+  readonly children: Process[] = [];
+  /** Woken when a child ends (wait4). */
+  readonly childEvents = new WaitQueue();
+  /** Process group id (setpgid). */
+  pgid: number;
+  /** The program image: replaced by execve. */
+  options: ProcessOptions;
+  space: AddressSpace;
+  loaded: LoadedProgram;
+  fds: FdTable;
   readonly threads: Thread[] = [];
   readonly signals = new SignalState();
   /** MAP_SHARED file mappings, kept in step with their files. */
-  readonly shared = new SharedMappings(this);
-  readonly loaded: LoadedProgram;
+  shared = new SharedMappings(this);
   /** Program break: start and current end of the heap. */
   brkStart: number;
   brk: number;
@@ -53,11 +71,14 @@ export class Process {
   exitStatus = 0;
   /** Signal that killed the process, if any. */
   killedBy = 0;
+  /** Set once finish() has released the process's resources. */
+  finished = false;
+  /** For a vfork child: resumes the parent (at execve or exit). */
+  vforkDone: (() => void) | undefined = undefined;
   /** Instructions retired by threads that have exited. */
   private retiredByDead = 0;
-  private nextTid: number;
+  private nextThread = 0;
   private readonly args = new SyscallArgs();
-  private wake: (() => void) | undefined;
   readonly log: (line: string) => void;
   readonly strace: boolean;
   /** umask(2) */
@@ -65,27 +86,60 @@ export class Process {
   /** Set by sched_yield: the running thread gives up the rest of its slice. */
   yieldRequested = false;
 
-  constructor(readonly options: ProcessOptions) {
-    this.pid = process.pid;
-    this.nextTid = this.pid + 1;
-    this.ram = new Ram(options.memory ?? 0x80000000);
-    this.space = new AddressSpace(this.ram);
-    this.loaded = loadProgram(this.space, options);
-    this.brkStart = this.brk = this.loaded.brk;
+  /** Loads and starts the program of `options` as a new run's first process, or (with `origin`) forks. */
+  constructor(options: ProcessOptions, origin?: ForkOrigin) {
+    this.options = options;
     this.log = options.log ?? ((line) => process.stderr.write(line + "\n"));
     this.strace = options.strace ?? false;
-    const main = new Thread(this.pid, new Hart(this.space.mmu, this.space.cache));
-    main.hart.pc = BigInt(this.loaded.entry);
-    main.hart.setX(2, BigInt(this.loaded.sp));
-    this.threads.push(main);
-    for (const fd of [0, 1, 2]) {
-      this.fds.place(fd, new HostFile(fd, fd === 0 ? OFlag.RDONLY : OFlag.WRONLY, undefined, false));
+    if (origin === undefined) {
+      this.kernel = new Kernel(options.memory ?? 0x80000000, process.pid);
+      this.pid = this.kernel.allocId();
+      this.space = new AddressSpace(this.kernel.ram, this.kernel.frames);
+      this.loaded = loadProgram(this.space, options);
+      this.brkStart = this.brk = this.loaded.brk;
+      this.fds = new FdTable();
+      for (const fd of [0, 1, 2]) {
+        this.fds.place(fd, new HostFile(fd, fd === 0 ? OFlag.RDONLY : OFlag.WRONLY, undefined, false));
+      }
+      const main = new Thread(this.pid, new Hart(this.space.mmu, this.space.cache));
+      main.hart.pc = BigInt(this.loaded.entry);
+      main.hart.setX(2, BigInt(this.loaded.sp));
+      this.threads.push(main);
+    } else {
+      const parent = origin.parent;
+      this.kernel = parent.kernel;
+      this.pid = this.kernel.allocId();
+      this.parent = parent;
+      parent.children.push(this);
+      this.space = origin.shareSpace ? parent.space : parent.space.fork();
+      this.loaded = parent.loaded;
+      this.brkStart = parent.brkStart; this.brk = parent.brk;
+      this.fds = parent.fds.clone();
+      this.umask = parent.umask;
+      parent.signals.actions.forEach((a, i) => { this.signals.actions[i] = { ...a }; });
+      const ph = origin.thread.hart;
+      const h = new Hart(this.space.mmu, this.space.cache);
+      h.xl.set(ph.xl); h.xh.set(ph.xh); h.fi.set(ph.fi);
+      h.fflags = ph.fflags; h.frm = ph.frm;
+      h.pcLo = ph.pcLo; h.pcHi = ph.pcHi;
+      h.xl[10] = 0; h.xh[10] = 0; // fork returns 0 in the child
+      const t = new Thread(this.pid, h);
+      t.sigmask = origin.thread.sigmask;
+      t.altstack = { ...origin.thread.altstack };
+      this.threads.push(t);
     }
+    this.pgid = origin?.parent.pgid ?? this.pid;
+    this.kernel.processes.push(this);
+  }
+
+  /** Guest RAM (shared by every process of the kernel). */
+  get ram() {
+    return this.kernel.ram;
   }
 
   /** A fresh thread id. */
   allocTid(): number {
-    return this.nextTid++;
+    return this.kernel.allocId();
   }
 
   /** Total guest instructions retired so far. */
@@ -95,9 +149,7 @@ export class Process {
 
   /** Wakes the scheduler if it is waiting for a blocked thread. */
   notify(): void {
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
+    this.kernel.notify();
   }
 
   /** Ends the whole process with `status` (exit_group). */
@@ -126,38 +178,57 @@ export class Process {
     if (this.threads.length === 0) this.exit(this.exitStatus);
   }
 
-  /** Runs the process to its end; resolves with its exit status. */
-  async run(): Promise<number> {
-    let lastYield = Date.now();
-    let next = 0;
-    while (!this.exited) {
-      let t: Thread | undefined;
-      for (let k = 0; k < this.threads.length; k++) {
-        const c = this.threads[(next + k) % this.threads.length];
-        if (c.state === ThreadState.Runnable) { t = c; next = (next + k + 1) % Math.max(1, this.threads.length); break; }
-      }
-      if (t === undefined) {
-        // Every thread waits. Keep the host alive meanwhile: a guest that waits
-        // for ever hangs, as it would on Linux, rather than ending quietly.
-        const keepAlive = setInterval(() => {}, 1 << 30);
-        await new Promise<void>((resolve) => { this.wake = resolve; });
-        clearInterval(keepAlive);
-        lastYield = Date.now();
-        continue;
-      }
-      this.runSlice(t);
-      if (Date.now() - lastYield > 20) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
+  /** Runs the program (and the processes it forks) to its end; resolves with its exit status. */
+  run(): Promise<number> {
+    return this.kernel.run(this);
+  }
+
+  /** The next runnable thread of this process, round-robin, or undefined. */
+  nextRunnable(): Thread | undefined {
+    const n = this.threads.length;
+    for (let k = 0; k < n; k++) {
+      const t = this.threads[(this.nextThread + k) % n];
+      if (t.state === ThreadState.Runnable) { this.nextThread = (this.nextThread + k + 1) % n; return t; }
     }
+    return undefined;
+  }
+
+  /**
+   * Releases an ended process's files and memory and tells its parent: the
+   * process stays a zombie (for wait4) while its parent lives, and its
+   * children lose their parent.
+   */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
     this.shared.syncAll();
     this.fds.closeAll();
-    return this.exitStatus;
+    if (!this.sharesSpace()) this.space.release();
+    this.vforkDone?.();
+    this.vforkDone = undefined;
+    for (const c of this.children) c.parent = undefined;
+    for (const c of [...this.children]) if (c.finished) this.kernel.remove(c);
+    this.children.length = 0;
+    const parent = this.parent;
+    if (parent === undefined || parent.finished) { this.kernel.remove(this); return; }
+    parent.childEvents.wake();
+    const code = this.killedBy !== 0 ? SiCode.CLD_KILLED : SiCode.CLD_EXITED;
+    postSignal(parent, undefined, { signo: Sig.CHLD, code, addr: 0, pid: this.pid, uid: process.getuid?.() ?? 0 });
+    parent.notify();
+  }
+
+  /** Whether another live process runs in this one's memory (a vfork parent or child). */
+  private sharesSpace(): boolean {
+    return this.kernel.processes.some((q) => q !== this && !q.finished && q.space === this.space);
+  }
+
+  /** The wait status wait4 reports for this (ended) process. */
+  get waitStatus(): number {
+    return this.killedBy !== 0 ? this.killedBy & 0x7f : (this.exitStatus & 0xff) << 8;
   }
 
   /** Runs thread `t` until its slice is used, it blocks, or the process ends. */
-  private runSlice(t: Thread): void {
+  runSlice(t: Thread): void {
     const h = t.hart;
     if (this.threads.length > 1) for (const o of this.threads) o.hart.resValid = false;
     const end = h.instret + SLICE;
@@ -172,7 +243,7 @@ export class Process {
       } catch (e) {
         if (!(e instanceof OutOfFrames)) throw e;
         // As the kernel's OOM killer would: the process dies of SIGKILL.
-        this.log(`typevisor: out of guest memory (${this.ram.size / 2 ** 20} MiB): killing the program`);
+        this.log(`typevisor: out of guest memory (${this.kernel.ram.size / 2 ** 20} MiB): killing the program`);
         this.kill(9);
         return;
       }

@@ -83,6 +83,7 @@ export const enum SiCode {
   SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3, SI_ASYNCIO = -4, SI_SIGIO = -5,
   SI_TKILL = -6,
   SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, ILL_ILLOPC = 1, TRAP_BRKPT = 1,
+  CLD_EXITED = 1, CLD_KILLED = 2,
 }
 
 /** sa_flags bits (asm-generic). riscv has no SA_RESTORER: handlers always return through the vDSO trampoline. */

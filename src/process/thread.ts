@@ -38,7 +38,8 @@ export class Thread {
   /** robust_list head (recorded, as glibc sets it). */
   robustList = 0;
 
-  constructor(readonly tid: number, readonly hart: Hart) {}
+  /** The hart (replaced when the thread calls execve). */
+  constructor(readonly tid: number, public hart: Hart) {}
 }
 
 /** A signal waiting for delivery, with the siginfo it will carry. */

@@ -6,6 +6,8 @@ import "./time.js";
 import "./proc.js";
 import "./futex.js";
 import "./thread.js";
+import "./wait.js";
+import "./exec.js";
 import "./io.js";
 import "./net.js";
 import "./signal.js";

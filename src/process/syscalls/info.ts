@@ -22,16 +22,31 @@ define(160, "uname", "x", (p, _t, a) => {
 });
 
 define(172, "getpid", "", (p) => p.pid);
-define(173, "getppid", "", () => process.ppid);
+// The first process's parent is typevisor's; an orphan's is init (1), as on Linux.
+define(173, "getppid", "", (p) => p.parent?.pid ?? (p === p.kernel.processes[0] ? process.ppid : 1));
 define(178, "gettid", "", (_p, t) => t.tid);
 define(174, "getuid", "", () => process.getuid?.() ?? 0);
 define(175, "geteuid", "", () => process.geteuid?.() ?? 0);
 define(176, "getgid", "", () => process.getgid?.() ?? 0);
 define(177, "getegid", "", () => process.getegid?.() ?? 0);
-define(155, "getpgid", "d", () => process.pid);
-define(156, "getsid", "d", () => process.pid);
-define(154, "setpgid", "dd", () => 0);
-define(157, "setsid", "", () => -Errno.EPERM);
+define(155, "getpgid", "d", (p, _t, a) => {
+  const q = a.int(0) === 0 ? p : p.kernel.find(a.int(0));
+  return q === undefined ? -Errno.ESRCH : q.pgid;
+});
+define(156, "getsid", "d", (p, _t, a) => (a.int(0) === 0 || p.kernel.find(a.int(0)) !== undefined ? process.pid : -Errno.ESRCH));
+define(154, "setpgid", "dd", (p, _t, a) => {
+  const pid = a.int(0), pgid = a.int(1);
+  if (pgid < 0) return -Errno.EINVAL;
+  const q = pid === 0 ? p : p.kernel.find(pid);
+  if (q === undefined || (q !== p && q.parent !== p)) return -Errno.ESRCH;
+  q.pgid = pgid === 0 ? q.pid : pgid;
+  return 0;
+});
+define(157, "setsid", "", (p) => {
+  if (p.pgid === p.pid) return -Errno.EPERM; // already a group leader
+  p.pgid = p.pid;
+  return p.pid;
+});
 define(158, "getgroups", "dx", () => 0);
 define(166, "umask", "o", (p, _t, a) => {
   const old = p.umask;

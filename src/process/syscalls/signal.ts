@@ -153,13 +153,19 @@ function validSignal(sig: number): boolean {
 }
 
 /**
- * What kill(pid) reaches: "self" for this process (its pid, its process
- * group, or 0), otherwise -ESRCH or -EPERM as the host answers for that pid.
- * Host processes are never signalled.
+ * The guest processes kill(pid) reaches: pid > 0 that process, 0 the caller's
+ * process group, -1 every other process, < -1 process group -pid; a zombie
+ * counts as found (signals to it are dropped). Otherwise -ESRCH, or -EPERM
+ * for a host process with that pid: host processes are never signalled.
  */
-function target(p: Process, pid: number): "self" | number {
-  if (pid === p.pid || pid === 0 || pid === -p.pid) return "self";
-  if (pid === -1) return -Errno.ESRCH; // every other process: there are none in this VM
+function targets(p: Process, pid: number): Process[] | number {
+  const all = p.kernel.processes;
+  const found = pid > 0 ? all.filter((q) => q.pid === pid)
+    : pid === 0 ? all.filter((q) => q.pgid === p.pgid)
+    : pid === -1 ? all.filter((q) => q !== p)
+    : all.filter((q) => q.pgid === -pid);
+  if (found.length > 0) return found;
+  if (pid <= 0) return -Errno.ESRCH;
   try {
     process.kill(pid, 0);
     return -Errno.EPERM;
@@ -171,27 +177,29 @@ function target(p: Process, pid: number): "self" | number {
 define(129, "kill", "dd", (p, _t, a) => {
   const sig = a.int(1);
   if (!validSignal(sig)) return -Errno.EINVAL;
-  const to = target(p, a.int(0));
-  if (to !== "self") return to;
-  if (sig !== 0) postSignal(p, undefined, { signo: sig, code: SiCode.SI_USER, addr: 0, pid: p.pid, uid: uid() });
+  const to = targets(p, a.int(0));
+  if (typeof to === "number") return to;
+  if (sig !== 0) for (const q of to) postSignal(q, undefined, { signo: sig, code: SiCode.SI_USER, addr: 0, pid: p.pid, uid: uid() });
   return 0;
 });
 
-/** tkill/tgkill: sends `sig` to thread `tid` of this process. */
-function threadKill(p: Process, tid: number, sig: number): number {
+/** tkill/tgkill: sends `sig` from `p` to thread `tid` of process `q` (any process for tkill). */
+function threadKill(p: Process, q: Process | undefined, tid: number, sig: number): number {
   if (tid <= 0 || !validSignal(sig)) return -Errno.EINVAL;
-  const t = p.threads.find((x) => x.tid === tid);
-  if (t === undefined) return -Errno.ESRCH;
-  if (sig !== 0) postSignal(p, t, { signo: sig, code: SiCode.SI_TKILL, addr: 0, pid: p.pid, uid: uid() });
+  const owner = q ?? p.kernel.processes.find((x) => x.threads.some((y) => y.tid === tid));
+  const t = owner?.threads.find((x) => x.tid === tid);
+  if (owner === undefined || t === undefined) return -Errno.ESRCH;
+  if (sig !== 0) postSignal(owner, t, { signo: sig, code: SiCode.SI_TKILL, addr: 0, pid: p.pid, uid: uid() });
   return 0;
 }
 
-define(130, "tkill", "dd", (p, _t, a) => threadKill(p, a.int(0), a.int(1)));
+define(130, "tkill", "dd", (p, _t, a) => threadKill(p, undefined, a.int(0), a.int(1)));
 
 define(131, "tgkill", "ddd", (p, _t, a) => {
   if (a.int(0) <= 0) return -Errno.EINVAL;
-  if (a.int(0) !== p.pid) return a.int(1) <= 0 ? -Errno.EINVAL : -Errno.ESRCH;
-  return threadKill(p, a.int(1), a.int(2));
+  const q = p.kernel.find(a.int(0));
+  if (q === undefined) return a.int(1) <= 0 ? -Errno.EINVAL : -Errno.ESRCH;
+  return threadKill(p, q, a.int(1), a.int(2));
 });
 
 /** The siginfo_t a sigqueue caller supplied, with si_signo forced to `sig`. */
@@ -206,9 +214,9 @@ define(138, "rt_sigqueueinfo", "ddx", (p, _t, a) => {
   const sig = a.int(1);
   if (!validSignal(sig)) return -Errno.EINVAL;
   const info = userSiginfo(p, a.u64(2), sig);
-  const to = target(p, a.int(0));
-  if (to !== "self") return to;
-  if (sig !== 0) postSignal(p, undefined, info);
+  const to = targets(p, a.int(0));
+  if (typeof to === "number") return to;
+  if (sig !== 0) for (const q of to) postSignal(q, undefined, info);
   return 0;
 });
 

@@ -1,9 +1,14 @@
-/** Thread creation: clone (and clone3) with CLONE_VM | CLONE_THREAD, as pthread_create issues it. */
+/**
+ * clone and clone3: threads (CLONE_VM | CLONE_THREAD, as pthread_create issues
+ * it), and processes: fork (no CLONE_VM) and vfork / posix_spawn (CLONE_VM |
+ * CLONE_VFORK: the child runs in the parent's memory and the parent waits
+ * until the child calls execve or exits).
+ */
 import { define, type SyscallArgs } from "./table.js";
 import { Errno } from "./errno.js";
 import { Hart } from "../../cpu/riscv/hart.js";
 import { Thread } from "../thread.js";
-import type { Process } from "../process.js";
+import { Process } from "../process.js";
 
 /** clone(2) flags. */
 const enum Clone {
@@ -21,10 +26,34 @@ interface CloneRequest {
   childTid: number;
 }
 
+/** Dispatches a clone request to a new thread or a new process. */
+function clone(p: Process, parent: Thread, req: CloneRequest): number | Promise<number> {
+  if ((req.flags & Clone.THREAD) !== 0) return spawnThread(p, parent, req);
+  if ((req.flags & (Clone.SIGHAND | Clone.FILES | Clone.FS)) !== 0 && (req.flags & Clone.VM) === 0) return -Errno.EINVAL;
+  return forkProcess(p, parent, req);
+}
+
+/**
+ * fork, vfork: a child process copying `parent`'s (or, with CLONE_VM, sharing
+ * its memory), resuming after the syscall with a0 = 0. With CLONE_VFORK the
+ * calling thread waits until the child execs or exits.
+ */
+function forkProcess(p: Process, parent: Thread, req: CloneRequest): number | Promise<number> {
+  const child = new Process(p.options, { parent: p, thread: parent, shareSpace: (req.flags & Clone.VM) !== 0 });
+  const t = child.threads[0];
+  if (req.stack !== 0) t.hart.setX(2, BigInt(req.stack));
+  if (req.flags & Clone.SETTLS) t.hart.setX(4, req.tls);
+  if (req.flags & Clone.PARENT_SETTID) p.space.writeU32(req.parentTid, child.pid);
+  if (req.flags & Clone.CHILD_SETTID) child.space.writeU32(req.childTid, child.pid);
+  if (req.flags & Clone.CHILD_CLEARTID) t.clearChildTid = req.childTid;
+  if ((req.flags & Clone.VFORK) === 0) return child.pid;
+  return new Promise<number>((resolve) => { child.vforkDone = () => resolve(child.pid); });
+}
+
 /** Creates a thread that shares everything with `parent`'s process and resumes after the syscall with a0 = 0. */
 function spawnThread(p: Process, parent: Thread, req: CloneRequest): number {
   const need = Clone.VM | Clone.THREAD | Clone.SIGHAND;
-  if ((req.flags & need) !== need) return -Errno.ENOSYS; // fork-style clones are not supported yet
+  if ((req.flags & need) !== need) return -Errno.EINVAL;
   const ph = parent.hart;
   const h = new Hart(ph.mmu, ph.cache);
   h.xl.set(ph.xl); h.xh.set(ph.xh); h.fi.set(ph.fi);
@@ -43,7 +72,7 @@ function spawnThread(p: Process, parent: Thread, req: CloneRequest): number {
 }
 
 // RISC-V uses the generic argument order: clone(flags, stack, parent_tid, tls, child_tid).
-define(220, "clone", "xxxxx", (p, t, a: SyscallArgs) => spawnThread(p, t, {
+define(220, "clone", "xxxxx", (p, t, a: SyscallArgs) => clone(p, t, {
   flags: a.u32(0), stack: a.u64(1), parentTid: a.u64(2), tls: a.big(3), childTid: a.u64(4),
 }));
 
@@ -52,7 +81,7 @@ define(435, "clone3", "xu", (p, t, a) => {
   if (size < 64) return -Errno.EINVAL;
   const field = (i: number) => p.space.readBig(at + i * 8);
   const stack = Number(field(5)), stackSize = Number(field(6));
-  return spawnThread(p, t, {
+  return clone(p, t, {
     flags: Number(field(0) & 0xffffffffn), parentTid: Number(field(3)), childTid: Number(field(2)),
     stack: stack === 0 ? 0 : stack + stackSize, tls: field(7),
   });
