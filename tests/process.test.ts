@@ -1,11 +1,11 @@
 /**
  * Programs that start other programs. qemu-riscv64 is the reference where it
- * can be (fork, wait and pipelines are in tests/guest/fork-wait.c and the
- * busybox table), but without binfmt_misc it cannot execve a RISC-V program,
- * so execve and posix_spawn are checked here by programs that test what
- * Linux guarantees themselves (tests/process/exec.c), and busybox's shell
- * running RISC-V applets found on PATH is compared with the host's own tools
- * running the same pipeline.
+ * can be (fork, wait, pipelines and host programs started by a guest shell are
+ * in tests/guest/fork-wait.c and the busybox table), but without binfmt_misc it
+ * cannot execve a RISC-V program, so execve and posix_spawn of RISC-V programs
+ * are checked here by a program that tests what Linux guarantees itself
+ * (tests/process/exec.c), and busybox's shell running RISC-V applets found on
+ * PATH is compared with the host's own tools running the same pipeline.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

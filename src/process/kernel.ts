@@ -55,6 +55,7 @@ export class Kernel {
   async run(init: Process): Promise<number> {
     let lastYield = Date.now();
     while (!init.exited) {
+      this.finishExited(init);
       const next = this.pick();
       if (next === undefined) {
         // Every thread waits. Keep the host alive meanwhile: a guest that waits
@@ -66,7 +67,6 @@ export class Kernel {
         continue;
       }
       next[0].runSlice(next[1]);
-      this.finishExited(init);
       if (Date.now() - lastYield > YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = Date.now();

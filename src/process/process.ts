@@ -6,6 +6,7 @@
  * finish() turns an ended process into a zombie for its parent's wait4. run()
  * resolves with the exit status a shell would see (128+N after a fatal signal N).
  */
+import type { ChildProcess } from "node:child_process";
 import { OutOfFrames } from "../mem/frames.js";
 import { Hart } from "../cpu/riscv/hart.js";
 import { run, Exit } from "../cpu/riscv/run.js";
@@ -73,6 +74,8 @@ export class Process {
   killedBy = 0;
   /** Set once finish() has released the process's resources. */
   finished = false;
+  /** The host program this process became by execve (host-exec.ts), while it runs. */
+  hostChild: ChildProcess | undefined = undefined;
   /** For a vfork child: resumes the parent (at execve or exit). */
   vforkDone: (() => void) | undefined = undefined;
   /** Instructions retired by threads that have exited. */
@@ -201,6 +204,7 @@ export class Process {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.hostChild?.kill(this.killedBy !== 0 ? this.killedBy : "SIGKILL");
     this.shared.syncAll();
     this.fds.closeAll();
     if (!this.sharesSpace()) this.space.release();
