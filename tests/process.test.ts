@@ -18,6 +18,7 @@ import { runUnderTypevisor } from "./guest-run.js";
 import { BUSYBOX, buildBusybox } from "./busybox-build.js";
 
 const SOURCE = join(ROOT, "tests", "process", "exec.c");
+const FORK_LIMIT = join(ROOT, "tests", "process", "fork-limit.c");
 const OUT = join(GUEST_BUILD_DIR, "process");
 
 describe("programs that start programs", () => {
@@ -27,6 +28,7 @@ describe("programs that start programs", () => {
     mkdirSync(OUT, { recursive: true });
     await compile({ cc: CROSS_CC, source: SOURCE, output: join(OUT, "exec-static"), flags: ["-O2", "-static"], libs: [] });
     await compile({ cc: CROSS_CC, source: SOURCE, output: join(OUT, "exec-dynamic"), flags: ["-O2"], libs: [] });
+    await compile({ cc: CROSS_CC, source: FORK_LIMIT, output: join(OUT, "fork-limit"), flags: ["-O2", "-static"], libs: [] });
     scratch = mkdtempSync(join(tmpdir(), "tv-process-"));
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -41,6 +43,13 @@ describe("programs that start programs", () => {
       assert.equal(r.status, 0);
     });
   }
+
+  test("a guest that forks without end gets EAGAIN at the process limit, and can kill and reap every child", { timeout: 120_000 }, async () => {
+    const r = await runUnderTypevisor("static", { program: join(OUT, "fork-limit"), cwd: scratch, timeoutMs: 110_000 });
+    assert.equal(r.stderr, "");
+    assert.equal(r.stdout, "fork failed with EAGAIN: 1, after more than 100 children: 1\nevery child killed and reaped: 1\n");
+    assert.equal(r.status, 0);
+  });
 
   test("busybox sh runs RISC-V applets found on PATH in pipelines, as the host's tools run the same pipeline", { timeout: 30 * 60_000 }, async () => {
     buildBusybox();

@@ -38,11 +38,15 @@ export class AddressSpace implements PageTranslator {
   readonly mmu: Mmu;
   readonly cache: DecodeCache;
 
-  /** An empty address space whose pages come from `frames` (shared by every process of a Kernel). */
-  constructor(readonly ram: Ram, frames = new FrameAllocator(ram)) {
+  /**
+   * An empty address space whose pages come from `frames`, with decoded code
+   * kept in `cache` (both keyed by frame, so every process of a Kernel can
+   * share them).
+   */
+  constructor(readonly ram: Ram, frames = new FrameAllocator(ram), cache = new DecodeCache(ram.size)) {
     this.frames = frames;
     this.mmu = new Mmu(ram, this);
-    this.cache = new DecodeCache(ram.size);
+    this.cache = cache;
   }
 
   /** PageTranslator: host offset of the page at (lo, hi), materialising it on first touch. */
@@ -123,7 +127,7 @@ export class AddressSpace implements PageTranslator {
    * copied too, not shared).
    */
   fork(): AddressSpace {
-    const child = new AddressSpace(this.ram, this.frames);
+    const child = new AddressSpace(this.ram, this.frames, this.cache);
     for (const v of this.vmas.overlapping(0, Number.MAX_SAFE_INTEGER)) child.vmas.insert({ ...v });
     const u8 = this.ram.u8;
     for (const [vpn, entry] of this.pages) {

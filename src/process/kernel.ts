@@ -10,8 +10,12 @@
  */
 import { Ram } from "../mem/ram.js";
 import { FrameAllocator } from "../mem/frames.js";
+import { DecodeCache } from "../cpu/riscv/decode-cache.js";
 import { ThreadState, type Thread } from "./thread.js";
 import type { Process } from "./process.js";
+
+/** Most processes (live and zombie) a run may hold: fork fails with EAGAIN beyond, as RLIMIT_NPROC makes it. */
+export const MAX_PROCESSES = 512;
 
 /** Host milliseconds of guest execution between visits to the host event loop. */
 const YIELD_MS = 20;
@@ -20,6 +24,8 @@ const YIELD_MS = 20;
 export class Kernel {
   readonly ram: Ram;
   readonly frames: FrameAllocator;
+  /** Decoded code of every process, by frame. */
+  readonly cache: DecodeCache;
   /** Live and zombie processes, in creation order. */
   readonly processes: Process[] = [];
   private nextId: number;
@@ -31,6 +37,7 @@ export class Kernel {
   constructor(memory: number, firstId: number) {
     this.ram = new Ram(memory);
     this.frames = new FrameAllocator(this.ram);
+    this.cache = new DecodeCache(memory);
     this.nextId = firstId;
   }
 

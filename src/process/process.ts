@@ -97,7 +97,7 @@ export class Process {
     if (origin === undefined) {
       this.kernel = new Kernel(options.memory ?? 0x80000000, process.pid);
       this.pid = this.kernel.allocId();
-      this.space = new AddressSpace(this.kernel.ram, this.kernel.frames);
+      this.space = new AddressSpace(this.kernel.ram, this.kernel.frames, this.kernel.cache);
       this.loaded = loadProgram(this.space, options);
       this.brkStart = this.brk = this.loaded.brk;
       this.fds = new FdTable();

@@ -98,7 +98,7 @@ function exec(p: Process, t: Thread, guestPath: string, file: string, argv: stri
     replaceImage(p, t);
     return hostExec(p, file, argv, envp);
   }
-  const space = new AddressSpace(p.kernel.ram, p.kernel.frames);
+  const space = new AddressSpace(p.kernel.ram, p.kernel.frames, p.kernel.cache);
   let loaded: LoadedProgram;
   const options = { ...p.options, path: file, argv, envp };
   try {

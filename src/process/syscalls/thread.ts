@@ -9,6 +9,7 @@ import { Errno } from "./errno.js";
 import { Hart } from "../../cpu/riscv/hart.js";
 import { Thread } from "../thread.js";
 import { Process } from "../process.js";
+import { MAX_PROCESSES } from "../kernel.js";
 
 /** clone(2) flags. */
 const enum Clone {
@@ -39,6 +40,7 @@ function clone(p: Process, parent: Thread, req: CloneRequest): number | Promise<
  * calling thread waits until the child execs or exits.
  */
 function forkProcess(p: Process, parent: Thread, req: CloneRequest): number | Promise<number> {
+  if (p.kernel.processes.length >= MAX_PROCESSES) return -Errno.EAGAIN;
   const child = new Process(p.options, { parent: p, thread: parent, shareSpace: (req.flags & Clone.VM) !== 0 });
   const t = child.threads[0];
   if (req.stack !== 0) t.hart.setX(2, BigInt(req.stack));
