@@ -3,7 +3,8 @@
  * cross-compiled with the Go toolchain (GOARCH=riscv64, static), run under
  * qemu-riscv64 and typevisor; stdout, stderr and exit status must match.
  * Go's runtime exercises threads (clone), futexes, signals (preemption uses
- * tgkill), timers, mmap-heavy allocation and the garbage collector.
+ * tgkill), timers, mmap-heavy allocation and the garbage collector; os/exec
+ * starts host programs (run natively under qemu-riscv64 too).
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

@@ -1,0 +1,2 @@
+module exec
+go 1.19
