@@ -47,6 +47,11 @@ export interface IoBus {
   store(pa: number, size: number, v: number, lo: number, hi: number): void;
   /** Throws the access fault for an access that cannot reach a device (instruction fetch, atomics, page-crossing). */
   fault(access: Access, lo: number, hi: number): never;
+  /**
+   * Called once a store instruction's device writes are all done; may throw
+   * (the system VM's bus throws a Yield trap after a write that sent an IPI).
+   */
+  storeDone(): void;
 }
 
 /** Number of entries in each TLB (a power of two). */
@@ -194,6 +199,7 @@ export class Mmu {
       const o = this.offsetOrIo(lo, hi, Access.Write);
       if (o < 0) {
         this.io!.store(this.ioPa, size, v, lo, hi);
+        this.io!.storeDone();
         return;
       }
       const dv = this.ram.view;
@@ -220,6 +226,7 @@ export class Mmu {
       const pa = this.ioPa;
       this.io!.store(pa + 4, 4, vhi, lo, hi);
       this.io!.store(pa, 4, vlo, lo, hi);
+      this.io!.storeDone();
       return;
     }
     // Probe both halves first so a fault leaves memory unchanged.

@@ -104,6 +104,9 @@ export class VirtBoard {
     const finisher = new SifiveTest((e: FinisherEvent) => { this.stop = e; });
     this.bus.map(TEST_BASE, finisher);
     this.bus.map(CLINT_BASE, this.clint);
+    // With several harts, the sender of an IPI ends its slice: the target (often waiting
+    // in wfi for it, while the sender spins for its answer) runs next instead of a slice later.
+    if (n > 1) this.clint.onIpi = () => { this.bus.yieldRequested = true; };
 
     // Two PLIC contexts per hart: machine then supervisor external interrupt. A device
     // interrupt raised from a host event (console input) wakes a sleeping system VM.

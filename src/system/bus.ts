@@ -76,6 +76,15 @@ export class PhysBus implements IoBus, PhysicalMemory {
     throw new Trap(FAULT[access], lo, hi);
   }
 
+  /** Set by a device write that should end the writing hart's slice (an IPI to another hart). */
+  yieldRequested = false;
+
+  storeDone(): void {
+    if (!this.yieldRequested) return;
+    this.yieldRequested = false;
+    throw new Trap(Cause.Yield, 0, 0);
+  }
+
   /** The mapped devices as [base, size, name], in address order (for --help and diagnostics). */
   describe(): [number, number, string][] {
     return this.maps.map((m) => [m.base, m.end - m.base, m.device.name]);

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { VirtBoard } from "./board.js";
 import { SystemVm } from "./system-vm.js";
+import { Exit, run } from "../cpu/riscv/run.js";
+import { Cause } from "../cpu/riscv/trap.js";
 
 function boardWith(words: number[], output: number[] = []): VirtBoard {
   const board = new VirtBoard({ memoryMiB: 1, console: (b) => output.push(b) });
@@ -48,5 +50,27 @@ describe("system VM", () => {
     const board = boardWith([0x0000_0000]); // an illegal instruction, with mtvec = 0 (nothing there)
     const stop = await new SystemVm(board).run({ timeoutMs: 5000 });
     assert.equal(stop.kind, "stuck");
+  });
+
+  test("with several harts, a store that sends an IPI completes and ends the sender's slice", () => {
+    const program = [
+      0x020002b7, // lui t0, 0x2000        (CLINT)
+      0x00100313, // li t1, 1
+      0x0062a223, // sw t1, 4(t0)          msip of hart 1
+      0x00000393, // li t2, 0
+    ];
+    const two = new VirtBoard({ memoryMiB: 1, harts: 2, console: () => {} });
+    program.forEach((w, i) => two.ram.view.setUint32(i * 4, w >>> 0, true));
+    const h = two.harts[0].hart;
+    h.pc = 0x8000_0000n;
+    assert.equal(run(h, 1000), Exit.Trap);
+    assert.equal(h.trapCause, Cause.Yield);
+    assert.equal(h.pc, 0x8000_0008n, "pc at the store");
+    assert.equal(two.harts[1].csrs.mip & (1 << 3), 1 << 3, "the store was done: hart 1's MSIP is pending");
+    // Alone, a hart writing its own msip is not stopped.
+    const one = boardWith(program.map((w) => (w === 0x0062a223 ? 0x0062a023 : w))); // sw t1, 0(t0)
+    one.hart.setX(7, 5n);
+    run(one.hart, 5);
+    assert.equal(one.hart.getX(7), 0n, "ran past the store");
   });
 });

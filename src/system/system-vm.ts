@@ -135,7 +135,11 @@ export class SystemVm {
         } else this.waiting[i] = true;
         return;
       case Exit.Trap:
-        if (h.trapCause === Cause.IllegalInsn) this.illegalInstruction(bh);
+        if (h.trapCause === Cause.Yield) {
+          // The store completed (it sent an IPI): step past it and end the slice.
+          advancePc(h, (h.mmu.fetch16(h.pcLo, h.pcHi) & 3) === 3 ? 4 : 2);
+          h.instret++;
+        } else if (h.trapCause === Cause.IllegalInsn) this.illegalInstruction(bh);
         else this.exception(bh, h.trapCause, h.trapTvalLo, h.trapTvalHi);
         return;
     }

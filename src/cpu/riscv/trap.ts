@@ -34,6 +34,11 @@ export const enum Cause {
   LoadPageFault = 13,
   /** Store/AMO page fault */
   StorePageFault = 15,
+  /**
+   * Not an exception: the store at pc completed and asks the hart to give up
+   * the rest of its slice (it sent an IPI; the system VM lets the target run).
+   */
+  Yield = 64,
 }
 
 /**

@@ -34,6 +34,8 @@ export class Clint implements Device {
   private readonly start = process.hrtime.bigint();
   private readonly mtimecmp: number[];
   private readonly msip: number[];
+  /** Called when a write raises a hart's msip (the board may let that hart run sooner). */
+  onIpi: () => void = () => {};
   /** The high half of mtime latched by the last read of its low half, so a 64-bit read never tears. */
   private latchedHi = 0;
 
@@ -97,6 +99,7 @@ export class Clint implements Device {
       if (i < this.msip.length && (offset & 3) === 0) {
         this.msip[i] = value & 1;
         this.softLines[i].set((value & 1) !== 0);
+        if ((value & 1) !== 0) this.onIpi();
       }
       return;
     }
