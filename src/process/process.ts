@@ -20,7 +20,7 @@ import { HostFile } from "./host-file.js";
 import { SyscallArgs, SYSCALLS, SYSCALL_NAMES, NO_RETURN, type SyscallResult } from "./syscalls/table.js";
 import { hostErrno } from "./syscalls/errno.js";
 import { formatCall, formatResult } from "./strace.js";
-import { SignalState, SiCode, Sig, deliverPending, faultSignal, postSignal } from "./signals.js";
+import { SaFlag, SignalState, SiCode, Sig, SIG_IGN, deliverPending, faultSignal, postSignal } from "./signals.js";
 import "./syscalls/index.js";
 
 /** Options of a process VM. */
@@ -215,6 +215,12 @@ export class Process {
     this.children.length = 0;
     const parent = this.parent;
     if (parent === undefined || parent.finished) { this.kernel.remove(this); return; }
+    const chld = parent.signals.actions[Sig.CHLD];
+    if (chld.handler === SIG_IGN || (chld.flags & SaFlag.NOCLDWAIT) !== 0) {
+      // The parent does not want zombies: the child is reaped at once (wait4 then reports ECHILD).
+      parent.children.splice(parent.children.indexOf(this), 1);
+      this.kernel.remove(this);
+    }
     parent.childEvents.wake();
     const code = this.killedBy !== 0 ? SiCode.CLD_KILLED : SiCode.CLD_EXITED;
     postSignal(parent, undefined, { signo: Sig.CHLD, code, addr: 0, pid: this.pid, uid: process.getuid?.() ?? 0 });
