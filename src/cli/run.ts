@@ -21,7 +21,8 @@ Options:
                       (default: ${DEFAULT_SYSROOT} when it exists).
                       Absolute paths the program opens are looked up there first.
       --strace        Print every system call to stderr, as strace does.
-      --stats         Print instructions executed, time and MIPS to stderr at exit.
+      --stats         Print instructions executed, time and MIPS to stderr at exit
+                      (instructions of every guest process the program started, too).
   -E, --env VAR=VAL   Set a variable in the program's environment (repeatable).
   -U, --unset VAR     Remove a variable from the program's environment (repeatable).
       --argv0 NAME    Pass NAME as argv[0] instead of PROGRAM.
@@ -128,7 +129,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (proc.killedBy !== 0) writeErr(`typevisor: ${program}: killed by ${describeSignal(proc.killedBy)}\n`);
   if (values.stats) {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const n = proc.instructions;
+    const n = proc.kernel.instructions;
     writeErr(`typevisor: stats: instructions=${n} seconds=${seconds.toFixed(3)} mips=${(n / seconds / 1e6).toFixed(1)}\n`);
   }
   return status;

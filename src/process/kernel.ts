@@ -30,6 +30,8 @@ export class Kernel {
   readonly processes: Process[] = [];
   private nextId: number;
   private wake: (() => void) | undefined;
+  /** Instructions retired by processes that have left the table. */
+  private retiredByGone = 0;
   /** Round-robin position: the process, then the thread within it. */
   private nextProcess = 0;
 
@@ -106,10 +108,18 @@ export class Kernel {
     for (const p of this.processes) if (p.exited && !p.finished && p !== init) p.finish();
   }
 
+  /** Guest instructions retired by every process of the run so far. */
+  get instructions(): number {
+    return this.processes.reduce((n, p) => n + p.instructions, this.retiredByGone);
+  }
+
   /** Removes a reaped zombie (or an orphan that ended) from the table. */
   remove(p: Process): void {
     const i = this.processes.indexOf(p);
-    if (i >= 0) this.processes.splice(i, 1);
+    if (i >= 0) {
+      this.processes.splice(i, 1);
+      this.retiredByGone += p.instructions;
+    }
     if (this.nextProcess >= this.processes.length) this.nextProcess = 0;
   }
 }
