@@ -22,6 +22,8 @@ export class GuestFault extends Error {
 
 const TWO32 = 4294967296;
 const FAULT_CAUSE = [Cause.LoadPageFault, Cause.StorePageFault, Cause.InsnPageFault];
+/** Page-entry bit: the frame is shared copy-on-write (a write first copies it). */
+const COW = 8;
 const NEED = [Prot.Read, Prot.Write, Prot.Exec];
 
 /** Rounds `n` up to a multiple of the page size. */
@@ -32,7 +34,7 @@ export function pageUp(n: number): number {
 /** Mapped regions and materialised pages of one process. */
 export class AddressSpace implements PageTranslator {
   readonly vmas = new VmaList();
-  /** Virtual page number -> host frame offset | Prot bits of that page. */
+  /** Virtual page number -> host frame offset | Prot bits of that page | COW. */
   private readonly pages = new Map<number, number>();
   readonly frames: FrameAllocator;
   readonly mmu: Mmu;
@@ -57,8 +59,12 @@ export class AddressSpace implements PageTranslator {
     return e & ~0xfff;
   }
 
-  /** Page entry for `addr` if `need` is allowed there (materialising it), else -1. */
-  private entry(addr: number, need: number): number {
+  /**
+   * Page entry for `addr` if `need` is allowed there (materialising it), else
+   * -1. A write (`need` has Write, or `writing` for a forced write) to a
+   * copy-on-write page first gives this space its own copy of the frame.
+   */
+  private entry(addr: number, need: number, writing = (need & Prot.Write) !== 0): number {
     const vpn = Math.floor(addr / PAGE_SIZE);
     let e = this.pages.get(vpn);
     if (e === undefined) {
@@ -69,7 +75,25 @@ export class AddressSpace implements PageTranslator {
       this.pages.set(vpn, e);
     }
     const prot = (e & 7) | ((e & Prot.Write) !== 0 ? Prot.Read : 0);
-    return (prot & need) === need ? e : -1;
+    if ((prot & need) !== need) return -1;
+    if (writing && (e & COW) !== 0) e = this.unshare(vpn, e);
+    return e;
+  }
+
+  /** Ends the copy-on-write sharing of page `vpn` (entry `e`) for this space; returns its new entry. */
+  private unshare(vpn: number, e: number): number {
+    const frame = e & ~0xfff;
+    let own = frame;
+    if (this.frames.isShared(frame)) {
+      own = this.frames.alloc();
+      this.ram.u8.copyWithin(own, frame, frame + PAGE_SIZE);
+      this.frames.release(frame);
+    }
+    const n = own | (e & 7);
+    this.pages.set(vpn, n);
+    // Cached translations may still point at the shared frame.
+    this.mmu.flush();
+    return n;
   }
 
   /** True if `addr` lies in a mapped region (to tell SEGV_MAPERR from SEGV_ACCERR). */
@@ -113,8 +137,8 @@ export class AddressSpace implements PageTranslator {
     let any = false;
     this.forEachPage(s, e, (vpn, entry) => {
       const frame = entry & ~0xfff;
-      this.cache.invalidateFrame(frame);
-      this.frames.release(frame);
+      // A frame still shared with another process keeps its contents, and its decoded code.
+      if (this.frames.release(frame)) this.cache.invalidateFrame(frame);
       this.pages.delete(vpn);
       any = true;
     });
@@ -122,19 +146,19 @@ export class AddressSpace implements PageTranslator {
   }
 
   /**
-   * A copy for fork(2): the same regions, and a fresh frame holding a copy of
-   * each materialised page (copied eagerly; MAP_SHARED anonymous memory is
-   * copied too, not shared).
+   * A copy for fork(2): the same regions, and every materialised page shared
+   * copy-on-write with this space (the first write on either side copies the
+   * frame). MAP_SHARED anonymous memory is not shared, it is copied too.
    */
   fork(): AddressSpace {
     const child = new AddressSpace(this.ram, this.frames, this.cache);
     for (const v of this.vmas.overlapping(0, Number.MAX_SAFE_INTEGER)) child.vmas.insert({ ...v });
-    const u8 = this.ram.u8;
     for (const [vpn, entry] of this.pages) {
-      const frame = child.frames.alloc();
-      u8.copyWithin(frame, entry & ~0xfff, (entry & ~0xfff) + PAGE_SIZE);
-      child.pages.set(vpn, frame | (entry & 0xfff));
+      this.frames.share(entry & ~0xfff);
+      this.pages.set(vpn, entry | COW);
+      child.pages.set(vpn, entry | COW);
     }
+    this.mmu.flush(); // this space's cached write translations now lead to shared frames
     return child;
   }
 
@@ -150,7 +174,7 @@ export class AddressSpace implements PageTranslator {
     const end = start + len;
     if (!this.vmas.covers(start, end)) return false;
     this.vmas.protect(start, end, prot);
-    this.forEachPage(start, end, (vpn, entry) => this.pages.set(vpn, (entry & ~7) | prot));
+    this.forEachPage(start, end, (vpn, entry) => this.pages.set(vpn, (entry & ~7) | prot)); // COW stays
     this.mmu.flush();
     return true;
   }
@@ -166,11 +190,11 @@ export class AddressSpace implements PageTranslator {
   }
 
   /** Calls `f(hostOffset, count, done)` for each page-sized piece of [addr, addr+len), checking `need`. */
-  private walk(addr: number, len: number, need: number, f: (off: number, n: number, done: number) => void): void {
+  private walk(addr: number, len: number, need: number, f: (off: number, n: number, done: number) => void, writing = false): void {
     let done = 0;
     while (done < len) {
       const a = addr + done;
-      const e = this.entry(a, need);
+      const e = this.entry(a, need, writing);
       if (e < 0) throw new GuestFault(a);
       const inPage = a % PAGE_SIZE;
       const n = Math.min(len - done, PAGE_SIZE - inPage);
@@ -192,7 +216,7 @@ export class AddressSpace implements PageTranslator {
   /** Copies `data` into guest memory at `addr` (throws GuestFault), ignoring page protection if `force`. */
   write(addr: number, data: Uint8Array, force = false): void {
     const u8 = this.ram.u8;
-    this.walk(addr, data.length, force ? Prot.None : Prot.Write, (off, n, done) => u8.set(data.subarray(done, done + n), off));
+    this.walk(addr, data.length, force ? Prot.None : Prot.Write, (off, n, done) => u8.set(data.subarray(done, done + n), off), true);
   }
 
   /**
