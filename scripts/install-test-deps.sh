@@ -25,7 +25,7 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get update
 # binutils-riscv64-linux-gnu: objdump, the oracle of the decoder test
 # qemu-user: qemu-riscv64, the oracle of the differential tests
 # qemu-system-misc: qemu-system-riscv64, the oracle of the bare-metal system-VM tests (tests/baremetal)
-# opensbi: Debian's OpenSBI firmware (fw_jump.elf), booted by tests/sbi.test.ts and the default --bios
+# opensbi: Debian's OpenSBI firmware (fw_jump.elf/.bin), booted by tests/sbi.test.ts (the default --bios is images/fw_dynamic.bin)
 # device-tree-compiler: dtc, the oracle of the device tree writer (tests/sbi.test.ts)
 # gcc, libc6-dev, make: native baseline for the benchmark, an x86-64 ELF for the CLI tests, busybox's build
 # golang-go: Go guests cross-compiled for riscv64
