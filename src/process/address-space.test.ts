@@ -1,9 +1,10 @@
-/** AddressSpace: copy-on-write sharing after fork. */
+/** AddressSpace: copy-on-write sharing after fork, and MAP_SHARED anonymous memory. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Ram } from "../mem/ram.js";
 import { AddressSpace } from "./address-space.js";
 import { Prot } from "./vmas.js";
+import { SharedMemory } from "./shared-memory.js";
 
 const BASE = 0x10000;
 
@@ -60,5 +61,22 @@ describe("copy-on-write fork", () => {
     child.mmu.storeSlow(BASE + 8, 0, 4, 0x11223344);
     assert.deepEqual([...parent.read(BASE + 8, 4)], [0, 0, 0, 0]);
     assert.deepEqual([...child.read(BASE + 8, 4)], [0x44, 0x33, 0x22, 0x11]);
+  });
+
+  test("MAP_SHARED anonymous memory stays shared after fork, and is freed when the last space lets go", () => {
+    const parent = new AddressSpace(new Ram(1 << 20));
+    const base = parent.frames.used;
+    parent.map(BASE, 2 * 4096, Prot.Read | Prot.Write, "", new SharedMemory());
+    parent.write(BASE, Uint8Array.of(1));
+    const child = parent.fork();
+    child.write(BASE, Uint8Array.of(2));
+    child.write(BASE + 4096, Uint8Array.of(3)); // a page nobody had touched
+    assert.deepEqual([...parent.read(BASE, 1)], [2]);
+    assert.deepEqual([...parent.read(BASE + 4096, 1)], [3]);
+    assert.equal(parent.frames.used, base + 2 * 4096, "two frames for the two shared pages");
+    child.release();
+    assert.deepEqual([...parent.read(BASE + 4096, 1)], [3]);
+    parent.unmap(BASE, 2 * 4096);
+    assert.equal(parent.frames.used, base, "freed with the last mapping");
   });
 });

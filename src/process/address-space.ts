@@ -11,6 +11,7 @@ import { PAGE_SIZE, Ram } from "../mem/ram.js";
 import { Cause, Trap } from "../cpu/riscv/trap.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
 import { Prot, VmaList, type Vma } from "./vmas.js";
+import type { SharedMemory } from "./shared-memory.js";
 
 /** A system call touched memory the guest cannot access (the syscall returns EFAULT). */
 export class GuestFault extends Error {
@@ -71,13 +72,25 @@ export class AddressSpace implements PageTranslator {
       if (addr < 0) return -1;
       const v = this.vmas.find(addr);
       if (v === undefined) return -1;
-      e = this.frames.alloc() | v.prot;
+      e = this.materialise(vpn, v) | v.prot;
       this.pages.set(vpn, e);
     }
     const prot = (e & 7) | ((e & Prot.Write) !== 0 ? Prot.Read : 0);
     if ((prot & need) !== need) return -1;
     if (writing && (e & COW) !== 0) e = this.unshare(vpn, e);
     return e;
+  }
+
+  /** A frame for page `vpn` of region `v`: a fresh one, or the one MAP_SHARED memory already has for it. */
+  private materialise(vpn: number, v: Vma): number {
+    if (v.shm === undefined) return this.frames.alloc();
+    let f = v.shm.frames.get(vpn);
+    if (f === undefined) {
+      f = this.frames.alloc();
+      v.shm.frames.set(vpn, f);
+    }
+    this.frames.share(f); // the object's reference (new frame) or this page's (existing one)
+    return f;
   }
 
   /** Ends the copy-on-write sharing of page `vpn` (entry `e`) for this space; returns its new entry. */
@@ -101,22 +114,34 @@ export class AddressSpace implements PageTranslator {
     return this.vmas.find(addr) !== undefined;
   }
 
-  /** Maps [start, start+len) (page-aligned) with `prot`, discarding what was there. */
-  map(start: number, len: number, prot: number, name: string): void {
+  /** Maps [start, start+len) (page-aligned) with `prot`, discarding what was there; `shm` for MAP_SHARED anonymous memory. */
+  map(start: number, len: number, prot: number, name: string, shm?: SharedMemory): void {
     this.unmap(start, len);
-    this.vmas.insert({ start, end: start + len, prot, name });
+    this.vmas.insert({ start, end: start + len, prot, name, ...(shm !== undefined && { shm }) });
   }
 
   /** Unmaps [start, start+len), freeing its frames. */
   unmap(start: number, len: number): void {
     const end = start + len;
     let touched = false;
-    for (const v of this.vmas.overlapping(start, end)) {
+    const regions = this.vmas.overlapping(start, end);
+    for (const v of regions) {
       const s = Math.max(v.start, start), e = Math.min(v.end, end);
       touched = this.dropPages(s, e) || touched;
     }
     this.vmas.remove(start, end);
+    this.detach(regions);
     if (touched) this.mmu.flush();
+  }
+
+  /** Lets go of the shared memory of removed `regions` that no region of this space still maps. */
+  private detach(regions: Vma[]): void {
+    for (const shm of new Set(regions.map((v) => v.shm))) {
+      if (shm === undefined || this.vmas.list.some((v) => v.shm === shm)) continue;
+      if (--shm.users > 0) continue;
+      for (const f of shm.frames.values()) if (this.frames.release(f)) this.cache.invalidateFrame(f);
+      shm.frames.clear();
+    }
   }
 
   /** Calls f for each materialised page in [s, e), walking whichever is smaller: the range or the page map. */
@@ -148,13 +173,18 @@ export class AddressSpace implements PageTranslator {
   /**
    * A copy for fork(2): the same regions, and every materialised page shared
    * copy-on-write with this space (the first write on either side copies the
-   * frame). MAP_SHARED anonymous memory is not shared, it is copied too.
+   * frame), except MAP_SHARED anonymous memory, which stays shared.
    */
   fork(): AddressSpace {
     const child = new AddressSpace(this.ram, this.frames, this.cache);
     for (const v of this.vmas.overlapping(0, Number.MAX_SAFE_INTEGER)) child.vmas.insert({ ...v });
+    for (const shm of new Set(this.vmas.list.map((v) => v.shm))) if (shm !== undefined) shm.users++;
     for (const [vpn, entry] of this.pages) {
       this.frames.share(entry & ~0xfff);
+      if (this.vmas.find(vpn * PAGE_SIZE)?.shm !== undefined) {
+        child.pages.set(vpn, entry); // MAP_SHARED memory: the same frame, writable by both
+        continue;
+      }
       this.pages.set(vpn, entry | COW);
       child.pages.set(vpn, entry | COW);
     }
@@ -164,8 +194,7 @@ export class AddressSpace implements PageTranslator {
 
   /** Frees every page and region (the process exited or replaced its image with execve). */
   release(): void {
-    this.dropPages(0, Number.MAX_SAFE_INTEGER - (Number.MAX_SAFE_INTEGER % PAGE_SIZE));
-    this.vmas.remove(0, Number.MAX_SAFE_INTEGER);
+    this.unmap(0, Number.MAX_SAFE_INTEGER - (Number.MAX_SAFE_INTEGER % PAGE_SIZE));
     this.mmu.flush();
   }
 

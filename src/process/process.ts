@@ -118,6 +118,7 @@ export class Process {
       this.loaded = parent.loaded;
       this.brkStart = parent.brkStart; this.brk = parent.brk;
       this.fds = parent.fds.clone();
+      this.shared = parent.shared.cloneFor(this);
       this.umask = parent.umask;
       parent.signals.actions.forEach((a, i) => { this.signals.actions[i] = { ...a }; });
       const ph = origin.thread.hart;

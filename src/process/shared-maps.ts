@@ -34,6 +34,16 @@ export class SharedMappings {
     this.list.push({ start, end: start + len, file, hostFd, ino: st.ino, dev: st.dev, offset });
   }
 
+  /** The same mappings for a forked child, which keeps them in step with the files too (each holds its own file reference). */
+  cloneFor(child: Process): SharedMappings {
+    const c = new SharedMappings(child);
+    for (const m of this.list) {
+      child.fds.retain(m.file);
+      c.list.push({ ...m });
+    }
+    return c;
+  }
+
   /** Writes the pages of [start, end) that map files back to them (msync). */
   sync(start: number, end: number): void {
     for (const m of this.list) {

@@ -4,6 +4,8 @@
  * (JavaScript numbers: user addresses stay far below 2^53).
  */
 
+import type { SharedMemory } from "./shared-memory.js";
+
 /** Protection bits, with Linux's PROT_* values. */
 export const enum Prot {
   None = 0,
@@ -19,6 +21,8 @@ export interface Vma {
   prot: number;
   /** What it maps, for /proc/self/maps and debugging: "[heap]", "[stack]", a path, or "". */
   name: string;
+  /** For MAP_SHARED anonymous memory: the pages shared with forked processes. */
+  shm?: SharedMemory;
 }
 
 /** Sorted, non-overlapping regions with split-aware updates. */
@@ -71,7 +75,7 @@ export class VmaList {
   protect(start: number, end: number, prot: number): void {
     for (const v of this.overlapping(start, end)) {
       const s = Math.max(v.start, start), e = Math.min(v.end, end);
-      this.insert({ start: s, end: e, prot, name: v.name });
+      this.insert({ ...v, start: s, end: e, prot });
     }
   }
 

@@ -1,4 +1,5 @@
 /** Memory system calls: brk, mmap, munmap, mprotect, mremap, madvise and friends. */
+import { SharedMemory } from "../shared-memory.js";
 import * as fs from "node:fs";
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
@@ -77,7 +78,7 @@ define(222, "mmap", "xuxxdx", (p, _t, a) => {
   }
   prot &= Prot.Read | Prot.Write | Prot.Exec;
   p.shared.remove(addr, addr + len);
-  p.space.map(addr, len, prot, file?.path ?? "");
+  p.space.map(addr, len, prot, file?.path ?? "", anon && type === Map.SHARED ? new SharedMemory() : undefined);
   if (file !== undefined) {
     fillFromFile(p, addr, len, file.hostFd!, off);
     if (type === Map.SHARED) p.shared.add(addr, len, file, off);
