@@ -30,7 +30,7 @@ const CASES: Case[] = [
   { args: ["sh", "-c", "echo one two | (read a b; echo \"got $b $a\"); (exit 3); echo status $?; x=$(echo sub; echo shell); echo \"[$x]\"; for i in 3 1 2; do echo $i; done | while read n; do echo n=$n; done; (sleep 0; exit 4) & wait $!; echo bg $?; trap 'echo trapped' USR1; kill -USR1 $$; echo end"] },
   // External commands are the host's own programs (PATH=/usr/bin:/bin): under qemu-riscv64 they run
   // natively, and typevisor runs them as host processes, bridging the guest's pipes to them.
-  { args: ["sh", "-c", "ls | sort | head -n 2; cat data.txt | tr a-z A-Z | sort -k2,2n | head -n 3; yes | head -n 2; seq 1 5000 | tail -n 1; /bin/sh -c 'exit 6'; echo host status $?; env -i X=1 env; echo done"] },
+  { args: ["sh", "-c", "ls | sort | head -n 2; cat data.txt | tr a-z A-Z | sort -k2,2n | head -n 3; yes | head -n 2; seq 1 5000 | tail -n 1; /bin/sh -c 'exit 6'; echo host status $?; env -i X=1 env; exec 3>fd3.txt; /bin/sh -c 'echo to fd 3 >&3'; exec 3>&-; cat fd3.txt; echo done"] },
   { args: ["sort", "-k2,2n", "-k1,1", "data.txt"] },
   { args: ["sort", "-u", "-r"], stdin: TEXT },
   { args: ["uniq", "-c"], stdin: "a\na\nb\nc\nc\nc\n" },

@@ -4,7 +4,8 @@
  * script whose interpreter is a host program) runs as a host child process in
  * place of the guest process. Its standard input, output and error are the
  * guest's descriptors 0, 1 and 2: one backed by a host fd is handed over as
- * it is; an in-VM pipe or socket is bridged by copying. The guest process
+ * it is; an in-VM pipe or socket is bridged by copying. Higher descriptors
+ * pass when a host fd backs them (files, host pipes and sockets). The guest process
  * ends when the child does, with its exit status or signal, and a guest
  * process that is killed takes the child with it.
  */
@@ -69,10 +70,12 @@ function drain(source: Readable, file: OpenFile, broken: () => void): Promise<vo
  * child does.
  */
 export function hostExec(p: Process, file: string, argv: string[], envp: string[]): Promise<never> {
-  const stdio = [0, 1, 2].map((fd) => {
+  const top = Math.max(2, ...p.fds.list());
+  const stdio: ("ignore" | "pipe" | number)[] = [];
+  for (let fd = 0; fd <= top; fd++) {
     const f = p.fds.get(fd);
-    return f === undefined ? "ignore" as const : f.hostFd !== undefined ? f.hostFd : "pipe" as const;
-  });
+    stdio.push(f === undefined ? "ignore" : f.hostFd !== undefined ? f.hostFd : fd <= 2 ? "pipe" : "ignore");
+  }
   const env: Record<string, string> = {};
   for (const e of envp) {
     const i = e.indexOf("=");
