@@ -8,6 +8,7 @@ import { CROSS_CC, GUEST_BUILD_DIR, ROOT, requireTool } from "./build-guests.js"
 import { TYPEVISOR_BIN } from "./guest-run.js";
 
 const PROGRAM = join(GUEST_BUILD_DIR, "cli-echo-env");
+const TTY_PROGRAM = join(GUEST_BUILD_DIR, "cli-tty");
 
 function run(args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [TYPEVISOR_BIN, "run", ...args], {
@@ -22,6 +23,17 @@ describe("typevisor run options", () => {
     requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
     mkdirSync(GUEST_BUILD_DIR, { recursive: true });
     execFileSync(CROSS_CC, ["-O2", "-static", "-o", PROGRAM, join(ROOT, "tests", "cli", "echo-env.c")]);
+    execFileSync(CROSS_CC, ["-O2", "-static", "-fstack-protector-all", "-o", TTY_PROGRAM, join(ROOT, "tests", "cli", "tty.c")]);
+  });
+
+  test("on a terminal (a pty from script(1)), tcgetattr and TIOCGWINSZ answer as under qemu-riscv64", () => {
+    requireTool("script", "bsdutils");
+    const underPty = (cmd: string) => spawnSync("script", ["-qec", cmd, "/dev/null"], { encoding: "utf8", input: "", timeout: 60_000 });
+    const ours = underPty(`${process.execPath} ${TYPEVISOR_BIN} run ${TTY_PROGRAM}`);
+    const qemu = underPty(`qemu-riscv64 ${TTY_PROGRAM}`);
+    assert.equal(ours.stdout.replace(/\r/g, ""), "isatty 1 tcgetattr 0 canonical 1 winsize 0\n");
+    assert.equal(ours.stdout, qemu.stdout);
+    assert.equal(ours.status, 0);
   });
 
   test("the environment and arguments pass through, and an unknown system call gets ENOSYS", () => {

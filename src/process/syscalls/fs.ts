@@ -445,7 +445,9 @@ define(29, "ioctl", "dxx", (p, _t, a) => {
     case Ioctl.TCGETS: {
       if (!isTty) return -Errno.ENOTTY;
       // A cooked terminal: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE.
-      const t = new DataView(new ArrayBuffer(44));
+      // The kernel's struct termios (asm-generic): four flag words, c_line, c_cc[19] = 36 bytes
+      // (not termios2's 44: glibc's tcgetattr passes a 36-byte buffer on its stack).
+      const t = new DataView(new ArrayBuffer(36));
       t.setUint32(0, 0o2400, true);
       t.setUint32(4, 0o5, true);
       t.setUint32(8, 0o277, true);
