@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { BUSYBOX, buildBusybox } from "./busybox-build.js";
-import { GUEST_ENV, runUnderQemu, runUnderTypevisor } from "./guest-run.js";
+import { GUEST_ENV, runUnderQemu, runUnderTypevisor, TYPEVISOR_BIN } from "./guest-run.js";
+import { requireTool } from "./build-guests.js";
+import { spawn } from "node:child_process";
 
 const TIMEOUT_MS = 60_000;
 
@@ -98,4 +100,24 @@ describe("busybox (Debian's source, built for riscv64)", () => {
       assert.equal(actual.status, expected.status, "exit status differs from qemu-riscv64");
     });
   }
+
+  test("interactive busybox sh on a terminal (a pty from script(1)) shows the same screen as under qemu-riscv64", { timeout: TIMEOUT_MS * 2 }, async () => {
+    requireTool("script", "bsdutils");
+    const session = (cmd: string) => new Promise<string>((resolve, reject) => {
+      const child = spawn("script", ["-qec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env: { ...GUEST_ENV, PS1: "$ " } });
+      const lines = ["echo one | cat; echo two", "exit"];
+      let out = "", prompts = 0;
+      const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`no prompt; screen:\n${out}`)); }, TIMEOUT_MS);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString("latin1");
+        // Type the next line only once the shell has drawn its prompt (and put the terminal in raw mode).
+        while (out.split("$ ").length - 1 > prompts && prompts < lines.length) child.stdin.write(lines[prompts++] + "\r");
+      });
+      child.on("close", () => { clearTimeout(timer); resolve(out); });
+    });
+    const ours = await session(`${process.execPath} ${TYPEVISOR_BIN} run ${BUSYBOX} sh -i`);
+    const qemu = await session(`qemu-riscv64 ${BUSYBOX} sh -i`);
+    assert.match(ours, /one\r\ntwo\r\n/);
+    assert.equal(ours, qemu);
+  });
 });

@@ -1,4 +1,5 @@
 /** File-system calls: open/close/read/write and vectors, seeking, metadata, directories, links. */
+import { getTermios, setTermios, TERMIOS_SIZE } from "../tty-mode.js";
 import * as fs from "node:fs";
 import * as tty from "node:tty";
 import { define, type SyscallArgs } from "./table.js";
@@ -442,23 +443,14 @@ define(29, "ioctl", "dxx", (p, _t, a) => {
     case Ioctl.FIONBIO:
       f.flags = p.space.readU32(arg) ? f.flags | OFlag.NONBLOCK : f.flags & ~OFlag.NONBLOCK;
       return 0;
-    case Ioctl.TCGETS: {
+    case Ioctl.TCGETS:
       if (!isTty) return -Errno.ENOTTY;
-      // A cooked terminal: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE.
-      // The kernel's struct termios (asm-generic): four flag words, c_line, c_cc[19] = 36 bytes
-      // (not termios2's 44: glibc's tcgetattr passes a 36-byte buffer on its stack).
-      const t = new DataView(new ArrayBuffer(36));
-      t.setUint32(0, 0o2400, true);
-      t.setUint32(4, 0o5, true);
-      t.setUint32(8, 0o277, true);
-      t.setUint32(12, 0o105073, true);
-      const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22];
-      cc.forEach((c, i) => t.setUint8(17 + i, c));
-      p.space.write(arg, new Uint8Array(t.buffer));
+      p.space.write(arg, getTermios(f.hostFd!));
       return 0;
-    }
     case Ioctl.TCSETS: case Ioctl.TCSETSW: case Ioctl.TCSETSF:
-      return isTty ? 0 : -Errno.ENOTTY;
+      if (!isTty) return -Errno.ENOTTY;
+      setTermios(f.hostFd!, p.space.read(arg, TERMIOS_SIZE));
+      return 0;
     case Ioctl.TIOCGWINSZ: {
       if (!isTty) return -Errno.ENOTTY;
       const w = new DataView(new ArrayBuffer(8));

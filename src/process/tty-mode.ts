@@ -1,0 +1,54 @@
+/**
+ * Terminal modes a guest sets with TCSETS*, applied to the host terminal. Node
+ * can only switch a terminal between cooked and raw (no echo, no line editing,
+ * no signal keys: libuv's raw mode), so a guest that turns canonical mode off
+ * (a line editor, a full-screen program) gets raw mode, and one that turns it
+ * back on gets cooked mode; the finer flags are remembered and reported back
+ * by TCGETS. typevisor puts the terminal back in cooked mode when it exits.
+ */
+import * as tty from "node:tty";
+
+/** Size of the kernel's struct termios (asm-generic): four flag words, c_line, c_cc[19]. */
+export const TERMIOS_SIZE = 36;
+
+/** c_lflag's canonical-mode bit. */
+const ICANON = 0o2;
+
+/** What a terminal looks like before the guest sets it: cooked (ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE). */
+function cooked(): Uint8Array {
+  const t = new DataView(new ArrayBuffer(TERMIOS_SIZE));
+  t.setUint32(0, 0o2400, true);
+  t.setUint32(4, 0o5, true);
+  t.setUint32(8, 0o277, true);
+  t.setUint32(12, 0o105073, true);
+  [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22].forEach((c, i) => t.setUint8(17 + i, c));
+  return new Uint8Array(t.buffer);
+}
+
+/** The modes last set, by host fd. */
+const modes = new Map<number, Uint8Array>();
+/** A handle on the host terminal, made the first time a guest sets modes. */
+let handle: tty.ReadStream | undefined;
+
+/** The struct termios TCGETS reports for host terminal `fd`. */
+export function getTermios(fd: number): Uint8Array {
+  return modes.get(fd) ?? cooked();
+}
+
+/** TCSETS*: remembers `termios` for host terminal `fd` and puts the terminal in raw or cooked mode to match. */
+export function setTermios(fd: number, termios: Uint8Array): void {
+  modes.set(fd, termios);
+  const lflag = new DataView(termios.buffer, termios.byteOffset, TERMIOS_SIZE).getUint32(12, true);
+  const raw = (lflag & ICANON) === 0; // canonical mode without echo (a password prompt) stays cooked
+  if (handle === undefined) {
+    if (!raw) return; // still cooked: nothing to change
+    handle = new tty.ReadStream(fd);
+    handle.pause();
+    handle.unref(); // it must not keep typevisor running
+    const h = handle;
+    process.on("exit", () => { try { h.setRawMode(false); } catch { /* the terminal is gone */ } });
+  }
+  try {
+    handle.setRawMode(raw);
+  } catch { /* not a terminal after all */ }
+}
