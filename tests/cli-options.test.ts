@@ -26,12 +26,12 @@ describe("typevisor run options", () => {
     execFileSync(CROSS_CC, ["-O2", "-static", "-fstack-protector-all", "-o", TTY_PROGRAM, join(ROOT, "tests", "cli", "tty.c")]);
   });
 
-  test("on a terminal (a pty from script(1)), tcgetattr and TIOCGWINSZ answer as under qemu-riscv64", () => {
+  test("on a terminal (a pty from script(1)), tcgetattr and TIOCGWINSZ (the real window size) answer as under qemu-riscv64", () => {
     requireTool("script", "bsdutils");
-    const underPty = (cmd: string) => spawnSync("script", ["-qec", cmd, "/dev/null"], { encoding: "utf8", input: "", timeout: 60_000 });
+    const underPty = (cmd: string) => spawnSync("script", ["-qec", `stty rows 33 cols 101; ${cmd}`, "/dev/null"], { encoding: "utf8", input: "", timeout: 60_000 });
     const ours = underPty(`${process.execPath} ${TYPEVISOR_BIN} run ${TTY_PROGRAM}`);
     const qemu = underPty(`qemu-riscv64 ${TTY_PROGRAM}`);
-    assert.equal(ours.stdout.replace(/\r/g, ""), "isatty 1 tcgetattr 0 canonical 1 winsize 0\n");
+    assert.equal(ours.stdout.replace(/\r/g, ""), "isatty 1 tcgetattr 0 canonical 1 winsize 0 101x33\n");
     assert.equal(ours.stdout, qemu.stdout);
     assert.equal(ours.status, 0);
   });

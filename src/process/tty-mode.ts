@@ -7,6 +7,7 @@
  * by TCGETS. typevisor puts the terminal back in cooked mode when it exits.
  */
 import * as tty from "node:tty";
+import { spawnSync } from "node:child_process";
 
 /** Size of the kernel's struct termios (asm-generic): four flag words, c_line, c_cc[19]. */
 export const TERMIOS_SIZE = 36;
@@ -51,4 +52,17 @@ export function setTermios(fd: number, termios: Uint8Array): void {
   try {
     handle.setRawMode(raw);
   } catch { /* not a terminal after all */ }
+}
+
+/** The host terminal's size, asked once (of stty) and again after each SIGWINCH. */
+let size: { rows: number; cols: number } | undefined;
+
+/** Rows and columns of host terminal `fd` (TIOCGWINSZ): the real ones, or LINES and COLUMNS (24 x 80) when they cannot be had. */
+export function windowSize(fd: number): { rows: number; cols: number } {
+  if (size !== undefined) return size;
+  const r = spawnSync("stty", ["size"], { stdio: [fd, "pipe", "ignore"], encoding: "utf8", timeout: 2000 });
+  const m = /^(\d+) (\d+)/.exec(r.stdout ?? "");
+  size = m ? { rows: Number(m[1]), cols: Number(m[2]) } : { rows: Number(process.env.LINES ?? 24), cols: Number(process.env.COLUMNS ?? 80) };
+  process.once("SIGWINCH", () => { size = undefined; });
+  return size;
 }

@@ -11,6 +11,6 @@ int main(void) {
   int tty = isatty(0);
   int got = tcgetattr(0, &t);
   int ws = ioctl(0, TIOCGWINSZ, &w);
-  printf("isatty %d tcgetattr %d canonical %d winsize %d\n", tty, got, (t.c_lflag & ICANON) != 0, ws);
+  printf("isatty %d tcgetattr %d canonical %d winsize %d %dx%d\n", tty, got, (t.c_lflag & ICANON) != 0, ws, w.ws_col, w.ws_row);
   return 0;
 }

@@ -1,5 +1,5 @@
 /** File-system calls: open/close/read/write and vectors, seeking, metadata, directories, links. */
-import { getTermios, setTermios, TERMIOS_SIZE } from "../tty-mode.js";
+import { getTermios, setTermios, TERMIOS_SIZE, windowSize } from "../tty-mode.js";
 import * as fs from "node:fs";
 import * as tty from "node:tty";
 import { define, type SyscallArgs } from "./table.js";
@@ -454,8 +454,9 @@ define(29, "ioctl", "dxx", (p, _t, a) => {
     case Ioctl.TIOCGWINSZ: {
       if (!isTty) return -Errno.ENOTTY;
       const w = new DataView(new ArrayBuffer(8));
-      w.setUint16(0, Number(process.env.LINES ?? 24), true);
-      w.setUint16(2, Number(process.env.COLUMNS ?? 80), true);
+      const { rows, cols } = windowSize(f.hostFd!);
+      w.setUint16(0, rows, true);
+      w.setUint16(2, cols, true);
       p.space.write(arg, new Uint8Array(w.buffer));
       return 0;
     }
