@@ -38,7 +38,9 @@ const PAYLOAD_LINES = [
 ];
 
 /** OpenSBI banner lines that must be the same on any virt-like board with one hart. */
-const SAME_ON_BOTH = /^(OpenSBI v|Platform HART Count|Platform Console Device|Platform Shutdown Device|Runtime SBI Version|Domain0 Next Address|Domain0 Next Mode|Boot HART ID)/;
+// "Platform Shutdown Device" is left out: under qemu-system-riscv64 7.2 OpenSBI 1.1 has
+// occasionally printed no shutdown device for the same board (one run in dozens).
+const SAME_ON_BOTH = /^(OpenSBI v|Platform HART Count|Platform Console Device|Runtime SBI Version|Domain0 Next Address|Domain0 Next Mode|Boot HART ID)/;
 
 /** typevisor boot; --debug so that a timeout also prints the hart's state. */
 const tv = (...args: string[]) => runProcess([process.execPath, TYPEVISOR_BIN, "boot", "--debug", ...args], { cwd: ROOT, timeoutMs: 60_000 });
@@ -183,7 +185,7 @@ describe("booting Debian's OpenSBI (fw_jump) with an S-mode payload", () => {
     const pick = (s: string) => s.split(/\r?\n/).filter((l) => SAME_ON_BOTH.test(l) || l.startsWith("sbi: "));
     checkBoot(qemu.stdout);
     assert.deepEqual(pick(ours.stdout), pick(qemu.stdout));
-    assert.equal(pick(ours.stdout).length, PAYLOAD_LINES.length + 8);
+    assert.equal(pick(ours.stdout).length, PAYLOAD_LINES.length + 7);
     assert.equal(ours.status, qemu.status);
   });
 
