@@ -42,3 +42,18 @@ for (const linkage of ["static", "dynamic"] as const) {
     }
   });
 }
+
+test("size arguments far beyond their buffers (getdents64, mmap of a huge sparse file) never crash typevisor", async () => {
+  requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
+  const out = join(GUEST_BUILD_DIR, "robust-huge-counts");
+  execFileSync(CROSS_CC, ["-O2", "-static", "-o", out, join(ROOT, "tests", "robust", "huge-counts.c")]);
+  const cwd = mkdtempSync(join(tmpdir(), "tv-huge-"));
+  try {
+    const r = await runUnderTypevisor("static", { program: out, cwd, timeoutMs: 60_000, env: GUEST_ENV });
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.match(r.stdout, /^getdents64: (ok|error)\nmmap of a huge sparse file: (refused|mapped)\n$/);
+    assert.equal(r.status, 0);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});

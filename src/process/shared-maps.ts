@@ -80,10 +80,14 @@ export class SharedMappings {
     const st = fs.fstatSync(file.hostFd, { bigint: true });
     for (const m of this.list) {
       if (m.ino !== st.ino || m.dev !== st.dev) continue;
-      const len = m.end - m.start;
-      const buf = new Uint8Array(len);
-      const n = fs.readSync(m.hostFd, buf, 0, len, m.offset);
-      this.p.space.write(m.start, buf.subarray(0, Math.max(0, n)), true);
+      const len = Math.min(m.end - m.start, Math.max(0, Number(st.size) - m.offset));
+      const buf = new Uint8Array(Math.min(len, 1 << 20));
+      for (let done = 0; done < len; ) {
+        const n = fs.readSync(m.hostFd, buf, 0, Math.min(buf.length, len - done), m.offset + done);
+        if (n <= 0) break;
+        this.p.space.write(m.start + done, buf.subarray(0, n), true);
+        done += n;
+      }
     }
   }
 

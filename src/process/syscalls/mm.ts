@@ -25,20 +25,35 @@ function place(p: Process, hint: number, len: number): number {
   return p.space.findFree(len, Math.max(Layout.MmapFloor, p.brk + 64 * 1024 * 1024), Layout.MmapTop);
 }
 
-/** Copies a host file's bytes [off, off+len) into guest memory at `addr` (zero past end of file). */
+/** Whether the first `n` bytes of `b` are all zero. */
+function isZero(b: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/** Bytes copied from a file per step when a mapping is filled. */
+const FILL_CHUNK = 1 << 20;
+
+/**
+ * Copies a host file's bytes [off, off+len) into guest memory at `addr` (zero
+ * past end of file), a chunk at a time. Returns the bytes copied, or -ENOMEM
+ * when the file part is larger than guest memory (mappings are filled eagerly).
+ */
 function fillFromFile(p: Process, addr: number, len: number, hostFd: number, off: number): number {
   const size = fs.fstatSync(hostFd).size;
   const n = Math.max(0, Math.min(len, size - off));
   if (n === 0) return 0;
-  const buf = new Uint8Array(n);
+  if (n > p.ram.size) return -Errno.ENOMEM;
+  const buf = new Uint8Array(Math.min(n, FILL_CHUNK));
   let got = 0;
   while (got < n) {
-    const r = fs.readSync(hostFd, buf, got, n - got, off + got);
+    const r = fs.readSync(hostFd, buf, 0, Math.min(buf.length, n - got), off + got);
     if (r <= 0) break;
+    // Fresh pages are zero already: a hole in a sparse file costs no guest memory.
+    if (!isZero(buf, r)) p.space.write(addr + got, buf.subarray(0, r), true);
     got += r;
   }
-  p.space.write(addr, buf.subarray(0, got), true);
-  return 0;
+  return got;
 }
 
 define(214, "brk", "x", (p, _t, a) => {
@@ -80,7 +95,10 @@ define(222, "mmap", "xuxxdx", (p, _t, a) => {
   p.shared.remove(addr, addr + len);
   p.space.map(addr, len, prot, file?.path ?? "", anon && type === Map.SHARED ? new SharedMemory() : undefined);
   if (file !== undefined) {
-    fillFromFile(p, addr, len, file.hostFd!, off);
+    if (fillFromFile(p, addr, len, file.hostFd!, off) < 0) {
+      p.space.unmap(addr, len);
+      return -Errno.ENOMEM;
+    }
     if (type === Map.SHARED) p.shared.add(addr, len, file, off);
   }
   if (prot & Prot.Exec) p.space.cache.invalidateAll();
