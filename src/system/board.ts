@@ -7,7 +7,7 @@
  * any hart drops it for all), each has its own TLB and privileged CSRs.
  */
 import { randomBytes } from "node:crypto";
-import { Hart, Priv } from "../cpu/riscv/hart.js";
+import { FsState, Hart, Priv } from "../cpu/riscv/hart.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
 import { Irq, PrivCsrs, TLB_SETS, tlbSet } from "../cpu/riscv/priv/csr.js";
 import { SvTranslator } from "../cpu/riscv/priv/sv.js";
@@ -93,6 +93,7 @@ export class VirtBoard {
       csrs.onContextChange = () => mmu.select(tlbSet(hart.priv, csrs.mstatus));
       hart.csrFile = csrs;
       hart.priv = Priv.Machine;
+      hart.mstatusFs = FsState.Off; // mstatus.FS resets to Off: firmware turns the FPU on
       csrs.onContextChange();
       this.harts.push({ hart, csrs });
     }

@@ -21,6 +21,7 @@ import { Cause, Trap } from "../cpu/riscv/trap.js";
 import { csrRead, csrWrite, type CsrValue } from "../cpu/riscv/zicsr.js";
 import { Irq, Mstatus, PCsr } from "../cpu/riscv/priv/csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "../cpu/riscv/priv/trap.js";
+import { runWatched } from "../cpu/riscv/priv/watch.js";
 import type { BoardHart, StopReason, VirtBoard } from "./board.js";
 
 /** Instructions per run() slice with one hart: about a millisecond of guest time. */
@@ -121,7 +122,8 @@ export class SystemVm {
     // Another hart ran since this one's last slice and may have written the reserved
     // address: drop the reservation (an SC may fail spuriously; the LR/SC loop retries).
     if (this.waiting.length > 1) h.resValid = false;
-    const exit = run(h, this.slice);
+    // Armed triggers (a debugger's breakpoints and watchpoints) are checked before every instruction.
+    const exit = c.triggers.armed ? runWatched(h, c.triggers, this.slice) : run(h, this.slice);
     switch (exit) {
       case Exit.Budget:
         return;

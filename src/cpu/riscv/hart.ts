@@ -31,6 +31,18 @@ export const enum FFlag {
   NV = 16,
 }
 
+/** mstatus.FS: the state of the floating-point unit (privileged spec 3.1.6.6). */
+export const enum FsState {
+  /** FP instructions and FP CSR accesses raise illegal-instruction exceptions */
+  Off = 0,
+  /** FP state is at its initial value */
+  Initial = 1,
+  /** FP state may differ from initial but matches the last save */
+  Clean = 2,
+  /** FP state has changed since the last save */
+  Dirty = 3,
+}
+
 /** One RISC-V hart's registers and the memory it sees. */
 export class Hart {
   /** Low 32 bits of x0..x31, plus the x0 write sink at index 32. */
@@ -51,6 +63,11 @@ export class Hart {
   fflags = 0;
   /** Dynamic rounding mode (fcsr[7:5]). */
   frm = 0;
+  /**
+   * mstatus.FS (FsState). A process VM hart keeps it Dirty, so its FP
+   * instructions never look further; a system VM hart starts Off.
+   */
+  mstatusFs: number = FsState.Dirty;
   /** Instructions retired before the current run() call. */
   instret = 0;
   /** Instructions retired so far in the current run() call (updated before slow handlers run). */

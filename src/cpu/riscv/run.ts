@@ -14,7 +14,8 @@
 import { Op } from "../../isa/riscv/table.js";
 import { decode, newDecoded } from "../../isa/riscv/decode.js";
 import { Access, TLB_MASK } from "../../mem/mmu.js";
-import { Hart, Priv } from "./hart.js";
+import { FsState, Hart, Priv } from "./hart.js";
+import { FP_USE, fpTouch } from "./fs.js";
 import { Pack, packWord0, SLOTS } from "./decode-cache.js";
 import { Cause, Trap } from "./trap.js";
 import { HANDLERS } from "./handlers.js";
@@ -229,6 +230,7 @@ export function run(h: Hart, budget: number): Exit {
             slot += w >>> Pack.LenShift; continue;
           }
           case Op.FLW: case Op.FLD: {
+            if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true);
             const b = xl[rs1], lo = (b + imm) | 0;
             const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
             const i = (lo >>> 12) & TLB_MASK;
@@ -264,7 +266,9 @@ export function run(h: Hart, budget: number): Exit {
             const b = xl[rs1], lo = (b + imm) | 0;
             const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
             const i = (lo >>> 12) & TLB_MASK;
-            const v = (w & Pack.OpMask) === Op.SW ? xl[rs2] : fi[rs2 * 2];
+            const isX = (w & Pack.OpMask) === Op.SW;
+            if (!isX && h.mstatusFs === FsState.Off) fpTouch(h, false);
+            const v = isX ? xl[rs2] : fi[rs2 * 2];
             if (wTag[i] === (lo & -4093) && wTagHi[i] === hi) i32[(wOff[i] + (lo & 0xfff)) >> 2] = v;
             else mmu.storeSlow(lo, hi, 4, v);
             slot += w >>> Pack.LenShift; continue;
@@ -274,6 +278,7 @@ export function run(h: Hart, budget: number): Exit {
             const hi = (xh[rs1] + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
             const i = (lo >>> 12) & TLB_MASK;
             const isX = (w & Pack.OpMask) === Op.SD;
+            if (!isX && h.mstatusFs === FsState.Off) fpTouch(h, false);
             const vl = isX ? xl[rs2] : fi[rs2 * 2], vh = isX ? xh[rs2] : fi[rs2 * 2 + 1];
             if (wTag[i] === (lo & -4089) && wTagHi[i] === hi) {
               const o = (wOff[i] + (lo & 0xfff)) >> 2;
@@ -354,26 +359,26 @@ export function run(h: Hart, budget: number): Exit {
             h.pcLo = baseLo + ((slot + 2) << 1); h.pcHi = baseHi;
             h.instret += n; h.runCount = 0;
             return Exit.Wfi;
-          case Op.FADD_D: hfadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FSUB_D: hfsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FMUL_D: hfmul_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FDIV_D: hfdiv_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FSQRT_D: hfsqrt_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FMADD_D: hfmadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FMSUB_D: hfmsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FNMADD_D: hfnmadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FNMSUB_D: hfnmsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FSGNJ_D: hfsgnj_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FSGNJN_D: hfsgnjn_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FSGNJX_D: hfsgnjx_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FEQ_D: hfeq_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FLT_D: hflt_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FLE_D: hfle_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FCVT_D_W: hfcvt_d_w(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FCVT_D_L: hfcvt_d_l(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FCVT_W_D: hfcvt_w_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FMV_X_D: hfmv_x_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
-          case Op.FMV_D_X: hfmv_d_x(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FADD_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSUB_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMUL_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfmul_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FDIV_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfdiv_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSQRT_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfsqrt_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMADD_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfmadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMSUB_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfmsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FNMADD_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfnmadd_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FNMSUB_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfnmsub_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSGNJ_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfsgnj_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSGNJN_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfsgnjn_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FSGNJX_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfsgnjx_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FEQ_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfeq_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FLT_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hflt_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FLE_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfle_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FCVT_D_W: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfcvt_d_w(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FCVT_D_L: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfcvt_d_l(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FCVT_W_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfcvt_w_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMV_X_D: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, false); hfmv_x_d(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
+          case Op.FMV_D_X: if (h.mstatusFs !== FsState.Dirty) fpTouch(h, true); hfmv_d_x(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
           case Op.MULHU: hmulhu(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
           case Op.DIV: hdiv(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
           case Op.DIVU: hdivu(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
@@ -383,6 +388,7 @@ export function run(h: Hart, budget: number): Exit {
           case Op.REMW: hremw(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
           case Op.REMUW: hremuw(h, rd, rs1, rs2, imm); slot += w >>> Pack.LenShift; continue;
           default:
+            if (FP_USE[w & Pack.OpMask] !== 0 && h.mstatusFs !== FsState.Dirty) fpTouch(h, FP_USE[w & Pack.OpMask] === 2);
             h.runCount = n;
             h.pcLo = baseLo + (slot << 1); h.pcHi = baseHi;
             HANDLERS[w & Pack.OpMask](h, rd, rs1, rs2, imm);

@@ -27,6 +27,16 @@ describe("interpreter warm-up", () => {
     assert.ok(board.hart.retired - before > 2 * warmUpWords().length * 0.8, `retired ${board.hart.retired - before}`);
   });
 
+  test("on a system-VM hart, whose mstatus.FS resets to Off, the FP instructions run instead of trapping", () => {
+    const board = new VirtBoard({ memoryMiB: 1, console: () => {} });
+    warmUp(board.hart, RAM_BASE, 2);
+    const space = new AddressSpace(new Ram(1 << 20));
+    space.map(0x10000, (2 + WARM_UP_DATA_PAGES) * 4096, Prot.Read | Prot.Write | Prot.Exec, "warm-up");
+    const h = new Hart(space.mmu, space.cache);
+    warmUp(h, 0x10000, 2);
+    assert.ok(board.hart.retired >= h.retired, `system hart retired ${board.hart.retired}, process hart ${h.retired}`);
+  });
+
   test("it runs to its end on a process-VM hart (U-mode, an address space)", () => {
     const space = new AddressSpace(new Ram(1 << 20));
     space.map(0x10000, (2 + WARM_UP_DATA_PAGES) * 4096, Prot.Read | Prot.Write | Prot.Exec, "warm-up");

@@ -17,8 +17,9 @@
 import { Format, INSNS, Op, type InsnRow } from "../../isa/riscv/table.js";
 import { encode } from "../../isa/riscv/decode.js";
 import { operandFiles } from "../../isa/riscv/operands.js";
-import type { Hart } from "./hart.js";
+import { FsState, type Hart } from "./hart.js";
 import { Exit, run } from "./run.js";
+import { step } from "./step.js";
 import { Cause } from "./trap.js";
 
 const EBREAK = 0x00100073, NOP = 0x00000013;
@@ -83,6 +84,9 @@ const COMPRESSED = [0x0585, 0x862e, 0x962e, 0x0001];
  * instructions that leave the loop (ecall, wfi, traps such as an illegal
  * instruction or an mret the run loop does not perform itself) are stepped
  * over, and small budgets make run() return often, as it does in a guest.
+ * A last pass single-steps the program with mstatus.FS set back to Initial
+ * before every instruction, so each FP arm's "FS is not Dirty" branch has run
+ * too (a kernel's user tasks start with FS Initial or Clean), and step() is warm.
  * The hart's state and the decoded-instruction cache are left changed: use a
  * throwaway hart.
  */
@@ -99,7 +103,9 @@ export function warmUp(h: Hart, scratch: number, passes = 5): void {
   for (const w of words) { put16(w & 0xffff); put16(w >>> 16); }
   for (const c of COMPRESSED) put16(c);
   put16(EBREAK & 0xffff); put16(EBREAK >>> 16);
-  for (let p = 0; p < passes; p++) {
+  for (let p = 0; p <= passes; p++) {
+    const stepping = p === passes;
+    h.mstatusFs = FsState.Dirty;
     h.setX(BASE, BigInt(scratch + 8192 - 4096));
     for (const [r, v] of SOURCE_VALUES) h.setX(r, v);
     // Later passes keep the decoded pages, so entering the first page finds its straddling
@@ -111,7 +117,8 @@ export function warmUp(h: Hart, scratch: number, passes = 5): void {
     h.pc = BigInt(start);
     for (let steps = 0; ; steps++) {
       if (steps > 100_000) throw new Error("the interpreter warm-up does not end");
-      const exit = run(h, 1 + ((steps * 7 + p * 13) % 64)); // budgets that differ from pass to pass
+      if (stepping) h.mstatusFs = steps % 2 === 0 ? FsState.Initial : FsState.Clean;
+      const exit = stepping ? step(h) : run(h, 1 + ((steps * 7 + p * 13) % 64)); // budgets that differ from pass to pass
       if (exit === Exit.Budget || exit === Exit.Wfi) continue;
       if (exit === Exit.Trap && h.trapCause === Cause.Breakpoint && h.pc === BigInt(at - 4)) break;
       if (exit === Exit.Trap && h.trapCause !== Cause.IllegalInsn && h.trapCause !== Cause.Breakpoint) {

@@ -6,7 +6,7 @@
  */
 import { Op } from "../../isa/riscv/table.js";
 import type { HandlerTable } from "./handler.js";
-import type { Hart } from "./hart.js";
+import { FsState, type Hart } from "./hart.js";
 import { Cause, Trap } from "./trap.js";
 
 /** CSR numbers of the unprivileged CSRs. */
@@ -55,6 +55,7 @@ function readTime(out: CsrValue): void {
 export function csrRead(h: Hart, csr: number, out: CsrValue): void {
   // A privileged CSR file answers first: it checks counter access (counteren) and owns `time`.
   if (h.csrFile !== undefined && h.csrFile.read(h, csr, out)) return;
+  if (csr <= Csr.fcsr && h.mstatusFs === FsState.Off) throw illegal(h);
   switch (csr) {
     case Csr.fflags: out.lo = h.fflags; out.hi = 0; return;
     case Csr.frm: out.lo = h.frm; out.hi = 0; return;
@@ -71,6 +72,10 @@ export function csrRead(h: Hart, csr: number, out: CsrValue): void {
 
 /** Writes CSR `csr` of hart `h`, or throws an illegal-instruction Trap (read-only or unknown CSR). */
 export function csrWrite(h: Hart, csr: number, lo: number, hi: number): void {
+  if (csr <= Csr.fcsr && csr !== 0) {
+    if (h.mstatusFs === FsState.Off) throw illegal(h);
+    h.mstatusFs = FsState.Dirty;
+  }
   switch (csr) {
     case Csr.fflags: h.fflags = lo & 0x1f; return;
     case Csr.frm: h.frm = lo & 7; return;

@@ -64,12 +64,22 @@ describe("privileged CSRs", () => {
     assert.equal(read(hart, PCsr.mepc), 0x8000_0002n);
   });
 
-  test("FS: any non-Off value reads back as Dirty, with SD set", () => {
+  test("FS reads back as written (Initial here), SD clear unless Dirty", () => {
     const { hart } = setup();
     write(hart, PCsr.mstatus, 1n << 13n);
     const v = read(hart, PCsr.mstatus);
-    assert.equal((v >> 13n) & 3n, 3n);
-    assert.equal(v >> 63n, 1n);
+    assert.equal((v >> 13n) & 3n, 1n);
+    assert.equal(v >> 63n, 0n);
+  });
+
+  test("a value written to minstret or mcycle is what the next instruction reads", () => {
+    const { hart } = setup();
+    hart.instret = 1000; hart.runCount = 1; // the csrw itself is instruction 1001
+    write(hart, PCsr.minstret, 0n);
+    write(hart, PCsr.mcycle, 500n);
+    hart.runCount = 2; // the next instruction reads
+    assert.equal(read(hart, PCsr.minstret), 0n);
+    assert.equal(read(hart, PCsr.mcycle), 500n);
   });
 
   test("sstatus, sie and sip are views of mstatus, mie and mip limited by mideleg", () => {

@@ -15,8 +15,9 @@
  * loop. Everything else is done in place.
  */
 import type { CsrFile, CsrValue } from "../zicsr.js";
-import { Hart, Priv } from "../hart.js";
+import { FsState, Hart, Priv } from "../hart.js";
 import { Cause, Trap } from "../trap.js";
+import { TCsr, Triggers } from "./trigger.js";
 
 /** CSR numbers of the privileged CSRs held here. */
 export const enum PCsr {
@@ -124,8 +125,12 @@ export function tlbSet(priv: Priv, mstatus: number): number {
   return (mstatus & Mstatus.SUM) !== 0 ? 2 : 1;
 }
 
-/** CSRs whose writes always leave the run loop (see the module comment). */
-const CONTEXT_CSRS = new Set<number>([PCsr.satp, PCsr.mip, PCsr.sip, PCsr.mideleg]);
+/**
+ * CSRs whose writes always leave the run loop (see the module comment); the
+ * trigger CSRs too, since arming a trigger changes how the system VM runs the hart.
+ */
+const CONTEXT_CSRS = new Set<number>([PCsr.satp, PCsr.mip, PCsr.sip, PCsr.mideleg,
+  TCsr.tselect, TCsr.tdata1, TCsr.tdata2, TCsr.tcontrol]);
 /** CSRs whose writes leave the run loop when they make an interrupt ready. */
 const ENABLE_CSRS = new Set<number>([PCsr.mstatus, PCsr.sstatus, PCsr.mie, PCsr.sie]);
 
@@ -133,7 +138,7 @@ const illegal = (): Trap => new Trap(Cause.IllegalInsn, 0, 0);
 
 /** The privileged CSR state of one hart. Fields are the registers, as 32-bit halves where they are 64-bit. */
 export class PrivCsrs implements CsrFile {
-  /** mstatus low word (the high word is constant). */
+  /** mstatus low word (the high word is constant), without FS: the hart holds that (Hart.fs). */
   mstatus = 0;
   medeleg = 0;
   mideleg = 0;
@@ -162,6 +167,8 @@ export class PrivCsrs implements CsrFile {
   readonly pmpcfg = new Int32Array(16);
   /** pmpaddr0..63 as 64-bit halves (bits 53:0). */
   readonly pmpaddr = new Int32Array(128);
+  /** The Sdtrig trigger module (tselect, tdata1-3, tinfo, tcontrol). */
+  readonly triggers = new Triggers();
   /** Added to instructions retired to give mcycle / minstret (they are written as a whole). */
   private cycleBias = 0;
   private instretBias = 0;
@@ -215,7 +222,7 @@ export class PrivCsrs implements CsrFile {
     if (csr < 0x100) return false; // fflags, frm, fcsr and unknown user CSRs: zicsr.ts
     let lo: number, hi = 0;
     switch (csr) {
-      case PCsr.sstatus: lo = this.mstatus & SSTATUS_MASK; hi = (MSTATUS_HI & 3) | this.sdBit(); break;
+      case PCsr.sstatus: lo = (this.mstatus & SSTATUS_MASK) | (h.mstatusFs << 13); hi = (MSTATUS_HI & 3) | sdBit(h); break;
       case PCsr.sie: lo = this.mie & this.mideleg; break;
       case PCsr.stvec: lo = this.stvecLo; hi = this.stvecHi; break;
       case PCsr.scounteren: lo = this.scounteren; break;
@@ -226,7 +233,7 @@ export class PrivCsrs implements CsrFile {
       case PCsr.stval: lo = this.stvalLo; hi = this.stvalHi; break;
       case PCsr.sip: lo = this.mip & this.mideleg; break;
       case PCsr.satp: lo = this.satpLo; hi = this.satpHi; break;
-      case PCsr.mstatus: lo = this.mstatus; hi = MSTATUS_HI | this.sdBit(); break;
+      case PCsr.mstatus: lo = this.mstatus | (h.mstatusFs << 13); hi = MSTATUS_HI | sdBit(h); break;
       case PCsr.misa: lo = MISA_LO; hi = MISA_HI; break;
       case PCsr.medeleg: lo = this.medeleg; break;
       case PCsr.mideleg: lo = this.mideleg; break;
@@ -255,16 +262,14 @@ export class PrivCsrs implements CsrFile {
           lo = this.pmpaddr[i]; hi = this.pmpaddr[i + 1];
         } else if ((csr > 0xb02 && csr < 0xb20) || (csr > 0x322 && csr < 0x340)) {
           lo = 0; // mhpmcounter3..31, mhpmevent3..31: hardwired to zero
+        } else if (csr >= TCsr.tselect && csr <= TCsr.tcontrol) {
+          this.checkPriv(h, csr);
+          return this.triggers.read(csr, out);
         } else return false;
     }
     this.checkPriv(h, csr);
     out.lo = lo; out.hi = hi;
     return true;
-  }
-
-  /** SD (bit 63): set when FS is Dirty. */
-  private sdBit(): number {
-    return (this.mstatus & Mstatus.FS) === Mstatus.FS ? 1 << 31 : 0;
   }
 
   write(h: Hart, csr: number, lo: number, hi: number): boolean {
@@ -274,11 +279,11 @@ export class PrivCsrs implements CsrFile {
     // set, which the run loop holds in locals: it must happen outside the loop.
     const writable = csr === PCsr.sstatus ? SSTATUS_MASK : csr === PCsr.mstatus ? MSTATUS_WRITABLE : 0;
     if (((lo ^ this.mstatus) & writable & XLATE_BITS) !== 0) return false;
-    const mstatus = this.mstatus, mie = this.mie;
+    const mstatus = this.mstatus, mie = this.mie, fs = h.mstatusFs;
     this.writeFull(h, csr, lo, hi);
     if (this.readyInterrupts(h.priv) === 0) return true;
     // An interrupt is ready: undo, so that the system VM performs the write and takes it.
-    this.mstatus = mstatus; this.mie = mie;
+    this.mstatus = mstatus; this.mie = mie; h.mstatusFs = fs;
     return false;
   }
 
@@ -308,7 +313,7 @@ export class PrivCsrs implements CsrFile {
     if ((csr >>> 10) === 3) throw illegal();
     this.checkPriv(h, csr);
     switch (csr) {
-      case PCsr.sstatus: this.setMstatus((this.mstatus & ~SSTATUS_MASK) | (lo & SSTATUS_MASK)); return true;
+      case PCsr.sstatus: this.setMstatus((this.mstatus & ~SSTATUS_MASK) | (lo & SSTATUS_MASK)); h.mstatusFs = (lo >>> 13) & 3; return true;
       case PCsr.sie: this.mie = (this.mie & ~this.mideleg) | (lo & this.mideleg); return true;
       case PCsr.stvec: this.stvecLo = tvec(lo, this.stvecLo); this.stvecHi = hi; return true;
       case PCsr.scounteren: this.scounteren = lo; return true;
@@ -329,7 +334,7 @@ export class PrivCsrs implements CsrFile {
         this.onTranslationChange();
         return true;
       }
-      case PCsr.mstatus: this.setMstatus((this.mstatus & ~MSTATUS_WRITABLE) | (lo & MSTATUS_WRITABLE)); return true;
+      case PCsr.mstatus: this.setMstatus((this.mstatus & ~MSTATUS_WRITABLE) | (lo & MSTATUS_WRITABLE)); h.mstatusFs = (lo >>> 13) & 3; return true;
       case PCsr.misa: return true; // WARL: the extensions cannot be switched off
       case PCsr.medeleg: this.medeleg = lo & MEDELEG_WRITABLE; return true;
       case PCsr.mideleg: this.mideleg = lo & S_IRQS; return true;
@@ -343,8 +348,9 @@ export class PrivCsrs implements CsrFile {
       case PCsr.mcause: this.mcauseLo = lo; this.mcauseHi = hi; return true;
       case PCsr.mtval: this.mtvalLo = lo; this.mtvalHi = hi; return true;
       case PCsr.mip: this.mipSw = (this.mipSw & ~MIP_WRITABLE) | (lo & MIP_WRITABLE); return true;
-      case PCsr.mcycle: this.cycleBias = u64(lo, hi) - h.retired; return true;
-      case PCsr.minstret: this.instretBias = u64(lo, hi) - h.retired; return true;
+      // The written value is what the next instruction reads: the write's own retirement does not count.
+      case PCsr.mcycle: this.cycleBias = u64(lo, hi) - h.retired - 1; return true;
+      case PCsr.minstret: this.instretBias = u64(lo, hi) - h.retired - 1; return true;
     }
     if (csr >= PCsr.pmpcfg0 && csr < PCsr.pmpcfg0 + 16) {
       if ((csr & 1) !== 0) return false;
@@ -357,17 +363,16 @@ export class PrivCsrs implements CsrFile {
       return true;
     }
     if ((csr > 0xb02 && csr < 0xb20) || (csr > 0x322 && csr < 0x340)) return true;
-    return false;
+    return this.triggers.write(csr, lo, hi);
   }
 
   /**
-   * Sets mstatus, keeping the WARL fields legal: MPP = 2 (no H-mode) keeps
-   * its old value; FS Initial or Clean reads back as Dirty (the hart does not
-   * track FP writes, and Dirty is always a safe answer, so kernels save FP state).
+   * Sets mstatus but its FS field (which lives in Hart.fs), keeping the WARL
+   * fields legal: MPP = 2 (no H-mode) keeps its old value.
    */
   setMstatus(v: number): void {
     if ((v & Mstatus.MPP) === 2 << Mstatus.MPP_SHIFT) v = (v & ~Mstatus.MPP) | (this.mstatus & Mstatus.MPP);
-    if ((v & Mstatus.FS) !== 0) v |= Mstatus.FS;
+    v &= ~Mstatus.FS;
     const changed = v ^ this.mstatus;
     this.mstatus = v;
     if ((changed & (Mstatus.MXR | Mstatus.MPRV)) !== 0 || ((changed & Mstatus.MPP) !== 0 && (v & Mstatus.MPRV) !== 0)) {
@@ -375,6 +380,11 @@ export class PrivCsrs implements CsrFile {
     }
     if ((changed & Mstatus.SUM) !== 0) this.onContextChange();
   }
+}
+
+/** mstatus.SD (bit 63, bit 31 of the high word): set when FS is Dirty. */
+function sdBit(h: Hart): number {
+  return h.mstatusFs === FsState.Dirty ? 1 << 31 : 0;
 }
 
 /** Legal xtvec low word: MODE 0 (direct) or 1 (vectored); a reserved mode keeps the old one. */

@@ -50,6 +50,7 @@ export function takeTrap(h: Hart, c: PrivCsrs, cause: number, interrupt: boolean
       (from << Mstatus.MPP_SHIFT) | ((st & Mstatus.MIE) !== 0 ? Mstatus.MPIE : 0);
     h.priv = Priv.Machine;
     baseLo = c.mtvecLo; baseHi = c.mtvecHi;
+    c.triggers.trapToMachine();
   }
   c.setMstatus(st);
   c.onContextChange();
@@ -67,6 +68,7 @@ export function mret(h: Hart, c: PrivCsrs): void {
   const to = ((st & Mstatus.MPP) >>> Mstatus.MPP_SHIFT) as Priv;
   st = (st & ~(Mstatus.MIE | Mstatus.MPP)) | ((st & Mstatus.MPIE) !== 0 ? Mstatus.MIE : 0) | Mstatus.MPIE;
   if (to !== Priv.Machine) st &= ~Mstatus.MPRV;
+  c.triggers.mret();
   h.priv = to;
   c.setMstatus(st);
   c.onContextChange();
