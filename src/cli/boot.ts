@@ -3,10 +3,10 @@ import { DiskImageError } from "../devices/virtio-blk/virtio-blk.js";
 import { fileURLToPath } from "node:url";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { MAX_HARTS, VirtBoard, type StopReason } from "../system/board.js";
+import { MAX_HARTS, VirtBoard } from "../system/board.js";
 import { BootError } from "../system/elf.js";
 import { KERNEL_BASE } from "../system/firmware.js";
-import { SystemVm } from "../system/system-vm.js";
+import { SystemVm, type RunStop } from "../system/system-vm.js";
 import { warmUpSystemVm } from "../system/warm-up.js";
 import {
   CLINT_BASE, DEFAULT_MEMORY_MIB, PLIC_BASE, PLIC_NDEV, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_BASE, UART0_BASE, UART0_IRQ, VIRTIO_BASE,
@@ -174,7 +174,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   const consoleInput = attachConsoleInput();
   const start = performance.now();
   let instructions = 0;
-  let stop: StopReason;
+  let stop: RunStop;
   try {
     for (;;) {
       const board = new VirtBoard({ memoryMiB, harts, console: (byte) => out.push(byte), disks: (values.disk ?? []).map((path) => ({ path })) });

@@ -49,6 +49,9 @@ export interface RunOptions {
   flush?: () => void;
 }
 
+/** Why run() returned, beyond the board's own reasons: the host stopped the machine (stop()). */
+export type RunStop = StopReason | { kind: "stopped" };
+
 export class SystemVm {
   /** Per hart: it executed wfi and waits for an interrupt (the run loop sets it; read by --debug). */
   readonly waiting: boolean[];
@@ -57,6 +60,15 @@ export class SystemVm {
 
   /** Ends the current host sleep early (set while sleeping). */
   private wake: (() => void) | undefined = undefined;
+  /** Share of one host core the guest may use, in percent (1-100); below 100 the loop sleeps between batches. */
+  cpuQuotaPercent = 100;
+  private pauseRequested = false;
+  private stopRequested = false;
+  /** While paused: resolves the promise pause() returned once the loop has parked, and ends the park. */
+  private parked: (() => void)[] = [];
+  private unpark: (() => void) | undefined = undefined;
+  /** mtime when the loop parked, so the guest's clock continues from there on resume. */
+  private pausedMtime = 0;
 
   constructor(readonly board: VirtBoard) {
     board.onInterrupt = () => this.wake?.();
@@ -69,11 +81,18 @@ export class SystemVm {
    * passes. The harts take turns, one slice each; when all of them wait in
    * wfi the host sleeps until the next timer deadline or device interrupt.
    */
-  async run(opts: RunOptions = {}): Promise<StopReason> {
+  async run(opts: RunOptions = {}): Promise<RunStop> {
     const board = this.board, harts = board.harts;
     const deadline = opts.timeoutMs !== undefined ? performance.now() + opts.timeoutMs : Infinity;
     let lastYield = performance.now();
     for (;;) {
+      if (this.pauseRequested || this.stopRequested) {
+        opts.flush?.();
+        if (this.stopRequested) return { kind: "stopped" };
+        await this.park();
+        lastYield = performance.now();
+        continue;
+      }
       board.clint.update();
       board.rtc.update();
       let ran = false;
@@ -103,10 +122,54 @@ export class SystemVm {
         lastYield = performance.now();
       } else if (now - lastYield >= YIELD_MS) {
         opts.flush?.();
-        await new Promise<void>((r) => setImmediate(r));
+        // Under a CPU quota q%, each busy stretch is followed by a sleep of (100 - q)/q of its length.
+        const rest = this.cpuQuotaPercent < 100 ? ((now - lastYield) * (100 - this.cpuQuotaPercent)) / this.cpuQuotaPercent : 0;
+        await new Promise<void>((r) => (rest > 0 ? setTimeout(r, rest) : setImmediate(r)));
         lastYield = performance.now();
       }
     }
+  }
+
+  /**
+   * Asks the run loop to stop executing at the end of the current slice; resolves
+   * once it has (a paused machine runs nothing and costs no host CPU, and its
+   * mtime stands still until resume()).
+   */
+  pause(): Promise<void> {
+    this.pauseRequested = true;
+    this.wake?.();
+    return new Promise<void>((r) => {
+      if (this.unpark !== undefined) r();
+      else this.parked.push(r);
+    });
+  }
+
+  /** Lets a paused run loop go on; the guest's mtime continues from where it stood. */
+  resume(): void {
+    this.pauseRequested = false;
+    this.unpark?.();
+  }
+
+  /** True while the run loop is parked by pause(). */
+  get isPaused(): boolean {
+    return this.unpark !== undefined;
+  }
+
+  /** Ends run() at the end of the current slice with { kind: "stopped" } (also from a pause). */
+  stop(): void {
+    this.stopRequested = true;
+    this.wake?.();
+    this.unpark?.();
+  }
+
+  /** Parks the loop until resume() or stop(), keeping mtime still meanwhile. */
+  private async park(): Promise<void> {
+    this.pausedMtime = this.board.clint.mtime();
+    await new Promise<void>((r) => {
+      this.unpark = () => { this.unpark = undefined; r(); };
+      for (const p of this.parked.splice(0)) p();
+    });
+    this.board.clint.setMtime(this.pausedMtime);
   }
 
   /** Takes hart i's highest-priority pending and enabled interrupt, if any (waking it from wfi). */

@@ -31,7 +31,8 @@ const NEVER = 2 ** 64;
 export class Clint implements Device {
   readonly name = "clint";
   readonly size = CLINT_SIZE;
-  private readonly start = process.hrtime.bigint();
+  /** Host monotonic time (ns) at which mtime was 0. */
+  private start = process.hrtime.bigint();
   private readonly mtimecmp: number[];
   private readonly msip: number[];
   /** Called when a write raises a hart's msip (the board may let that hart run sooner). */
@@ -54,6 +55,14 @@ export class Clint implements Device {
   /** The current value of mtime. */
   mtime(): number {
     return Number(((process.hrtime.bigint() - this.start) * BigInt(this.hz)) / 1_000_000_000n);
+  }
+
+  /**
+   * Makes mtime read `value` now and count on from there (a restored snapshot,
+   * or a resumed pause: the guest's clock does not jump over the time it was stopped).
+   */
+  setMtime(value: number): void {
+    this.start = process.hrtime.bigint() - (BigInt(Math.round(value)) * 1_000_000_000n) / BigInt(this.hz);
   }
 
   /** Re-evaluates every timer line against mtime now. */
