@@ -6,6 +6,7 @@
 import { writeSync } from "node:fs";
 import { runCommand } from "./run.js";
 import { bootCommand } from "./boot.js";
+import { serveCommand } from "./serve.js";
 
 const USAGE = `Usage: typevisor <command> [options]
 
@@ -14,8 +15,11 @@ A virtualization toolkit for RISC-V, in TypeScript.
 Commands:
   run [--sysroot DIR] [--strace] [--stats] PROGRAM [ARGS...]
            Run a RISC-V (RV64GC) Linux program on this machine (like qemu-riscv64)
-  boot --bios none --kernel FILE.elf [--memory MIB] [--timeout S] [--stats]
-           Boot a virtual RISC-V machine (virt board) running a bare-metal program
+  boot [--kernel FILE] [--initrd FILE] [--disk FILE] [--smp N] [--memory MIB]
+           Boot a virtual RISC-V machine (virt board): Linux by default, or firmware,
+           kernels and bare-metal programs of your own
+  serve [--listen HOST:PORT] [--state-dir DIR] [--memory-budget MIB] [--allow-path DIR]
+           Run the hypervisor: many guest VMs behind a REST API (token in the state dir)
 
 Run 'typevisor <command> --help' for the options of a command.
 `;
@@ -33,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd === "run") return runCommand(rest);
   if (cmd === "boot") return bootCommand(rest);
+  if (cmd === "serve") return serveCommand(rest);
   writeErr(`typevisor: unknown command '${cmd}' (try 'typevisor --help')\n`, 2);
   return 2;
 }

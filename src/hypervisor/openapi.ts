@@ -1,0 +1,141 @@
+/**
+ * The API's OpenAPI 3 document, served at GET /openapi.json and committed as
+ * docs/openapi.json (a test keeps the two equal and checks the server against it).
+ */
+
+const error = { description: "An error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), error]));
+const json = (ref: string) => ({ content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const vmId = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } };
+
+/** The document. */
+export const OPENAPI = {
+  openapi: "3.0.3",
+  info: {
+    title: "typevisor hypervisor API",
+    version: "1.0.0",
+    description: "Many isolated RISC-V guest VMs on one host. Request bodies follow Firecracker's names where Firecracker has an equivalent, under a per-VM prefix /vms/{id}. Every request needs `Authorization: Bearer <token>` (the token is in the state dir). Errors are `{\"fault_message\": \"...\"}`.",
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: { type: "object", required: ["fault_message"], properties: { fault_message: { type: "string" } } },
+      VmConfig: {
+        type: "object", additionalProperties: false,
+        properties: {
+          "boot-source": {
+            type: "object", additionalProperties: false,
+            properties: { kernel_image_path: { type: "string" }, initrd_path: { type: "string" }, boot_args: { type: "string" } },
+          },
+          "machine-config": {
+            type: "object", additionalProperties: false,
+            properties: {
+              vcpu_count: { type: "integer", minimum: 1, maximum: 8 },
+              mem_size_mib: { type: "integer", minimum: 1, maximum: 2048 },
+              cpu_quota_percent: { type: "integer", minimum: 1, maximum: 100 },
+            },
+          },
+          drives: {
+            type: "array", maxItems: 7,
+            items: {
+              type: "object", additionalProperties: false, required: ["drive_id", "path_on_host"],
+              properties: { drive_id: { type: "string" }, path_on_host: { type: "string" }, is_read_only: { type: "boolean" } },
+            },
+          },
+          firmware_path: { type: "string", description: "A firmware file, or \"none\" to run the kernel as a bare-metal program" },
+        },
+      },
+      Vm: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          state: { type: "string", enum: ["NotStarted", "Running", "Paused", "Stopped"] },
+          stop_reason: { type: "string" },
+          created: { type: "string", format: "date-time" },
+          uptime_seconds: { type: "number" },
+          config: { type: "object" },
+        },
+      },
+      InstanceActionInfo: {
+        type: "object", additionalProperties: false, required: ["action_type"],
+        properties: { action_type: { type: "string", enum: ["InstanceStart", "InstanceStop", "SendCtrlAltDel"] } },
+      },
+      VmState: {
+        type: "object", additionalProperties: false, required: ["state"],
+        properties: { state: { type: "string", enum: ["Paused", "Resumed"] } },
+      },
+      SnapshotCreateParams: {
+        type: "object", additionalProperties: false, required: ["snapshot_path", "mem_file_path"],
+        properties: { snapshot_path: { type: "string" }, mem_file_path: { type: "string" } },
+      },
+      SnapshotLoadParams: {
+        type: "object", additionalProperties: false, required: ["snapshot_path", "mem_file_path"],
+        properties: { snapshot_path: { type: "string" }, mem_file_path: { type: "string" }, resume_vm: { type: "boolean" } },
+      },
+      Metrics: {
+        type: "object",
+        properties: {
+          instructions: { type: "number" }, mips: { type: "number" }, host_cpu_seconds: { type: "number" },
+          uptime_seconds: { type: "number" }, exits: { type: "object", description: "Exits to the hypervisor by reason" },
+        },
+      },
+      Host: {
+        type: "object",
+        properties: { memory_budget_mib: { type: "integer" }, memory_used_mib: { type: "integer" }, vms: { type: "integer" } },
+      },
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "The OpenAPI document" }, ...errors(401) } } },
+    "/host": { get: { summary: "The host's memory budget and use", responses: { "200": { description: "Host", ...json("Host") }, ...errors(401) } } },
+    "/vms": {
+      get: { summary: "List the VMs", responses: { "200": { description: "Every VM", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Vm" } } } } }, ...errors(401) } },
+    },
+    "/vms/{id}": {
+      parameters: [vmId],
+      put: { summary: "Define a VM (omitted parts take the built-in guest's defaults)", requestBody: json("VmConfig"), responses: { "201": { description: "Created", ...json("Vm") }, ...errors(400, 401, 403, 409, 507) } },
+      get: { summary: "A VM's state, config and uptime", responses: { "200": { description: "The VM", ...json("Vm") }, ...errors(401, 404) } },
+      delete: { summary: "Stop and delete a VM", responses: { "204": { description: "Deleted" }, ...errors(401, 404) } },
+    },
+    "/vms/{id}/actions": {
+      parameters: [vmId],
+      put: { summary: "Start or stop a VM", requestBody: json("InstanceActionInfo"), responses: { "204": { description: "Done" }, ...errors(400, 401, 404, 409, 507) } },
+    },
+    "/vms/{id}/vm": {
+      parameters: [vmId],
+      patch: { summary: "Pause or resume a VM", requestBody: json("VmState"), responses: { "204": { description: "Done" }, ...errors(400, 401, 404, 409) } },
+    },
+    "/vms/{id}/snapshot/create": {
+      parameters: [vmId],
+      put: { summary: "Write a paused VM's snapshot (state file and memory file)", requestBody: json("SnapshotCreateParams"), responses: { "204": { description: "Written" }, ...errors(400, 401, 403, 404, 409) } },
+    },
+    "/vms/{id}/snapshot/load": {
+      parameters: [vmId],
+      put: { summary: "Create VM {id} from a snapshot", requestBody: json("SnapshotLoadParams"), responses: { "201": { description: "Restored", ...json("Vm") }, ...errors(400, 401, 403, 409, 507) } },
+    },
+    "/vms/{id}/metrics": {
+      parameters: [vmId],
+      get: { summary: "Instructions, MIPS, host CPU and every exit to the hypervisor by reason", responses: { "200": { description: "Metrics", ...json("Metrics") }, ...errors(401, 404) } },
+    },
+    "/vms/{id}/console": {
+      parameters: [vmId],
+      get: { summary: "WebSocket (Upgrade): the UART's bytes both ways; the recent output is sent first", responses: { "101": { description: "Switching protocols" }, ...errors(401, 404) } },
+    },
+    "/vms/{id}/console/log": {
+      parameters: [vmId, { name: "offset", in: "query", schema: { type: "integer", minimum: 0 } }],
+      get: {
+        summary: "Console output from byte `offset` (the last 1 MiB is kept); headers x-console-offset and x-console-next-offset say where it starts and where to poll next",
+        responses: { "200": { description: "Raw bytes", content: { "application/octet-stream": {} } }, ...errors(400, 401, 404) },
+      },
+    },
+    "/vms/{id}/console/input": {
+      parameters: [vmId],
+      post: {
+        summary: "Bytes for the guest's console; queued until the guest reads them, never dropped",
+        requestBody: { content: { "application/octet-stream": {} } },
+        responses: { "204": { description: "Queued" }, ...errors(401, 404, 409, 413) },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,48 @@
+/**
+ * Messages between the hypervisor's control plane (main thread) and a guest's
+ * worker thread. The worker owns the Machine; the main thread never runs guest
+ * code, and the worker never touches HTTP.
+ */
+import type { MachineConfig, MachineState } from "../system/machine.js";
+
+/** What a worker is started with (workerData). */
+export interface WorkerInit {
+  config: MachineConfig;
+  /** Restore from these snapshot files instead of booting the images. */
+  restore?: { statePath: string; memPath: string };
+}
+
+/** A request the worker answers with a Reply of the same id. */
+export type Request =
+  | { type: "start"; id: number }
+  | { type: "pause"; id: number }
+  | { type: "resume"; id: number }
+  | { type: "metrics"; id: number }
+  | { type: "snapshot"; id: number; statePath: string; memPath: string };
+
+/** Messages to a worker. */
+export type ToWorker =
+  | Request
+  | { type: "stop" }
+  | { type: "input"; bytes: Uint8Array };
+
+/** A worker's answer to a Request: a value, or an error with the HTTP status it should become. */
+export type Reply = { type: "reply"; id: number; ok: true; value?: unknown } | { type: "reply"; id: number; ok: false; status: number; message: string };
+
+/** Messages from a worker. */
+export type FromWorker =
+  | Reply
+  | { type: "console"; bytes: Uint8Array }
+  | { type: "state"; state: MachineState; reason?: string };
+
+/** Metrics a worker reports (GET /vms/{id}/metrics). */
+export interface VmMetrics {
+  instructions: number;
+  /** Guest instructions per second of running time, in millions. */
+  mips: number;
+  /** Host CPU seconds the guest's thread has been busy (its event loop's active time). */
+  host_cpu_seconds: number;
+  uptime_seconds: number;
+  /** Exits to the hypervisor by reason. */
+  exits: Record<string, unknown>;
+}

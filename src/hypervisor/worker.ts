@@ -1,0 +1,99 @@
+/**
+ * The worker thread that runs one guest VM: it builds the Machine from the
+ * config it was started with, runs it when told to, streams console output to
+ * the control plane in batches, and answers pause/resume/metrics/snapshot
+ * requests. Nothing a guest does can reach another guest or the server: at
+ * worst this thread fails, and the control plane reports the VM stopped.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { performance } from "node:perf_hooks";
+import { Machine } from "../system/machine.js";
+import type { FromWorker, Reply, Request, ToWorker, VmMetrics, WorkerInit } from "./protocol.js";
+import { describeStop } from "./stop-reason.js";
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+const post = (m: FromWorker) => port.postMessage(m);
+
+const pending: number[] = [];
+const flush = () => {
+  if (pending.length === 0) return;
+  post({ type: "console", bytes: Uint8Array.from(pending) });
+  pending.length = 0;
+};
+
+let machine: Machine;
+try {
+  machine = new Machine(init.config, { console: (b) => { pending.push(b); }, flush });
+} catch (e) {
+  post({ type: "state", state: "Stopped", reason: `cannot build the machine: ${(e as Error).message}` });
+  process.exit(1);
+}
+
+/** Answers a request; an Error with a `status` becomes that HTTP status, anything else 500. */
+async function answer(r: Request): Promise<Reply> {
+  try {
+    return { type: "reply", id: r.id, ok: true, value: await perform(r) };
+  } catch (e) {
+    const status = (e as { status?: number }).status ?? 500;
+    return { type: "reply", id: r.id, ok: false, status, message: (e as Error).message };
+  }
+}
+
+/** A 409 for a request the machine's state does not allow. */
+function wrongState(what: string): Error {
+  return Object.assign(new Error(`cannot ${what}: the VM is ${machine.state}`), { status: 409 });
+}
+
+async function perform(r: Request): Promise<unknown> {
+  switch (r.type) {
+    case "start":
+      if (machine.state !== "NotStarted") throw wrongState("start it");
+      post({ type: "state", state: "Running" });
+      void machine.run().then(
+        (stop) => { flush(); post({ type: "state", state: "Stopped", reason: describeStop(stop) }); },
+        (e: Error) => { flush(); post({ type: "state", state: "Stopped", reason: `internal error: ${e.message}` }); },
+      );
+      return undefined;
+    case "pause":
+      if (machine.state !== "Running") throw wrongState("pause it");
+      await machine.pause();
+      post({ type: "state", state: "Paused" });
+      return undefined;
+    case "resume":
+      if (machine.state !== "Paused") throw wrongState("resume it");
+      machine.resume();
+      post({ type: "state", state: "Running" });
+      return undefined;
+    case "metrics":
+      return metrics();
+    case "snapshot":
+      throw Object.assign(new Error("snapshots are not available yet"), { status: 501 });
+  }
+}
+
+function metrics(): VmMetrics {
+  const up = machine.uptimeMs / 1000;
+  const instructions = machine.retired;
+  return {
+    instructions,
+    mips: up > 0 ? instructions / up / 1e6 : 0,
+    host_cpu_seconds: performance.eventLoopUtilization().active / 1000,
+    uptime_seconds: up,
+    exits: {},
+  };
+}
+
+port.on("message", (m: ToWorker) => {
+  switch (m.type) {
+    case "stop":
+      if (machine.state === "Running" || machine.state === "Paused") machine.stop();
+      else { post({ type: "state", state: "Stopped", reason: "stopped by the host" }); }
+      return;
+    case "input":
+      machine.input(m.bytes);
+      return;
+    default:
+      void answer(m).then(post);
+  }
+});

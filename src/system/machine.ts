@@ -1,0 +1,215 @@
+/**
+ * One virtual machine's life cycle, for every front end (`typevisor boot`, the
+ * hypervisor's workers, later the browser): a MachineConfig in; a machine that
+ * starts, pauses, resumes and stops, takes console input, and reports how it
+ * stopped. A guest reset rebuilds the board from the same images and goes on,
+ * as a real machine reboots. Front ends only parse, print and transport.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { VirtBoard } from "./board.js";
+import { BootError } from "./elf.js";
+import { DEFAULT_MEMORY_MIB } from "./memory-map.js";
+import { SystemVm, type RunStop } from "./system-vm.js";
+import { warmUpSystemVm } from "./warm-up.js";
+
+/** The default firmware: OpenSBI 1.1's fw_dynamic from Debian's opensbi package, shipped in images/ (images/get-firmware.sh). */
+export const DEFAULT_BIOS = fileURLToPath(new URL("../../../images/fw_dynamic.bin", import.meta.url));
+
+/** The built-in guest shipped in the package's images/ folder: Linux 6.1 with a busybox shell. */
+export const DEFAULT_GUEST = {
+  kernel: fileURLToPath(new URL("../../../images/Image", import.meta.url)),
+  initrd: fileURLToPath(new URL("../../../images/initramfs.cpio", import.meta.url)),
+  append: "console=ttyS0",
+};
+
+/** The images folder of the package (always readable by the hypervisor API). */
+export const IMAGES_DIR = fileURLToPath(new URL("../../../images/", import.meta.url));
+
+/** What a machine is made of. Omitted parts take `typevisor boot`'s defaults (the built-in guest). */
+export interface MachineConfig {
+  /** RAM in MiB (default 128). */
+  memoryMiB?: number;
+  /** Harts, 1-8 (default 1). */
+  harts?: number;
+  /** Firmware file, or "none" to run the kernel as a bare-metal M-mode program (default: images/fw_dynamic.bin). */
+  bios?: string;
+  /** Kernel: an S-mode payload for the firmware, or the bare-metal ELF with bios "none" (default: the built-in Linux). */
+  kernel?: string;
+  /** Initial RAM disk (default: the built-in guest's, when the kernel is the default one). */
+  initrd?: string;
+  /** Kernel command line (default "console=ttyS0" for the built-in guest). */
+  append?: string;
+  /** Raw disk images, one virtio-blk device each. */
+  disks?: { path: string; readonly?: boolean }[];
+  /** Share of one host core the guest may use, 1-100 (default 100). */
+  cpuQuotaPercent?: number;
+}
+
+/** A config with every default filled in. */
+export interface ResolvedConfig {
+  memoryMiB: number;
+  harts: number;
+  bios: string;
+  kernel: string;
+  initrd?: string;
+  append?: string;
+  disks: { path: string; readonly: boolean }[];
+  cpuQuotaPercent: number;
+}
+
+/** Fills in the defaults of `c` (the built-in guest when no kernel is given). Throws BootError for impossible combinations. */
+export function resolveConfig(c: MachineConfig): ResolvedConfig {
+  const bios = c.bios ?? DEFAULT_BIOS;
+  const bare = bios === "none";
+  if (bare && (c.append !== undefined || c.initrd !== undefined)) {
+    throw new BootError(`${c.initrd !== undefined ? "an initrd" : "a kernel command line"} needs firmware (a device tree to carry it), not bios none`);
+  }
+  if (bare && c.kernel === undefined) throw new BootError("bios none needs a kernel (a bare-metal ELF program)");
+  const builtIn = c.kernel === undefined;
+  return {
+    memoryMiB: c.memoryMiB ?? DEFAULT_MEMORY_MIB,
+    harts: c.harts ?? 1,
+    bios,
+    kernel: c.kernel ?? DEFAULT_GUEST.kernel,
+    initrd: c.initrd ?? (builtIn ? DEFAULT_GUEST.initrd : undefined),
+    append: c.append ?? (builtIn ? DEFAULT_GUEST.append : undefined),
+    disks: (c.disks ?? []).map((d) => ({ path: d.path, readonly: d.readonly ?? false })),
+    cpuQuotaPercent: c.cpuQuotaPercent ?? 100,
+  };
+}
+
+/** The life-cycle states, named as Firecracker names them. */
+export type MachineState = "NotStarted" | "Running" | "Paused" | "Stopped";
+
+/** Where a machine's console goes. */
+export interface MachineIo {
+  /** Receives every byte the guest writes to its console. */
+  console: (byte: number) => void;
+  /** Called after each batch of guest work and when the machine stops (to pass buffered output on). */
+  flush?: () => void;
+}
+
+/** Reads one image file, or throws a BootError naming it and why. */
+function readImage(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    throw new BootError(`${what} ${path}: ${why}`);
+  }
+}
+
+/** One virtual machine. */
+export class Machine {
+  readonly config: ResolvedConfig;
+  /** The current board and run loop (a guest reset replaces them). */
+  board: VirtBoard;
+  vm: SystemVm;
+  state: MachineState = "NotStarted";
+  /** How the machine stopped, once it has. */
+  stopReason: RunStop | undefined = undefined;
+  /** performance.now() at start, and milliseconds spent paused. */
+  private startedAt = 0;
+  private pausedMs = 0;
+  private pausedAt = 0;
+  private stoppedAt = 0;
+  /** Instructions retired on boards a reset replaced. */
+  private retiredBefore = 0;
+  private readonly images: { bios?: Uint8Array; kernel: Uint8Array; initrd?: Uint8Array };
+
+  /** Reads the images and builds the board; throws BootError or DiskImageError on bad input. */
+  constructor(config: MachineConfig, private readonly io: MachineIo) {
+    this.config = resolveConfig(config);
+    const c = this.config;
+    this.images = {
+      kernel: readImage(c.kernel, "kernel"),
+      bios: c.bios === "none" ? undefined : readImage(c.bios, "firmware"),
+      initrd: c.initrd === undefined ? undefined : readImage(c.initrd, "initrd"),
+    };
+    [this.board, this.vm] = this.build();
+  }
+
+  /** A fresh board with the images loaded and every hart at its entry. */
+  private build(): [VirtBoard, SystemVm] {
+    const c = this.config, img = this.images;
+    const board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: this.io.console, disks: c.disks });
+    if (img.bios === undefined) board.loadBareMetal(img.kernel, c.kernel);
+    else board.loadFirmware({ data: img.bios, name: c.bios }, { data: img.kernel, name: c.kernel }, c.append,
+      img.initrd && { data: img.initrd, name: c.initrd! });
+    const vm = new SystemVm(board);
+    vm.cpuQuotaPercent = c.cpuQuotaPercent;
+    return [board, vm];
+  }
+
+  /**
+   * Runs the machine until the guest powers off, gets stuck or stop() is called
+   * (or `timeoutMs` passes); a guest reset reboots it. Resolves with how it stopped.
+   */
+  async run(opts: { timeoutMs?: number } = {}): Promise<RunStop> {
+    if (this.state !== "NotStarted") throw new Error(`the machine is ${this.state}, not NotStarted`);
+    this.state = "Running";
+    this.startedAt = performance.now();
+    warmUpSystemVm();
+    let stop: RunStop;
+    try {
+      for (;;) {
+        const left = opts.timeoutMs === undefined ? undefined : opts.timeoutMs - (performance.now() - this.startedAt);
+        try {
+          stop = await this.vm.run({ timeoutMs: left, flush: this.io.flush });
+        } finally {
+          this.board.close();
+        }
+        if (stop.kind !== "reset") break;
+        this.retiredBefore += this.board.retired;
+        [this.board, this.vm] = this.build();
+      }
+    } finally {
+      if ((this.state as MachineState) === "Paused") this.pausedMs += performance.now() - this.pausedAt;
+      this.state = "Stopped";
+      this.stoppedAt = performance.now();
+    }
+    this.stopReason = stop;
+    return stop;
+  }
+
+  /** Stops executing guest code (resolves once it has); a paused guest costs no host CPU and its clock stands still. */
+  async pause(): Promise<void> {
+    if (this.state !== "Running") throw new Error(`the machine is ${this.state}, not Running`);
+    await this.vm.pause();
+    this.state = "Paused";
+    this.pausedAt = performance.now();
+  }
+
+  /** Continues a paused machine. */
+  resume(): void {
+    if (this.state !== "Paused") throw new Error(`the machine is ${this.state}, not Paused`);
+    this.pausedMs += performance.now() - this.pausedAt;
+    this.state = "Running";
+    this.vm.resume();
+  }
+
+  /** Ends the machine (run() resolves with { kind: "stopped" }); disk images are flushed and closed. */
+  stop(): void {
+    this.vm.stop();
+  }
+
+  /** Bytes typed at the console; queued until the guest reads them, never dropped. */
+  input(bytes: Uint8Array): void {
+    this.board.uart.receive(bytes);
+  }
+
+  /** Instructions retired by all harts since start (across resets). */
+  get retired(): number {
+    return this.retiredBefore + this.board.retired;
+  }
+
+  /** Milliseconds the machine has been running, not counting pauses. */
+  get uptimeMs(): number {
+    if (this.state === "NotStarted") return 0;
+    const now = this.state === "Stopped" ? this.stoppedAt : performance.now();
+    const paused = this.pausedMs + (this.state === "Paused" ? now - this.pausedAt : 0);
+    return now - this.startedAt - paused;
+  }
+}
