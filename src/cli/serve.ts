@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { IMAGES_DIR } from "../system/machine.js";
 import { VmManager } from "../hypervisor/manager.js";
+import { WORKER_HEAP_MIB } from "../hypervisor/vm-handle.js";
 import { PathPolicy } from "../hypervisor/paths.js";
 import { ApiServer } from "../hypervisor/server.js";
 import { writeErr, writeOut } from "./main.js";
@@ -26,6 +27,8 @@ Options:
       --memory-budget MIB    Guest RAM the running VMs may hold in total (default: half the host's memory).
       --allow-path DIR       A host directory whose files the API may name as kernel, initrd, firmware,
                              drive or snapshot (repeatable; the state dir and the built-in images/ always are).
+      --worker-heap MIB      JavaScript heap limit of each guest's worker thread (default ${WORKER_HEAP_MIB}; guest
+                             RAM is not part of it). A worker over it is ended and its VM reported stopped.
   -h, --help                 Show this help.
 `;
 
@@ -57,6 +60,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         "state-dir": { type: "string" },
         "memory-budget": { type: "string" },
         "allow-path": { type: "string", multiple: true },
+        "worker-heap": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -81,6 +85,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor serve: --memory-budget wants a whole number of MiB, got '${values["memory-budget"]}'\n`);
     return 2;
   }
+  const heap = values["worker-heap"] === undefined ? WORKER_HEAP_MIB : Number(values["worker-heap"]);
+  if (!Number.isInteger(heap) || heap < 1) {
+    writeErr(`typevisor serve: --worker-heap wants a whole number of MiB, got '${values["worker-heap"]}'\n`);
+    return 2;
+  }
   const stateDir = values["state-dir"] ?? defaultStateDir();
   let paths: PathPolicy, manager: VmManager, token: string, created: boolean;
   try {
@@ -88,7 +97,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     for (const d of values["allow-path"] ?? []) if (!statSync(d).isDirectory()) throw new Error(`--allow-path ${d}: not a directory`);
     paths = new PathPolicy([stateDir, IMAGES_DIR, ...(values["allow-path"] ?? [])]);
     ({ token, created } = apiToken(stateDir));
-    manager = new VmManager(stateDir, budget);
+    manager = new VmManager(stateDir, budget, heap);
   } catch (e) {
     writeErr(`typevisor serve: ${(e as Error).message}\n`);
     return 2;

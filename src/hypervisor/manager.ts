@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from "node:path";
 import type { MachineConfig } from "../system/machine.js";
 import { ApiError, conflict, notFound } from "./api/errors.js";
-import { VmHandle } from "./vm-handle.js";
+import { VmHandle, WORKER_HEAP_MIB } from "./vm-handle.js";
 
 /** What is stored per VM. */
 interface VmRecord {
@@ -24,6 +24,8 @@ export class VmManager {
     stateDir: string,
     /** Total guest RAM (MiB) the running VMs may hold. */
     readonly memoryBudgetMiB: number,
+    /** Heap limit of each guest's worker thread, MiB. */
+    private readonly workerHeapMiB = WORKER_HEAP_MIB,
   ) {
     this.dir = join(stateDir, "vms");
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -31,7 +33,7 @@ export class VmManager {
       if (!f.endsWith(".json")) continue;
       try {
         const r = JSON.parse(readFileSync(join(this.dir, f), "utf8")) as VmRecord;
-        const h = new VmHandle(r.id, r.config, r.created);
+        const h = new VmHandle(r.id, r.config, r.created, this.workerHeapMiB);
         h.state = "Stopped";
         h.stopReason = "the hypervisor restarted";
         this.vms.set(r.id, h);
@@ -63,7 +65,7 @@ export class VmManager {
   /** Defines a VM (409 when the id exists, 507 when its RAM could never fit the budget). */
   create(id: string, config: MachineConfig): VmHandle {
     if (this.vms.has(id)) throw conflict(`VM '${id}' exists already`);
-    const h = new VmHandle(id, config, new Date().toISOString());
+    const h = new VmHandle(id, config, new Date().toISOString(), this.workerHeapMiB);
     if (h.memoryMiB > this.memoryBudgetMiB) {
       throw new ApiError(507, `VM '${id}' wants ${h.memoryMiB} MiB; the memory budget is ${this.memoryBudgetMiB} MiB`);
     }

@@ -118,7 +118,13 @@ export class ApiServer {
 
   /** Dispatches one request; undefined answers 204 No Content. */
   private async route(method: string, url: URL, req: IncomingMessage): Promise<Reply | undefined> {
-    const parts = url.pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
+    const parts = url.pathname.split("/").filter((p) => p !== "").map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        throw badRequest(`the path ${url.pathname} is not valid percent-encoding`);
+      }
+    });
     const m = this.opts.manager;
     const json = async () => parseBody((await readBody(req)).toString("utf8"));
     const allow = (...methods: string[]) => { if (!methods.includes(method)) throw new ApiError(405, `${method} is not allowed on ${url.pathname}`); };

@@ -12,7 +12,7 @@ import { ConsoleLog } from "./console-log.js";
 import type { FromWorker, Request, ToWorker, VmMetrics, WorkerInit } from "./protocol.js";
 
 const WORKER = new URL("./worker.js", import.meta.url);
-/** Heap limit of a guest's worker thread (guest RAM is outside the heap). */
+/** Default heap limit of a guest's worker thread (guest RAM is outside the heap). */
 export const WORKER_HEAP_MIB = 256;
 /** How long a worker may take to obey InstanceStop before it is terminated. */
 const STOP_GRACE_MS = 5000;
@@ -47,6 +47,8 @@ export class VmHandle {
     readonly config: MachineConfig,
     /** When the definition was created (ISO time). */
     readonly created: string,
+    /** Heap limit of its worker thread, MiB: a worker that exceeds it is ended and the VM reported stopped. */
+    private readonly heapMiB = WORKER_HEAP_MIB,
   ) {}
 
   /** Guest RAM this VM holds from the host's budget while it has a worker. */
@@ -73,7 +75,7 @@ export class VmHandle {
     this.state = "Starting";
     this.stopReason = undefined;
     const init: WorkerInit = { config: this.config, restore };
-    const w = new Worker(WORKER, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB } });
+    const w = new Worker(WORKER, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: this.heapMiB } });
     this.worker = w;
     w.on("message", (m: FromWorker) => this.onMessage(m));
     w.on("error", (e: Error & { code?: string }) => {
