@@ -114,6 +114,15 @@ describe("typevisor serve", { concurrency: false }, () => {
     await command(s, "g1", "echo after-$((2+1))", /after-3/);
   });
 
+  test("cpu_quota_percent throttles a VM to that share of one host core", { timeout: 60_000 }, async () => {
+    await boot(s, "quota", { "boot-source": { kernel_image_path: SPIN }, firmware_path: "none", "machine-config": { mem_size_mib: 16, cpu_quota_percent: 25 } });
+    await new Promise((r) => setTimeout(r, 4000));
+    const m = (await api(s, "GET", "/vms/quota/metrics")).json;
+    const share = m.host_cpu_seconds / m.uptime_seconds;
+    assert.ok(share > 0.1 && share < 0.4, `a 25% quota used ${(share * 100).toFixed(1)}% of a core (${m.host_cpu_seconds} s in ${m.uptime_seconds} s)`);
+    assert.equal((await api(s, "DELETE", "/vms/quota")).status, 204);
+  });
+
   test("bad requests: unknown field 400, bad JSON 400, unknown VM 404, duplicate id 409, wrong state 409, paths outside --allow-path 403", async () => {
     assert.equal((await api(s, "PUT", "/vms/x", { "boot-source": { kernel: "/x" } })).status, 400);
     assert.equal((await api(s, "PUT", "/vms/x", "{not json")).status, 400);
