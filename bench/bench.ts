@@ -13,6 +13,7 @@
  * `--stats` line. The exit status is 1 when any run fails or disagrees.
  */
 import { benchBoot } from "./boot.js";
+import { benchHypervisor } from "./hypervisor.js";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -147,7 +148,8 @@ function table(rows: Row[]): string {
 }
 
 const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]... [--timeout SECONDS]
-(NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell.)
+(NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
+ NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest.)
 Programs: ${PROGRAMS.map((p) => p.name).join(", ")}`;
 
 async function main(): Promise<number> {
@@ -167,12 +169,13 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
   const selected = only.length > 0 ? PROGRAMS.filter((p) => only.includes(p.name)) : PROGRAMS;
   const withBoot = only.length === 0 || only.includes("boot");
+  const withHypervisor = only.length === 0 || only.includes("hypervisor");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
@@ -207,6 +210,10 @@ async function main(): Promise<number> {
   if (withBoot) {
     process.stderr.write("bench: booting the built-in Linux guest ...\n");
     console.log(`\n${await benchBoot(ROOT, join(ROOT, "bin", "typevisor.js"), timeoutSeconds)}`);
+  }
+  if (withHypervisor) {
+    process.stderr.write("bench: the hypervisor with 1, 2, 4 and 8 guests ...\n");
+    console.log(`\n${await benchHypervisor()}`);
   }
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   return problems.length > 0 ? 1 : 0;
