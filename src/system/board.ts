@@ -18,7 +18,7 @@ import { Clint } from "../devices/clint/clint.js";
 import { Uart16550 } from "../devices/uart16550/uart.js";
 import { SifiveTest, type FinisherEvent } from "../devices/sifive-test/sifive-test.js";
 import { PhysBus } from "./bus.js";
-import { Htif } from "./htif.js";
+import { Htif, type HtifState } from "./htif.js";
 import { BootError, loadBareMetalElf } from "./elf.js";
 import { loadFirmware, type FirmwareLayout, type Image, type InitrdRange } from "./firmware.js";
 import { addInterrupt, addPlicNode, addRtcNode, addVirtioMmioNode, virtDeviceTree, type VirtTree } from "./dts.js";
@@ -69,6 +69,8 @@ export class VirtBoard {
   readonly uart: Uart16550;
   readonly plic: Plic;
   readonly rtc: GoldfishRtc;
+  /** The SiFive test finisher (poweroff and reset). */
+  readonly finisher: SifiveTest;
   /** The virtio-mmio slots in use, in slot order. */
   readonly virtio: VirtioMmio[] = [];
   private readonly disks: VirtioBlk[] = [];
@@ -76,6 +78,8 @@ export class VirtBoard {
   onInterrupt: () => void = () => {};
   /** Set by a device when the guest powers off or resets; the system VM stops at the end of the slice. */
   stop: StopReason | undefined = undefined;
+  /** HTIF, when the loaded program defines `tohost`. */
+  htif: Htif | undefined = undefined;
 
   constructor(private readonly opts: BoardOptions) {
     this.ram = new Ram(opts.memoryMiB * 1024 * 1024);
@@ -102,8 +106,8 @@ export class VirtBoard {
       this.harts.map(({ csrs }) => new IrqLine((l) => csrs.setPending(Irq.MTI, l))),
       TIMEBASE_HZ,
     );
-    const finisher = new SifiveTest((e: FinisherEvent) => { this.stop = e; });
-    this.bus.map(TEST_BASE, finisher);
+    this.finisher = new SifiveTest((e: FinisherEvent) => { this.stop = e; });
+    this.bus.map(TEST_BASE, this.finisher);
     this.bus.map(CLINT_BASE, this.clint);
     // With several harts, the sender of an IPI ends its slice: the target (often waiting
     // in wfi for it, while the sender spins for its answer) runs next instead of a slice later.
@@ -150,6 +154,12 @@ export class VirtBoard {
   /** Instructions retired by all harts. */
   get retired(): number {
     return this.harts.reduce((n, { hart }) => n + hart.retired, 0);
+  }
+
+  /** What the board was built with, less the console sink (a snapshot records it to build the same board again). */
+  get config(): { memoryMiB: number; harts: number; disks: { path: string; readonly: boolean }[] } {
+    const o = this.opts;
+    return { memoryMiB: o.memoryMiB, harts: this.harts.length, disks: (o.disks ?? []).map((d) => ({ path: d.path, readonly: d.readonly === true })) };
   }
 
   /** Flushes and closes the disk images (at poweroff, reset or exit). */
@@ -203,9 +213,18 @@ export class VirtBoard {
     if (img.tohost !== undefined && img.tohost >= RAM_BASE && img.tohost + 8 <= RAM_BASE + this.ram.size && img.tohost % 8 === 0) {
       const page = img.tohost - (img.tohost % 4096);
       const from = img.fromhost !== undefined && img.fromhost - (img.fromhost % 4096) === page ? img.fromhost - page : -1;
-      this.bus.overlay(page, new Htif(this.ram, page - RAM_BASE, img.tohost - page, from,
-        (code) => { this.stop = { kind: "poweroff", code }; }, this.opts.console));
+      this.attachHtif({ pageOffset: page - RAM_BASE, tohost: img.tohost - page, fromhost: from });
     }
     this.startHarts(img.entry, 0, 0);
+  }
+
+  /** Serves HTIF where `at` says (loadBareMetal for a program with `tohost`; a restored snapshot with the saved place). */
+  attachHtif(at: HtifState): void {
+    if (!(at.pageOffset >= 0 && at.pageOffset % 4096 === 0 && at.pageOffset < this.ram.size && at.tohost >= 0 && at.tohost + 8 <= 4096)) {
+      throw new BootError(`HTIF at RAM offset 0x${at.pageOffset.toString(16)} + 0x${at.tohost.toString(16)} is not inside this board's RAM`);
+    }
+    this.htif = new Htif(this.ram, at.pageOffset, at.tohost, at.fromhost,
+      (code) => { this.stop = { kind: "poweroff", code }; }, this.opts.console);
+    this.bus.overlay(RAM_BASE + at.pageOffset, this.htif);
   }
 }

@@ -13,6 +13,18 @@
 import type { Device } from "../devices/device.js";
 import type { Ram } from "../mem/ram.js";
 
+/**
+ * Where HTIF is, which is all a snapshot keeps of it: a command acts the
+ * moment it is written, and tohost and fromhost are words of RAM.
+ */
+export interface HtifState {
+  /** Host offset of the overlaid page in RAM. */
+  pageOffset: number;
+  /** Offsets of tohost and fromhost inside the page (fromhost may lie elsewhere: -1). */
+  tohost: number;
+  fromhost: number;
+}
+
 export class Htif implements Device {
   readonly name = "htif";
   readonly size = 4096;
@@ -27,6 +39,11 @@ export class Htif implements Device {
     private readonly onExit: (code: number) => void,
     private readonly putchar: (byte: number) => void,
   ) {}
+
+  /** Where it is, for a snapshot (VirtBoard.attachHtif puts it back). */
+  save(): HtifState {
+    return { pageOffset: this.pageOffset, tohost: this.tohost, fromhost: this.fromhost };
+  }
 
   read(offset: number, width: number): number {
     const v = this.ram.view, o = this.pageOffset + offset;

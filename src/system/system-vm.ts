@@ -155,6 +155,11 @@ export class SystemVm {
     return this.unpark !== undefined;
   }
 
+  /** The guest's mtime now: where it stands still while paused, else the CLINT's (a snapshot records it). */
+  get guestMtime(): number {
+    return this.isPaused ? this.pausedMtime : this.board.clint.mtime();
+  }
+
   /** Ends run() at the end of the current slice with { kind: "stopped" } (also from a pause). */
   stop(): void {
     this.stopRequested = true;

@@ -43,6 +43,28 @@ export const enum FsState {
   Dirty = 3,
 }
 
+/**
+ * A hart's architectural state as a snapshot keeps it (plain JSON). The LR/SC
+ * reservation is not kept (an SC after a restore fails and its loop retries),
+ * nor are the TLB and decoded instructions (rebuilt on demand).
+ */
+export interface HartState {
+  /** x0..x31, low and high 32-bit halves. */
+  xl: number[];
+  xh: number[];
+  /** f0..f31 as 32-bit words, low word first. */
+  f: number[];
+  pcLo: number;
+  pcHi: number;
+  fflags: number;
+  frm: number;
+  /** mstatus.FS (FsState). */
+  mstatusFs: number;
+  /** Instructions retired. */
+  instret: number;
+  priv: Priv;
+}
+
 /** One RISC-V hart's registers and the memory it sees. */
 export class Hart {
   /** Low 32 bits of x0..x31, plus the x0 write sink at index 32. */
@@ -117,5 +139,35 @@ export class Hart {
   /** Instructions retired, including those of a run() in progress. */
   get retired(): number {
     return this.instret + this.runCount;
+  }
+
+  /** The architectural state, between run() calls. */
+  save(): HartState {
+    return {
+      xl: Array.from(this.xl.subarray(0, 32)), xh: Array.from(this.xh.subarray(0, 32)), f: Array.from(this.fi),
+      pcLo: this.pcLo, pcHi: this.pcHi, fflags: this.fflags, frm: this.frm, mstatusFs: this.mstatusFs,
+      instret: this.retired, priv: this.priv,
+    };
+  }
+
+  /**
+   * Takes the state `s` (from save()): registers, pc, FP status, privilege and
+   * the retired count. Drops the reservation, this hart's TLB and the decoded
+   * instructions, which may describe other memory.
+   */
+  restore(s: HartState): void {
+    if (s.xl.length !== 32 || s.xh.length !== 32 || s.f.length !== 64) {
+      throw new RangeError(`hart state has ${s.xl.length}/${s.xh.length} integer and ${s.f.length / 2} FP registers, not 32/32 and 32`);
+    }
+    this.xl.set(s.xl); this.xh.set(s.xh); this.fi.set(s.f);
+    this.xl[0] = this.xh[0] = 0;
+    this.pcLo = s.pcLo | 0; this.pcHi = s.pcHi | 0;
+    this.fflags = s.fflags; this.frm = s.frm; this.mstatusFs = s.mstatusFs;
+    this.instret = s.instret; this.runCount = 0;
+    this.priv = s.priv;
+    this.resValid = false;
+    this.trapCause = this.trapTvalLo = this.trapTvalHi = 0;
+    this.mmu.flush();
+    this.cache.invalidateAll();
   }
 }

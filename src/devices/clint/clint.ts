@@ -28,6 +28,18 @@ export const CLINT_SIZE = 0x10000;
 
 const NEVER = 2 ** 64;
 
+/** The CLINT's registers as a snapshot keeps them. */
+export interface ClintState {
+  /** msip per hart (0 or 1). */
+  msip: number[];
+  /** mtimecmp per hart (2^64: never written). */
+  mtimecmp: number[];
+  /** mtime when saved: a restored CLINT counts on from it (setMtime). */
+  mtime: number;
+  /** The high half latched by the last read of mtime's low half. */
+  latchedHi: number;
+}
+
 export class Clint implements Device {
   readonly name = "clint";
   readonly size = CLINT_SIZE;
@@ -63,6 +75,23 @@ export class Clint implements Device {
    */
   setMtime(value: number): void {
     this.start = process.hrtime.bigint() - (BigInt(Math.round(value)) * 1_000_000_000n) / BigInt(this.hz);
+  }
+
+  /** The registers and the current mtime, for a snapshot. */
+  save(): ClintState {
+    return { msip: [...this.msip], mtimecmp: [...this.mtimecmp], mtime: this.mtime(), latchedHi: this.latchedHi };
+  }
+
+  /** Takes the registers of save(), continues mtime from its saved value, and drives the lines to match. */
+  restore(s: ClintState): void {
+    if (s.msip.length !== this.msip.length || s.mtimecmp.length !== this.mtimecmp.length) {
+      throw new RangeError(`CLINT state is for ${s.msip.length} harts, not ${this.msip.length}`);
+    }
+    s.msip.forEach((v, i) => { this.msip[i] = v & 1; this.softLines[i].set((v & 1) !== 0); });
+    s.mtimecmp.forEach((v, i) => { this.mtimecmp[i] = v; });
+    this.latchedHi = s.latchedHi;
+    this.setMtime(s.mtime);
+    this.update();
   }
 
   /** Re-evaluates every timer line against mtime now. */

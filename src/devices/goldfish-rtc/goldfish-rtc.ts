@@ -54,6 +54,25 @@ export function hostClockNs(): () => bigint {
 
 const U32 = 0xffffffffn;
 
+/**
+ * The RTC's registers as a snapshot keeps them (64-bit values as decimal
+ * strings). The guest's time is kept as its offset from the host's wall clock,
+ * so a restored guest's time of day is the real one, as a machine's battery-backed
+ * clock keeps time while the machine is off.
+ */
+export interface GoldfishRtcState {
+  /** Guest time minus host time, in nanoseconds (modulo 2^64). */
+  offset: string;
+  latchedHigh: number;
+  /** TIME_HIGH written and waiting for its TIME_LOW (absent: none). */
+  pendingTimeHigh?: number;
+  /** ALARM_HIGH:ALARM_LOW. */
+  alarm: string;
+  alarmRunning: boolean;
+  irqEnabled: boolean;
+  irqPending: boolean;
+}
+
 /** The Goldfish RTC device. */
 export class GoldfishRtc implements Device {
   readonly name = "rtc";
@@ -83,6 +102,28 @@ export class GoldfishRtc implements Device {
   /** The guest's time now, in nanoseconds since the Unix epoch. */
   timeNs(): bigint {
     return BigInt.asUintN(64, this.clockNs() + this.offset);
+  }
+
+  /** The registers, for a snapshot. */
+  save(): GoldfishRtcState {
+    const s: GoldfishRtcState = {
+      offset: this.offset.toString(), latchedHigh: this.latchedHigh,
+      alarm: this.alarm.toString(), alarmRunning: this.alarmRunning, irqEnabled: this.irqEnabled, irqPending: this.irqPending,
+    };
+    if (this.pendingTimeHigh !== undefined) s.pendingTimeHigh = this.pendingTimeHigh;
+    return s;
+  }
+
+  /** Takes the registers of save() and drives the line (an alarm due meanwhile fires now). */
+  restore(s: GoldfishRtcState): void {
+    this.offset = BigInt.asUintN(64, BigInt(s.offset));
+    this.latchedHigh = s.latchedHigh;
+    this.pendingTimeHigh = s.pendingTimeHigh;
+    this.alarm = BigInt.asUintN(64, BigInt(s.alarm));
+    this.alarmRunning = s.alarmRunning;
+    this.irqEnabled = s.irqEnabled;
+    this.irqPending = s.irqPending;
+    this.update();
   }
 
   /** Fires the alarm if its time has come and drives the line; the board calls this periodically. */

@@ -43,6 +43,23 @@ export const PLIC_MAX_PRIORITY = 7;
 /** Size of the register window on the virt board: room for 1024 contexts. */
 export const PLIC_SIZE = 0x600000;
 
+/**
+ * The PLIC's registers as a snapshot keeps them (arrays of 32-bit words as
+ * numbers). Source levels are not kept: the restored devices drive their lines again.
+ */
+export interface PlicState {
+  /** Priority by source id (index 0 unused). */
+  priority: number[];
+  /** Pending bits, 32 sources per word. */
+  pending: number[];
+  /** Claimed and not yet completed, 32 sources per word. */
+  inService: number[];
+  /** Enable words, context after context. */
+  enable: number[];
+  /** Threshold per context. */
+  threshold: number[];
+}
+
 export class Plic implements Device {
   readonly name = "plic";
   readonly size = PLIC_SIZE;
@@ -85,6 +102,31 @@ export class Plic implements Device {
   /** Number of contexts (two per hart on the virt board). */
   get contexts(): number {
     return this.outputs.length;
+  }
+
+  /** The registers, for a snapshot. */
+  save(): PlicState {
+    return {
+      priority: Array.from(this.priority), pending: Array.from(this.pending), inService: Array.from(this.inService),
+      enable: Array.from(this.enable), threshold: Array.from(this.threshold),
+    };
+  }
+
+  /**
+   * Takes the registers of save() and drives the context outputs to match.
+   * Restore it before the devices, whose lines then reach the gateways.
+   */
+  restore(s: PlicState): void {
+    const fit = (name: string, got: number[], want: Uint32Array) => {
+      if (got.length !== want.length) throw new RangeError(`PLIC state: ${name} has ${got.length} entries, not ${want.length}`);
+      want.set(got);
+    };
+    fit("priority", s.priority, this.priority);
+    fit("pending", s.pending, this.pending);
+    fit("inService", s.inService, this.inService);
+    fit("enable", s.enable, this.enable);
+    fit("threshold", s.threshold, this.threshold);
+    this.update();
   }
 
   private gateway(id: number, level: boolean): void {

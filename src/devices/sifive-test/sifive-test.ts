@@ -19,11 +19,22 @@ export const enum FinisherCmd {
 /** What the guest asked for. */
 export type FinisherEvent = { kind: "poweroff"; code: number } | { kind: "reset" };
 
+/** The finisher's state in a snapshot: it has none (a write acts at once). */
+export type SifiveTestState = Record<string, never>;
+
 export class SifiveTest implements Device {
   readonly name = "test";
   readonly size = SIFIVE_TEST_SIZE;
 
   constructor(private readonly onEvent: (e: FinisherEvent) => void) {}
+
+  /** Its state, for a snapshot: empty. */
+  save(): SifiveTestState {
+    return {};
+  }
+
+  /** Nothing to take: the finisher keeps no state. */
+  restore(_s: SifiveTestState): void {}
 
   read(_offset: number, _width: number): number {
     return 0;

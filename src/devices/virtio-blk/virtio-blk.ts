@@ -78,6 +78,17 @@ export interface VirtioBlkOptions {
   serial?: string;
 }
 
+/**
+ * A block device's own state in a snapshot. Every request is completed during
+ * the notify that made it available, so none is ever in flight; the image
+ * stays on the host (the board's configuration names it). The capacity is
+ * kept to refuse an image whose size changed since.
+ */
+export interface VirtioBlkState {
+  /** Size in 512-byte sectors when saved. */
+  capacity: number;
+}
+
 export class VirtioBlk implements VirtioDeviceModel {
   readonly name = "blk";
   readonly deviceId = VirtioId.Block;
@@ -89,8 +100,11 @@ export class VirtioBlk implements VirtioDeviceModel {
   readonly readonly: boolean;
   private fd: number | undefined;
   private readonly serial: Uint8Array;
+  /** Path of the image on the host. */
+  readonly path: string;
 
   constructor(opts: VirtioBlkOptions) {
+    this.path = opts.path;
     let ro = opts.readonly === true;
     let fd: number | undefined;
     try {
@@ -132,6 +146,18 @@ export class VirtioBlk implements VirtioDeviceModel {
   }
 
   reset(): void {}
+
+  /** The state a snapshot keeps: the capacity. */
+  save(): VirtioBlkState {
+    return { capacity: this.capacity };
+  }
+
+  /** Checks that the image is still the size it had when saved (DiskImageError if not). */
+  restore(s: VirtioBlkState): void {
+    if (s.capacity !== this.capacity) {
+      throw new DiskImageError(this.path, `has ${this.capacity} sectors now, but ${s.capacity} when the snapshot was taken`);
+    }
+  }
 
   /** Makes every write durable and closes the image. The device answers IOERR afterwards. */
   close(): void {

@@ -12,7 +12,7 @@
  */
 import type { Device, IrqLine } from "../device.js";
 import { DmaFault, type GuestMemory } from "./guest-memory.js";
-import { Virtqueue, VirtqueueError } from "./queue.js";
+import { Virtqueue, VirtqueueError, type VirtqueueState } from "./queue.js";
 
 /** Register offsets. */
 export const enum MmioReg {
@@ -122,6 +122,28 @@ export interface VirtioDeviceModel {
   notify(queue: Virtqueue): void;
   /** The driver reset the device: forget requests in flight. */
   reset(): void;
+  /** The model's own state for a snapshot (plain JSON), when it has any beyond the transport's. */
+  save?(): object;
+  /** Takes what save() returned (throws RangeError when it does not fit this model). */
+  restore?(s: object): void;
+}
+
+/** A virtio-mmio transport's registers as a snapshot keeps them, with its queues and its model's state. */
+export interface VirtioMmioState {
+  /** DeviceID of the model, checked on restore. */
+  deviceId: number;
+  deviceFeaturesSel: number;
+  /** The accepted feature words (DriverFeatures 0..3). */
+  driverFeatures: number[];
+  driverFeaturesSel: number;
+  queueSel: number;
+  status: number;
+  needsReset: boolean;
+  interruptStatus: number;
+  configGeneration: number;
+  queues: VirtqueueState[];
+  /** The model's save(), if it has one. */
+  model?: object;
 }
 
 export class VirtioMmio implements Device {
@@ -168,6 +190,39 @@ export class VirtioMmio implements Device {
   configChanged(): void {
     this.configGeneration = (this.configGeneration + 1) >>> 0;
     if ((this.status & Status.DriverOk) !== 0) this.interrupt(Interrupt.ConfigChange);
+  }
+
+  /** The transport's registers, its queues and its model's state, for a snapshot. */
+  save(): VirtioMmioState {
+    return {
+      deviceId: this.model.deviceId, deviceFeaturesSel: this.deviceFeaturesSel, driverFeatures: Array.from(this.driverFeatures),
+      driverFeaturesSel: this.driverFeaturesSel, queueSel: this.queueSel, status: this.status, needsReset: this.needsReset,
+      interruptStatus: this.interruptStatus, configGeneration: this.configGeneration,
+      queues: this.queues.map((q) => q.save()), model: this.model.save?.(),
+    };
+  }
+
+  /**
+   * Takes the state of save() (guest RAM must be restored first: ready
+   * queues map their rings) and drives the interrupt line to match. The
+   * model is not notified: a request the driver made available is served at
+   * its next notify, as it would have been.
+   */
+  restore(s: VirtioMmioState): void {
+    if (s.deviceId !== this.model.deviceId || s.queues.length !== this.queues.length || s.driverFeatures.length !== 4) {
+      throw new RangeError(`virtio state of device ${s.deviceId} with ${s.queues.length} queues does not fit ${this.name}`);
+    }
+    this.deviceFeaturesSel = s.deviceFeaturesSel;
+    this.driverFeatures.set(s.driverFeatures);
+    this.driverFeaturesSel = s.driverFeaturesSel;
+    this.queueSel = s.queueSel;
+    this.status = s.status;
+    this.needsReset = s.needsReset;
+    this.interruptStatus = s.interruptStatus;
+    this.configGeneration = s.configGeneration;
+    this.queues.forEach((q, i) => q.restore(s.queues[i]));
+    if (s.model !== undefined) this.model.restore?.(s.model);
+    this.irq.set(this.interruptStatus !== 0);
   }
 
   private interrupt(bits: number): void {

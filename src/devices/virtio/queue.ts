@@ -65,6 +65,19 @@ function dataView(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** A virtqueue's device-side state as a snapshot keeps it (the rings themselves are in guest RAM). */
+export interface VirtqueueState {
+  size: number;
+  ready: boolean;
+  descAddr: number;
+  driverAddr: number;
+  deviceAddr: number;
+  /** Next driver-ring index to consume. */
+  lastAvail: number;
+  /** Next device-ring index to fill. */
+  usedIdx: number;
+}
+
 export class Virtqueue {
   /** Queue size the driver chose (QueueNum). */
   size: number;
@@ -107,14 +120,39 @@ export class Virtqueue {
 
   /** The driver set QueueReady: map the three areas (throws DmaFault when one is not in RAM). */
   activate(): void {
+    this.map();
+    this.lastAvail = this.usedIdx = 0;
+    this.epoch++;
+    this.ready = true;
+  }
+
+  /** Maps the three areas at the addresses set (throws VirtqueueError for a bad size, DmaFault when an area is not in RAM). */
+  private map(): void {
     const n = this.size;
     if (n === 0 || n > this.maxSize) throw new VirtqueueError(this.index, `queue size ${n} is not in 1..${this.maxSize}`);
     this.desc = dataView(this.memory.view(this.descAddr, 16 * n));
     this.avail = dataView(this.memory.view(this.driverAddr, 6 + 2 * n));
     this.used = dataView(this.memory.view(this.deviceAddr, 6 + 8 * n));
-    this.lastAvail = this.usedIdx = 0;
+  }
+
+  /** The queue's registers and ring positions, for a snapshot. */
+  save(): VirtqueueState {
+    const { size, ready, descAddr, driverAddr, deviceAddr, lastAvail, usedIdx } = this;
+    return { size, ready, descAddr, driverAddr, deviceAddr, lastAvail, usedIdx };
+  }
+
+  /** Takes the state of save(), mapping the rings again when the queue is ready (guest RAM must be restored by then). */
+  restore(s: VirtqueueState): void {
+    this.size = s.size;
+    this.descAddr = s.descAddr;
+    this.driverAddr = s.driverAddr;
+    this.deviceAddr = s.deviceAddr;
+    this.desc = this.avail = this.used = undefined;
+    if (s.ready) this.map();
+    this.ready = s.ready;
+    this.lastAvail = s.lastAvail & 0xffff;
+    this.usedIdx = s.usedIdx & 0xffff;
     this.epoch++;
-    this.ready = true;
   }
 
   /** Whether the driver has made buffers available that the device has not taken. */

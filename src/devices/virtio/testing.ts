@@ -40,6 +40,19 @@ export class FakeDriver {
     this.dev = new VirtioMmio(model, new RamGuestMemory(this.ram, FAKE_RAM_BASE), this.irq);
   }
 
+  /**
+   * A driver for a new device of `model` with a copy of this one's RAM and
+   * ring bookkeeping, as a guest restored from a snapshot would have. The new
+   * device starts in reset: restore its transport state before using it.
+   */
+  copyWith(model: VirtioDeviceModel): FakeDriver {
+    const d = new FakeDriver(model, this.ram.length);
+    d.ram.set(this.ram);
+    d.brk = this.brk;
+    this.queues.forEach((q, i) => { d.queues[i] = { ...q }; });
+    return d;
+  }
+
   r32(reg: number): number {
     return this.dev.read(reg, 4);
   }

@@ -17,7 +17,7 @@
 import type { CsrFile, CsrValue } from "../zicsr.js";
 import { FsState, Hart, Priv } from "../hart.js";
 import { Cause, Trap } from "../trap.js";
-import { TCsr, Triggers } from "./trigger.js";
+import { TCsr, Triggers, type TriggersState } from "./trigger.js";
 
 /** CSR numbers of the privileged CSRs held here. */
 export const enum PCsr {
@@ -135,6 +135,29 @@ const CONTEXT_CSRS = new Set<number>([PCsr.satp, PCsr.mip, PCsr.sip, PCsr.midele
 const ENABLE_CSRS = new Set<number>([PCsr.mstatus, PCsr.sstatus, PCsr.mie, PCsr.sie]);
 
 const illegal = (): Trap => new Trap(Cause.IllegalInsn, 0, 0);
+
+/** The plain-number registers of PrivCsrs, saved and restored by name. */
+const SCALAR_CSRS = [
+  "mstatus", "medeleg", "mideleg", "mie", "mipSw",
+  "mtvecLo", "mtvecHi", "stvecLo", "stvecHi", "mscratchLo", "mscratchHi", "sscratchLo", "sscratchHi",
+  "mepcLo", "mepcHi", "sepcLo", "sepcHi", "mcauseLo", "mcauseHi", "scauseLo", "scauseHi",
+  "mtvalLo", "mtvalHi", "stvalLo", "stvalHi", "satpLo", "satpHi",
+  "mcounteren", "scounteren", "menvcfg", "senvcfg",
+] as const;
+
+/**
+ * The privileged CSRs of one hart as a snapshot keeps them. mip's
+ * device-driven bits (mipHw) are not kept: the restored devices drive them
+ * again through their interrupt lines.
+ */
+export type PrivCsrsState = Record<(typeof SCALAR_CSRS)[number], number> & {
+  pmpcfg: number[];
+  pmpaddr: number[];
+  /** What mcycle and minstret add to the instructions retired. */
+  cycleBias: number;
+  instretBias: number;
+  triggers: TriggersState;
+};
 
 /** The privileged CSR state of one hart. Fields are the registers, as 32-bit halves where they are 64-bit. */
 export class PrivCsrs implements CsrFile {
@@ -364,6 +387,34 @@ export class PrivCsrs implements CsrFile {
     }
     if ((csr > 0xb02 && csr < 0xb20) || (csr > 0x322 && csr < 0x340)) return true;
     return this.triggers.write(csr, lo, hi);
+  }
+
+  /** The registers, for a snapshot. */
+  save(): PrivCsrsState {
+    const s = {} as Record<(typeof SCALAR_CSRS)[number], number>;
+    for (const k of SCALAR_CSRS) s[k] = this[k];
+    return {
+      ...s, pmpcfg: Array.from(this.pmpcfg), pmpaddr: Array.from(this.pmpaddr),
+      cycleBias: this.cycleBias, instretBias: this.instretBias, triggers: this.triggers.save(),
+    };
+  }
+
+  /**
+   * Takes the registers of save() (restore the hart first: the TLB set chosen
+   * depends on its privilege), then flushes and re-selects the translations.
+   */
+  restore(s: PrivCsrsState): void {
+    if (s.pmpcfg.length !== this.pmpcfg.length || s.pmpaddr.length !== this.pmpaddr.length) {
+      throw new RangeError(`PMP state has ${s.pmpcfg.length}/${s.pmpaddr.length} words, not ${this.pmpcfg.length}/${this.pmpaddr.length}`);
+    }
+    for (const k of SCALAR_CSRS) this[k] = s[k];
+    this.pmpcfg.set(s.pmpcfg);
+    this.pmpaddr.set(s.pmpaddr);
+    this.cycleBias = s.cycleBias;
+    this.instretBias = s.instretBias;
+    this.triggers.restore(s.triggers);
+    this.onTranslationChange();
+    this.onContextChange();
   }
 
   /**

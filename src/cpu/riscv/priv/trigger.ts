@@ -83,6 +83,15 @@ const COMMON = KINDS | Mcontrol.U | Mcontrol.S | Mcontrol.M | (15 << Mcontrol.MA
 const SIZE_BYTES = [0, 1, 2, 4, 8, 0, 0, 0];
 const MODE_BIT: Record<Priv, number> = { [Priv.User]: Mcontrol.U, [Priv.Supervisor]: Mcontrol.S, [Priv.Machine]: Mcontrol.M };
 
+/** A trigger module's registers as a snapshot keeps them (tdata2 as decimal strings: they are 64-bit). */
+export interface TriggersState {
+  tselect: number;
+  tcontrol: number;
+  /** tdata1 per trigger, as 64-bit halves (low first). */
+  tdata1: number[];
+  tdata2: string[];
+}
+
 /** One hart's trigger module. */
 export class Triggers {
   tselect = 0;
@@ -182,6 +191,23 @@ export class Triggers {
       return i;
     }
     return -1;
+  }
+
+  /** The registers, for a snapshot. */
+  save(): TriggersState {
+    return { tselect: this.tselect, tcontrol: this.tcontrol, tdata1: Array.from(this.tdata1), tdata2: this.tdata2.map(String) };
+  }
+
+  /** Takes the registers of save() and re-arms. */
+  restore(s: TriggersState): void {
+    if (s.tdata1.length !== TRIGGERS * 2 || s.tdata2.length !== TRIGGERS) {
+      throw new RangeError(`trigger state has ${s.tdata2.length} triggers, not ${TRIGGERS}`);
+    }
+    this.tselect = s.tselect;
+    this.tcontrol = s.tcontrol;
+    this.tdata1.set(s.tdata1);
+    s.tdata2.forEach((v, i) => { this.tdata2[i] = BigInt.asUintN(64, BigInt(v)); });
+    this.rearm();
   }
 
   /** Recomputes `armed`: some trigger has an access kind and a mode enabled. */
