@@ -8,7 +8,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { VirtBoard } from "../board.js";
 import type { SystemVm } from "../system-vm.js";
 import { SnapshotError } from "./errors.js";
-import { restoreMachine, snapshotMachine, type RestoreOptions } from "./machine.js";
+import { restoreMachine, snapshotMachine, type RestoredMachine, type RestoreOptions } from "./machine.js";
 
 /** Where a snapshot's two files are. */
 export interface SnapshotPaths {
@@ -18,9 +18,12 @@ export interface SnapshotPaths {
   memoryPath: string;
 }
 
-/** Writes a snapshot of `board` and its run loop `vm` (best paused) to the two files. Throws SnapshotError("io") when the host cannot. */
-export function writeSnapshotFiles(board: VirtBoard, vm: SystemVm, paths: SnapshotPaths): void {
-  const snap = snapshotMachine(board, vm);
+/**
+ * Writes a snapshot of `board` and its run loop `vm` (best paused), with the
+ * front end's `meta`, to the two files. Throws SnapshotError("io") when the host cannot.
+ */
+export function writeSnapshotFiles(board: VirtBoard, vm: SystemVm, paths: SnapshotPaths, meta?: object): void {
+  const snap = snapshotMachine(board, vm, meta);
   writeAtomically(paths.statePath, snap.state, "state");
   writeAtomically(paths.memoryPath, snap.memory, "memory");
 }
@@ -30,7 +33,7 @@ export function writeSnapshotFiles(board: VirtBoard, vm: SystemVm, paths: Snapsh
  * Throws SnapshotError, naming the file, when either cannot be read or is
  * refused; nothing is built then.
  */
-export function restoreSnapshotFiles(paths: SnapshotPaths, options: RestoreOptions): { board: VirtBoard; vm: SystemVm } {
+export function restoreSnapshotFiles(paths: SnapshotPaths, options: RestoreOptions): RestoredMachine {
   const stateName = `snapshot state file ${paths.statePath}`, memoryName = `snapshot memory file ${paths.memoryPath}`;
   return restoreMachine(readFile(paths.statePath, stateName), readFile(paths.memoryPath, memoryName), options,
     { state: stateName, memory: memoryName });

@@ -107,9 +107,11 @@ describe("snapshot files", () => {
     writeFileSync(disk, new Uint8Array(64 * 512));
     const board = new VirtBoard({ memoryMiB: 1, console: () => {}, disks: [{ path: disk }] });
     const paths = { statePath: join(dir, "a.state"), memoryPath: join(dir, "a.mem") };
-    writeSnapshotFiles(board, new SystemVm(board), paths);
+    const meta = { kernel: "/images/Image", append: "console=ttyS0" };
+    writeSnapshotFiles(board, new SystemVm(board), paths, meta);
     board.close();
     const restored = restoreSnapshotFiles(paths, { console: () => {} });
+    assert.deepEqual(restored.meta, meta, "the front end's description comes back");
     assert.equal(restored.board.virtio[0].name, "virtio-blk");
     assert.deepEqual(restored.board.config.disks, [{ path: disk, readonly: false }]);
     restored.board.close();

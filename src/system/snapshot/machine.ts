@@ -36,8 +36,9 @@ export interface RestoreOptions {
  * slices (from outside the run loop: always the case on the event loop),
  * best while `vm` is paused, whose stopped clock it records.
  */
-export function captureState(board: VirtBoard, vm: SystemVm): MachineState {
+export function captureState(board: VirtBoard, vm: SystemVm, meta?: object): MachineState {
   return {
+    meta,
     config: { ...board.config, htif: board.htif?.save() },
     harts: board.harts.map(({ hart, csrs }, i) => ({ hart: hart.save(), csrs: csrs.save(), waiting: vm.waiting[i] })),
     clint: { ...board.clint.save(), mtime: vm.guestMtime },
@@ -48,9 +49,19 @@ export function captureState(board: VirtBoard, vm: SystemVm): MachineState {
   };
 }
 
-/** A snapshot of `board` and its run loop `vm` (see captureState for when). */
-export function snapshotMachine(board: VirtBoard, vm: SystemVm): MachineSnapshot {
-  return { state: encodeState(captureState(board, vm)), memory: encodeMemory(board.ram) };
+/**
+ * A snapshot of `board` and its run loop `vm` (see captureState for when).
+ * `meta`, plain JSON, is stored with it and given back by restoreMachine.
+ */
+export function snapshotMachine(board: VirtBoard, vm: SystemVm, meta?: object): MachineSnapshot {
+  return { state: encodeState(captureState(board, vm, meta)), memory: encodeMemory(board.ram) };
+}
+
+/** What a restore gives: a board and run loop ready to run on, and the `meta` stored with the snapshot. */
+export interface RestoredMachine {
+  board: VirtBoard;
+  vm: SystemVm;
+  meta: object | undefined;
 }
 
 /**
@@ -64,7 +75,7 @@ export function restoreMachine(
   memory: Uint8Array,
   options: RestoreOptions,
   names: { state: string; memory: string } = { state: "the snapshot state", memory: "the snapshot memory" },
-): { board: VirtBoard; vm: SystemVm } {
+): RestoredMachine {
   const s = decodeState(state, names.state);
   const mem = decodeMemory(memory, names.memory);
   const c = s.config;
@@ -83,7 +94,7 @@ export function restoreMachine(
     const vm = new SystemVm(board);
     mem.applyTo(board.ram);
     applyState(board, vm, s);
-    return { board, vm };
+    return { board, vm, meta: s.meta };
   } catch (e) {
     board.close();
     if (e instanceof SnapshotError) throw e;

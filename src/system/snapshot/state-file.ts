@@ -47,6 +47,8 @@ export interface MachineState {
   test: SifiveTestState;
   /** The virtio-mmio slots in use, in slot order (the disks, then virtio-rng). */
   virtio: VirtioMmioState[];
+  /** The front end's own description of the machine (such as the images a guest reset boots again), kept as given. */
+  meta?: object;
 }
 
 /** The state file of `state`. */
@@ -93,5 +95,6 @@ function shapeProblem(s: unknown): string | undefined {
   if (!Array.isArray(s.harts) || s.harts.length !== c.harts) return `state for ${Array.isArray(s.harts) ? s.harts.length : 0} harts, not ${c.harts}`;
   if (!Array.isArray(s.virtio) || s.virtio.length !== c.disks.length + 1) return "a virtio slot list that does not match the disks";
   for (const k of ["clint", "plic", "rtc", "test"]) if (!isObject(s[k])) return `no ${k} state`;
+  if (s.meta !== undefined && !isObject(s.meta)) return "a front-end description that is not an object";
   return undefined;
 }
