@@ -1,6 +1,6 @@
 /**
  * Bare-metal programs on the system VM: every tests/baremetal/*.S is built with
- * the cross compiler (no C library, linked at 0x80000000 by link.ld) and booted
+ * the cross compiler (buildBareMetal: no C library, linked at 0x80000000 by link.ld) and booted
  * with `typevisor boot --bios none`. Each prints over the UART and ends through
  * HTIF and the SiFive test device; the expected exit status is 0 (PASS) unless
  * listed below. The same ELF also boots under qemu-system-riscv64 -M virt
@@ -8,15 +8,15 @@
  * exit the same way. Programs that need HTIF (which QEMU's virt lacks) skip QEMU.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { basename, join } from "node:path";
 import { before, describe, test } from "node:test";
-import { compile, CROSS_CC, requireTool, ROOT, runBounded } from "./build-guests.js";
+import { BAREMETAL_SOURCE_DIR, buildBareMetal, compile, CROSS_CC, requireTool, ROOT, runBounded } from "./build-guests.js";
 import { runProcess, TYPEVISOR_BIN } from "./guest-run.js";
 
-const SOURCE_DIR = join(ROOT, "tests", "baremetal");
+const SOURCE_DIR = BAREMETAL_SOURCE_DIR;
 const BUILD_DIR = join(ROOT, "tests", "build", "baremetal");
 const QEMU_SYSTEM = "qemu-system-riscv64";
 
@@ -32,20 +32,8 @@ const NEVER_ENDS = new Set(["idle"]);
 const PROGRAMS = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".S")).map((f) => basename(f, ".S")).sort();
 const elf = (name: string) => join(BUILD_DIR, `${name}.elf`);
 
-async function build(name: string): Promise<void> {
-  const source = join(SOURCE_DIR, `${name}.S`);
-  const output = elf(name);
-  // Rebuild when the shared header or the linker script changed too.
-  const newest = Math.max(...[source, join(SOURCE_DIR, "common.h"), join(SOURCE_DIR, "link.ld")].map((f) => statSync(f).mtimeMs));
-  if (existsSync(output) && statSync(output).mtimeMs < newest) rmSync(output);
-  await compile({
-    cc: CROSS_CC,
-    source,
-    output,
-    flags: ["-static", "-no-pie", "-nostdlib", "-nostartfiles", "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments",
-      "-march=rv64gc", "-mabi=lp64d", "-mcmodel=medany", "-T", join(SOURCE_DIR, "link.ld")],
-    libs: [],
-  });
+function build(name: string): Promise<void> {
+  return buildBareMetal(join(SOURCE_DIR, `${name}.S`), elf(name));
 }
 
 describe("bare-metal programs on the system VM", () => {

@@ -121,6 +121,27 @@ function collect(cmd: string, args: string[]): Promise<{ status: number; output:
   });
 }
 
+/** The bare-metal programs' shared start-up code and linker script (tests/baremetal/). */
+export const BAREMETAL_SOURCE_DIR = join(ROOT, "tests", "baremetal");
+
+/**
+ * Builds a bare-metal program for the system VM (no C library, linked at
+ * 0x80000000 by tests/baremetal/link.ld, usually including common.h), unless
+ * its output is newer than the source, common.h and link.ld.
+ */
+export async function buildBareMetal(source: string, output: string): Promise<void> {
+  const newest = Math.max(...[source, join(BAREMETAL_SOURCE_DIR, "common.h"), join(BAREMETAL_SOURCE_DIR, "link.ld")].map((f) => statSync(f).mtimeMs));
+  if (existsSync(output) && statSync(output).mtimeMs < newest) rmSync(output);
+  await compile({
+    cc: CROSS_CC,
+    source,
+    output,
+    flags: ["-static", "-no-pie", "-nostdlib", "-nostartfiles", "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments",
+      "-march=rv64gc", "-mabi=lp64d", "-mcmodel=medany", "-T", join(BAREMETAL_SOURCE_DIR, "link.ld")],
+    libs: [],
+  });
+}
+
 /** Runs `tasks` with at most `limit` in flight; rejects with the first failure after all settle. */
 export async function runBounded<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array<T>(tasks.length);

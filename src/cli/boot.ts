@@ -175,9 +175,12 @@ export async function bootCommand(argv: string[]): Promise<number> {
   const start = performance.now();
   let instructions = 0;
   let stop: RunStop;
+  /** Console input the previous machine had not taken when it reset: the next one gets it. */
+  let carriedInput: Uint8Array | undefined;
   try {
     for (;;) {
       const board = new VirtBoard({ memoryMiB, harts, console: (byte) => out.push(byte), disks: (values.disk ?? []).map((path) => ({ path })) });
+      if (carriedInput !== undefined) board.uart.receive(carriedInput);
       if (bios === undefined) board.loadBareMetal(image, values.kernel);
       else board.loadFirmware({ data: bios, name: biosPath }, { data: image, name: values.kernel }, values.append,
         initrd && { data: initrd, name: values.initrd! });
@@ -190,6 +193,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
       } finally {
         board.close();
       }
+      carriedInput = board.uart.takePendingInput();
       instructions += board.retired;
       if (values.debug && stop.kind === "timeout") {
         board.harts.forEach(({ hart: h, csrs: c }, i) => {

@@ -163,7 +163,9 @@ export class Machine {
         }
         if (stop.kind !== "reset") break;
         this.retiredBefore += this.board.retired;
+        const typed = this.board.uart.takePendingInput(); // console input the guest had not taken goes to the rebooted one
         [this.board, this.vm] = this.build();
+        this.board.uart.receive(typed);
       }
     } finally {
       if ((this.state as MachineState) === "Paused") this.pausedMs += performance.now() - this.pausedAt;

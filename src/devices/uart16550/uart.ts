@@ -5,13 +5,43 @@
  * latch.
  *
  * Transmitted bytes go straight to a sink, so the transmitter is empty again
- * as soon as THR is written; received bytes wait in a queue that never
- * overruns (the console holds back nothing, like QEMU's flow control), so the
- * line-status interrupt has no cause here and LSR's error bits stay 0.
+ * as soon as THR is written. Received bytes come from the host through an
+ * unbounded queue (input-queue.ts) into the receiver (rx-fifo.ts): a 16-byte
+ * FIFO, or the 16450's one-byte RBR with the FIFOs off. A FIFO reset (FCR
+ * RcvrReset, or a change of FIFO mode) empties the receiver, never the queue.
+ * Host input never overruns the receiver (it waits in the queue); loopback
+ * bytes can, which sets LSR.OE.
+ *
+ * When host input enters the receiver. Like QEMU, which reads its chardev
+ * only while the device can take bytes, the queue fills the receiver as far
+ * as it has room, but only while the guest is ready to receive and only when
+ * the guest looks at the receiver: at a read of RBR, IIR or LSR. The guest is
+ * ready when IER.ERBFI is set (an interrupt-driven driver), or when the read
+ * is the POLL_RUN-th or later of consecutive LSR reads with no other register
+ * access between them (a polled reader: OpenSBI's getchar, a bare-metal loop
+ * waiting for LSR.DR); never in loopback mode, where the serial input is
+ * disconnected. While ERBFI is set and input waits, the interrupt line is
+ * raised at once, as if the bytes had arrived; the driver's IIR read then
+ * moves them in.
+ *
+ * Why (measured on the default guest, Linux 6.1's 8250 driver after OpenSBI):
+ * before the console is open, the receiver is emptied several times. OpenSBI
+ * reads LSR and RBR once at init; the port's startup (serial8250_do_startup)
+ * clears the FIFOs (FCR 0x01, 0x07, 0x00) and reads LSR, RBR, IIR and MSR,
+ * twice, all with IER = 0 or ETBEI alone; then set_termios writes IER = 0x05
+ * (ERBFI) before it turns the FIFOs back on (LCR, DLL, DLM, LCR, then FCR
+ * 0x01, a mode change that clears the FIFO, and 0x81). Feeding at the IER
+ * write would lose what was fed; between that write and the FIFO enable Linux
+ * reads nothing, so feeding at reads loses nothing. While the console stays
+ * open no reset follows (later set_termios calls write FCR 0x01 and 0x81 with
+ * the FIFOs on: no mode change, no reset bit). Linux's longest run of LSR
+ * reads is 2 (its polled console output alternates LSR and THR, and ends with
+ * one more LSR read for TEMT); POLL_RUN is far above that and costs a polling
+ * loop nothing.
  *
  * Interrupts, in the data sheet's priority order, each enabled by an IER bit:
- * receiver line status (ELSI, never pending here), received data available
- * (ERBFI: with the FIFOs on, the queue holds at least the FCR trigger level;
+ * receiver line status (ELSI: LSR.OE, until LSR is read), received data available
+ * (ERBFI: with the FIFOs on, the FIFO holds at least the FCR trigger level;
  * below it the character-timeout indication is given at once instead of after
  * four character times), transmitter holding register empty (ETBEI) and modem
  * status (EDSSI: a delta bit in MSR, which only loopback mode can produce).
@@ -25,6 +55,8 @@
  * where it shows as DCD.
  */
 import type { Device, IrqLine } from "../device.js";
+import { InputQueue } from "./input-queue.js";
+import { RxFifo } from "./rx-fifo.js";
 
 /** Register offsets (with LCR.DLAB clear). */
 export const enum UartReg {
@@ -90,6 +122,8 @@ export const enum Fcr {
 export const enum Lsr {
   /** Data ready: the receive FIFO holds a byte */
   DR = 0x01,
+  /** Overrun error: a byte arrived with the receiver full (cleared by reading LSR) */
+  OE = 0x02,
   /** Transmitter holding register empty */
   THRE = 0x20,
   /** Transmitter empty */
@@ -139,6 +173,13 @@ const MODEM_LINES = Msr.CTS | Msr.DSR | Msr.DCD;
 /** Receiver trigger levels selected by FCR bits 6..7. */
 const TRIGGER_LEVELS = [1, 4, 8, 14];
 
+/**
+ * Consecutive LSR reads (no other register access between them) after which
+ * the guest counts as a polled reader and host input enters the receiver:
+ * Linux never makes more than 2 in a row; a polling loop makes thousands.
+ */
+export const POLL_RUN = 16;
+
 /** The 16550A UART device. */
 export class Uart16550 implements Device {
   readonly name = "uart0";
@@ -155,9 +196,14 @@ export class Uart16550 implements Device {
   private msr = MODEM_LINES;
   /** The THRE interrupt is pending (THR empty since the last IIR read that reported it, or THR write). */
   private thrIpending = false;
-  /** Received bytes not yet read: rx[rxHead..]. */
-  private rx: number[] = [];
-  private rxHead = 0;
+  /** Host input not yet in the receiver. */
+  private readonly input = new InputQueue();
+  /** The receive FIFO (the one-byte RBR while the FIFOs are off). */
+  private readonly rx = new RxFifo();
+  /** LSR.OE: a loopback byte found the receiver full; cleared by reading LSR. */
+  private overrun = false;
+  /** LSR reads in a row with no other register access between them. */
+  private lsrRun = 0;
 
   constructor(
     /** Receives every transmitted byte. */
@@ -166,20 +212,48 @@ export class Uart16550 implements Device {
     private readonly irq?: IrqLine,
   ) {}
 
-  /** Queues bytes typed at the console. */
+  /** Queues bytes typed at the console; they enter the receiver when the guest is ready for them (see the module comment). */
   receive(bytes: Uint8Array): void {
-    for (const b of bytes) this.rx.push(b);
+    this.input.push(bytes);
     this.updateIrq();
   }
 
-  /** Bytes waiting in the receiver. */
+  /** Host bytes given to `receive` that have not yet entered the receiver. */
+  get pendingInput(): number {
+    return this.input.length;
+  }
+
+  /** Removes and returns the host bytes not yet in the receiver (to hand them to the next machine after a reset). */
+  takePendingInput(): Uint8Array {
+    const bytes = this.input.takeAll();
+    this.updateIrq();
+    return bytes;
+  }
+
+  /** The serial input reaches the receiver: not in loopback mode, which disconnects it. */
+  private get inputConnected(): boolean {
+    return (this.mcr & Mcr.LOOP) === 0;
+  }
+
+  /** An interrupt-driven receiver is ready for host input: ERBFI set. */
+  private get rxInterruptArmed(): boolean {
+    return (this.ier & Ier.ERBFI) !== 0 && this.inputConnected;
+  }
+
+  /** Moves host input into the receiver as far as it has room. */
+  private feed(): void {
+    while (this.rx.room > 0 && this.input.length > 0) this.rx.push(this.input.shift());
+  }
+
+  /** Bytes the receiver holds, counting host input an armed interrupt-driven receiver takes at its next look. */
   private get rxCount(): number {
-    return this.rx.length - this.rxHead;
+    const waiting = this.rxInterruptArmed ? Math.min(this.input.length, this.rx.room) : 0;
+    return this.rx.length + waiting;
   }
 
   /** The highest-priority pending and enabled interrupt, as IIR bits 0..3. */
   private pending(): Iir {
-    // Receiver line status (ELSI) would come first; this model never has one.
+    if ((this.ier & Ier.ELSI) !== 0 && this.overrun) return Iir.LineStatus;
     if ((this.ier & Ier.ERBFI) !== 0 && this.rxCount > 0) {
       return this.fifoEnabled && this.rxCount < this.triggerLevel ? Iir.CharTimeout : Iir.RxData;
     }
@@ -205,24 +279,31 @@ export class Uart16550 implements Device {
 
   read(offset: number, _width: number): number {
     const dlab = (this.lcr & 0x80) !== 0;
+    this.lsrRun = offset === UartReg.Lsr ? this.lsrRun + 1 : 0;
     switch (offset) {
       case UartReg.RbrThr: {
         if (dlab) return this.dll;
-        if (this.rxCount === 0) return 0;
-        const b = this.rx[this.rxHead++];
-        if (this.rxHead === this.rx.length) { this.rx = []; this.rxHead = 0; }
+        if (this.rxInterruptArmed) this.feed();
+        if (this.rx.length === 0) return 0;
+        const b = this.rx.shift();
         this.updateIrq();
         return b;
       }
       case UartReg.Ier: return dlab ? this.dlm : this.ier;
       case UartReg.IirFcr: {
+        if (this.rxInterruptArmed) this.feed();
         const id = this.pending();
         if (id === Iir.Thre) { this.thrIpending = false; this.updateIrq(); }
         return id | (this.fifoEnabled ? Iir.FifosEnabled : 0);
       }
       case UartReg.Lcr: return this.lcr;
       case UartReg.Mcr: return this.mcr;
-      case UartReg.Lsr: return Lsr.THRE | Lsr.TEMT | (this.rxCount > 0 ? Lsr.DR : 0);
+      case UartReg.Lsr: {
+        if (this.rxInterruptArmed || (this.lsrRun >= POLL_RUN && this.inputConnected)) this.feed();
+        const v = Lsr.THRE | Lsr.TEMT | (this.rx.length > 0 ? Lsr.DR : 0) | (this.overrun ? Lsr.OE : 0);
+        if (this.overrun) { this.overrun = false; this.updateIrq(); }
+        return v;
+      }
       case UartReg.Msr: {
         const v = this.msr;
         if ((v & 0x0f) !== 0) { this.msr &= 0xf0; this.updateIrq(); }
@@ -233,13 +314,21 @@ export class Uart16550 implements Device {
     return 0;
   }
 
+  /** A byte transmitted in loopback mode arrives at the receiver; with the receiver full it is an overrun (FIFO mode keeps the old bytes, RBR the new one). */
+  private loopBack(byte: number): void {
+    if (this.rx.push(byte)) return;
+    this.overrun = true;
+    if (!this.fifoEnabled) { this.rx.clear(); this.rx.push(byte); }
+  }
+
   write(offset: number, _width: number, value: number): void {
     const v = value & 0xff;
     const dlab = (this.lcr & 0x80) !== 0;
+    this.lsrRun = 0;
     switch (offset) {
       case UartReg.RbrThr:
         if (dlab) { this.dll = v; return; }
-        if ((this.mcr & Mcr.LOOP) !== 0) this.rx.push(v);
+        if ((this.mcr & Mcr.LOOP) !== 0) this.loopBack(v);
         else this.sink(v);
         // Writing THR clears the THRE interrupt; the byte leaves at once, so THR is empty (and THRE pending) again.
         this.thrIpending = true;
@@ -255,7 +344,8 @@ export class Uart16550 implements Device {
       case UartReg.IirFcr: {
         // FCR: the other bits are programmed only with FIFO enable set; switching mode clears the FIFOs.
         const enable = (v & Fcr.FifoEnable) !== 0;
-        if (enable !== this.fifoEnabled || (enable && (v & Fcr.RcvrReset) !== 0)) { this.rx = []; this.rxHead = 0; }
+        this.rx.setFifoMode(enable);
+        if (enable && (v & Fcr.RcvrReset) !== 0) this.rx.clear();
         this.fifoEnabled = enable;
         if (enable) this.triggerLevel = TRIGGER_LEVELS[(v & Fcr.RcvrTrigger) >>> 6];
         break;
