@@ -86,10 +86,10 @@ describe("bare-metal programs on the system VM", () => {
 
   test("a missing kernel, --initrd without firmware and a bad --memory are refused with one line each", async () => {
     for (const [args, pattern] of [
-      [["--bios", "none", "--kernel", "/nonexistent.elf"], /^typevisor boot: \/nonexistent\.elf: no such file\n$/],
+      [["--bios", "none", "--kernel", "/nonexistent.elf"], /^typevisor boot: kernel \/nonexistent\.elf: no such file\n$/],
       [["--bios", "none"], /^typevisor boot: --bios none needs a --kernel.*\n$/],
       [["--bios", "none", "--kernel", elf("m-mode"), "--initrd", "x"], /^typevisor boot: --initrd needs firmware.*\n$/],
-      [["--kernel", elf("m-mode"), "--initrd", "/nonexistent.cpio"], /^typevisor boot: \/nonexistent\.cpio: no such file\n$/],
+      [["--kernel", elf("m-mode"), "--initrd", "/nonexistent.cpio"], /^typevisor boot: initrd \/nonexistent\.cpio: no such file\n$/],
       [["--bios", "none", "--kernel", elf("m-mode"), "--memory", "0"], /^typevisor boot: --memory wants .*\n$/],
     ] as const) {
       const r = await runProcess([process.execPath, TYPEVISOR_BIN, "boot", ...args], { cwd: ROOT, timeoutMs: 30_000 });

@@ -195,7 +195,7 @@ describe("booting Debian's OpenSBI (fw_jump) with an S-mode payload", () => {
       writeFileSync(join(dir, "empty.bin"), "");
       writeFileSync(join(dir, "notes.txt"), "this is not firmware\n");
       for (const [bios, pattern] of [
-        ["/nonexistent/fw.elf", /^typevisor boot: \/nonexistent\/fw\.elf: no such file\n$/],
+        ["/nonexistent/fw.elf", /^typevisor boot: firmware \/nonexistent\/fw\.elf: no such file\n$/],
         [join(dir, "empty.bin"), /^typevisor boot: .*empty\.bin: empty file, not a firmware image\n$/],
         [join(dir, "notes.txt"), /^typevisor boot: .*notes\.txt: not a firmware image \(neither an ELF file nor a raw binary: it is text\)\n$/],
         [process.execPath, /^typevisor boot: .*: (ELF for machine \d+, not RISC-V|not a 64-bit little-endian ELF file)\n$/],

@@ -1,13 +1,12 @@
 /** `typevisor boot`: the system VM's front end (bare-metal programs, and firmware such as OpenSBI with an S-mode kernel). */
 import { DiskImageError } from "../devices/virtio-blk/virtio-blk.js";
-import { fileURLToPath } from "node:url";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { MAX_HARTS, VirtBoard } from "../system/board.js";
 import { BootError } from "../system/elf.js";
 import { KERNEL_BASE } from "../system/firmware.js";
-import { SystemVm, type RunStop } from "../system/system-vm.js";
-import { warmUpSystemVm } from "../system/warm-up.js";
+import { DEFAULT_BIOS, Machine, type MachineConfig } from "../system/machine.js";
+import { type RunStop } from "../system/system-vm.js";
 import {
   CLINT_BASE, DEFAULT_MEMORY_MIB, PLIC_BASE, PLIC_NDEV, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_BASE, UART0_BASE, UART0_IRQ, VIRTIO_BASE,
 } from "../system/memory-map.js";
@@ -15,8 +14,6 @@ import { writeErr, writeOut } from "./main.js";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
 
-/** The default firmware: OpenSBI 1.1's fw_dynamic from Debian's opensbi package, shipped in images/ (images/get-firmware.sh). */
-export const DEFAULT_BIOS = fileURLToPath(new URL("../../../images/fw_dynamic.bin", import.meta.url));
 
 const HELP = `Usage: typevisor boot [--bios FILE|none] [--kernel FILE] [options]
 
@@ -69,13 +66,6 @@ Exit status: the guest's (0 = pass), 124 on --timeout, 1 when the guest is
 stuck (its trap vector cannot be fetched), 2 for bad options or input.
 `;
 
-/** The default guest shipped in the package's images/ folder. */
-export const DEFAULT_GUEST = {
-  kernel: fileURLToPath(new URL("../../../images/Image", import.meta.url)),
-  initrd: fileURLToPath(new URL("../../../images/initramfs.cpio", import.meta.url)),
-  append: "console=ttyS0",
-};
-
 /** Runs `typevisor boot`; resolves with the exit status. */
 export async function bootCommand(argv: string[]): Promise<number> {
   let values;
@@ -109,8 +99,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeOut(HELP);
     return 0;
   }
-  const biosPath = values.bios ?? DEFAULT_BIOS;
-  const bareMetal = biosPath === "none";
+  const bareMetal = values.bios === "none";
   if (bareMetal && (values.append !== undefined || values.initrd !== undefined)) {
     writeErr(`typevisor boot: ${values.initrd !== undefined ? "--initrd" : "--append"} needs firmware (a device tree to carry it), not --bios none\n`);
     return 2;
@@ -140,30 +129,14 @@ export async function bootCommand(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (values.kernel === undefined) {
-    if (bareMetal) {
-      writeErr("typevisor boot: --bios none needs a --kernel (a bare-metal ELF program)\n");
-      return 2;
-    }
-    // The built-in default guest: Linux with a busybox initramfs (images/, built by images/build.sh).
-    values.kernel = DEFAULT_GUEST.kernel;
-    values.initrd ??= DEFAULT_GUEST.initrd;
-    values.append ??= DEFAULT_GUEST.append;
+  if (bareMetal && values.kernel === undefined) {
+    writeErr("typevisor boot: --bios none needs a --kernel (a bare-metal ELF program)\n");
+    return 2;
   }
-  const image = readImage(values.kernel, "");
-  if (image === undefined) return 2;
-  let bios: Uint8Array | undefined;
-  if (!bareMetal) {
-    bios = readImage(biosPath, values.bios === undefined ? " (the default firmware, images/fw_dynamic.bin: run images/get-firmware.sh, or give --bios)" : "");
-    if (bios === undefined) return 2;
-  }
-
-  let initrd: Uint8Array | undefined;
-  if (values.initrd !== undefined) {
-    initrd = readImage(values.initrd, "");
-    if (initrd === undefined) return 2;
-  }
-
+  const config: MachineConfig = {
+    memoryMiB, harts, bios: values.bios, kernel: values.kernel, initrd: values.initrd, append: values.append,
+    disks: (values.disk ?? []).map((path) => ({ path })),
+  };
   const out: number[] = [];
   const flush = () => {
     if (out.length === 0) return;
@@ -171,40 +144,21 @@ export async function bootCommand(argv: string[]): Promise<number> {
     out.length = 0;
     writeOut(b.toString("latin1"));
   };
-  const consoleInput = attachConsoleInput();
-  const start = performance.now();
-  let instructions = 0;
-  let stop: RunStop;
-  /** Console input the previous machine had not taken when it reset: the next one gets it. */
-  let carriedInput: Uint8Array | undefined;
+  let machine: Machine;
   try {
-    for (;;) {
-      const board = new VirtBoard({ memoryMiB, harts, console: (byte) => out.push(byte), disks: (values.disk ?? []).map((path) => ({ path })) });
-      if (carriedInput !== undefined) board.uart.receive(carriedInput);
-      if (bios === undefined) board.loadBareMetal(image, values.kernel);
-      else board.loadFirmware({ data: bios, name: biosPath }, { data: image, name: values.kernel }, values.append,
-        initrd && { data: initrd, name: values.initrd! });
-      consoleInput.board = board;
-      const left = timeout === undefined ? undefined : timeout * 1000 - (performance.now() - start);
-      warmUpSystemVm();
-      const vm = new SystemVm(board);
-      try {
-        stop = await vm.run({ timeoutMs: left, flush });
-      } finally {
-        board.close();
-      }
-      carriedInput = board.uart.takePendingInput();
-      instructions += board.retired;
-      if (values.debug && stop.kind === "timeout") {
-        board.harts.forEach(({ hart: h, csrs: c }, i) => {
-          writeErr(`typevisor: hart ${i} at timeout: pc=0x${h.pc.toString(16)} priv=${h.priv} mstatus=0x${c.mstatus.toString(16)} ` +
-            `mip=0x${c.mip.toString(16)} mie=0x${c.mie.toString(16)} mideleg=0x${c.mideleg.toString(16)} ` +
-            `retired=${h.retired} waiting=${vm.waiting[i]}\n`);
-        });
-        writeErr(`typevisor: mtime=${board.clint.mtime()} next timer in ${board.clint.msUntilNextTimer()} ms\n`);
-      }
-      if (stop.kind !== "reset") break;
-    }
+    machine = new Machine(config, { console: (byte) => out.push(byte), flush });
+  } catch (e) {
+    if (!(e instanceof BootError || e instanceof DiskImageError)) throw e;
+    const hint = values.bios === undefined && e.message.startsWith(`firmware ${DEFAULT_BIOS}`)
+      ? " (the default firmware, images/fw_dynamic.bin: run images/get-firmware.sh, or give --bios)" : "";
+    writeErr(`typevisor boot: ${e.message}${hint}\n`);
+    return 2;
+  }
+  const consoleInput = attachConsoleInput(machine);
+  const start = performance.now();
+  let stop: RunStop;
+  try {
+    stop = await machine.run({ timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
   } catch (e) {
     flush();
     consoleInput.detach();
@@ -219,8 +173,10 @@ export async function bootCommand(argv: string[]): Promise<number> {
   }
   flush();
   consoleInput.detach();
+  if (values.debug && stop.kind === "timeout") printHarts(machine);
   if (values.stats) {
     const seconds = (performance.now() - start) / 1000;
+    const instructions = machine.retired;
     writeErr(`typevisor: stats: instructions=${instructions} seconds=${seconds.toFixed(3)} mips=${(instructions / seconds / 1e6).toFixed(1)}\n`);
   }
   switch (stop.kind) {
@@ -235,14 +191,24 @@ export async function bootCommand(argv: string[]): Promise<number> {
   return 1;
 }
 
-/** Host standard input feeding the guest's UART: raw mode on a terminal, where Ctrl-A X quits as in QEMU. */
+/** --debug at a timeout: where every hart stands. */
+function printHarts({ board, vm }: Machine): void {
+  board.harts.forEach(({ hart: h, csrs: c }, i) => {
+    writeErr(`typevisor: hart ${i} at timeout: pc=0x${h.pc.toString(16)} priv=${h.priv} mstatus=0x${c.mstatus.toString(16)} ` +
+      `mip=0x${c.mip.toString(16)} mie=0x${c.mie.toString(16)} mideleg=0x${c.mideleg.toString(16)} ` +
+      `retired=${h.retired} waiting=${vm.waiting[i]}\n`);
+  });
+  writeErr(`typevisor: mtime=${board.clint.mtime()} next timer in ${board.clint.msUntilNextTimer()} ms\n`);
+}
+
+/** Host standard input feeding the guest's console; detach() gives the terminal back. */
 interface ConsoleInput {
-  board: VirtBoard | undefined;
   detach(): void;
 }
 
-function attachConsoleInput(): ConsoleInput {
-  const input: ConsoleInput = { board: undefined, detach: () => {} };
+/** Feeds host standard input to `machine`'s console: raw mode on a terminal, where Ctrl-A X quits as in QEMU. */
+function attachConsoleInput(machine: Machine): ConsoleInput {
+  const input: ConsoleInput = { detach: () => {} };
   const stdin = process.stdin;
   const tty = stdin.isTTY === true;
   if (tty) stdin.setRawMode(true);
@@ -258,7 +224,7 @@ function attachConsoleInput(): ConsoleInput {
       } else if (tty && b === 0x01) escape = true;
       else pass.push(b);
     }
-    input.board?.uart.receive(Uint8Array.from(pass));
+    machine.input(Uint8Array.from(pass));
   };
   stdin.on("data", onData);
   stdin.on("error", () => {});
@@ -269,16 +235,4 @@ function attachConsoleInput(): ConsoleInput {
     stdin.unref?.();
   };
   return input;
-}
-
-/** The contents of `path`, or undefined after printing one line (with `hint` after the reason). */
-function readImage(path: string, hint: string): Uint8Array | undefined {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    writeErr(`typevisor boot: ${path}: ${why}${hint}\n`);
-    return undefined;
-  }
 }
