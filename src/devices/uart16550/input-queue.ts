@@ -37,8 +37,8 @@ export class InputQueue {
     return b;
   }
 
-  /** Removes and returns every waiting byte. */
-  takeAll(): Uint8Array {
+  /** A copy of every waiting byte, oldest first, leaving them queued (for a snapshot). */
+  peekAll(): Uint8Array {
     const all = new Uint8Array(this.size);
     let at = 0;
     for (let i = 0; i < this.chunks.length; i++) {
@@ -46,6 +46,12 @@ export class InputQueue {
       all.set(part, at);
       at += part.length;
     }
+    return all;
+  }
+
+  /** Removes and returns every waiting byte. */
+  takeAll(): Uint8Array {
+    const all = this.peekAll();
     this.chunks = [];
     this.offset = 0;
     this.size = 0;

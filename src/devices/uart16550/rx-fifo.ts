@@ -8,6 +8,14 @@
 /** Bytes the 16550A's receive FIFO holds. */
 export const RX_FIFO_SIZE = 16;
 
+/** The receiver's contents as a snapshot keeps them. */
+export interface RxFifoState {
+  /** FIFO mode (16 bytes); false: the one-byte RBR. */
+  fifoMode: boolean;
+  /** The bytes held, oldest first. */
+  bytes: number[];
+}
+
 /** The receive FIFO (or, with FIFOs off, the one-byte RBR). */
 export class RxFifo {
   private readonly bytes = new Uint8Array(RX_FIFO_SIZE);
@@ -48,6 +56,21 @@ export class RxFifo {
     this.head = (this.head + 1) % RX_FIFO_SIZE;
     this.count--;
     return b;
+  }
+
+  /** The mode and the bytes held, for a snapshot. */
+  save(): RxFifoState {
+    const bytes: number[] = [];
+    for (let i = 0; i < this.count; i++) bytes.push(this.bytes[(this.head + i) % RX_FIFO_SIZE]);
+    return { fifoMode: this.capacity === RX_FIFO_SIZE, bytes };
+  }
+
+  /** Takes the mode and bytes of save(). */
+  restore(s: RxFifoState): void {
+    this.capacity = s.fifoMode ? RX_FIFO_SIZE : 1;
+    if (s.bytes.length > this.capacity) throw new RangeError(`a receiver of ${this.capacity} bytes cannot hold ${s.bytes.length}`);
+    this.clear();
+    for (const b of s.bytes) this.push(b & 0xff);
   }
 
   /** Drops every byte held (FCR receiver reset). */

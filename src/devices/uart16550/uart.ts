@@ -56,7 +56,7 @@
  */
 import type { Device, IrqLine } from "../device.js";
 import { InputQueue } from "./input-queue.js";
-import { RxFifo } from "./rx-fifo.js";
+import { RxFifo, type RxFifoState } from "./rx-fifo.js";
 
 /** Register offsets (with LCR.DLAB clear). */
 export const enum UartReg {
@@ -180,6 +180,31 @@ const TRIGGER_LEVELS = [1, 4, 8, 14];
  */
 export const POLL_RUN = 16;
 
+/** The UART as a snapshot keeps it: every register, the receiver's bytes and the host input not yet taken. */
+export interface UartState {
+  ier: number;
+  lcr: number;
+  mcr: number;
+  scr: number;
+  /** The divisor latch, low and high bytes. */
+  dll: number;
+  dlm: number;
+  fifoEnabled: boolean;
+  /** Receiver trigger level in bytes (1, 4, 8 or 14). */
+  triggerLevel: number;
+  /** MSR: modem inputs and delta bits. */
+  msr: number;
+  /** The THRE interrupt is pending. */
+  thrIpending: boolean;
+  /** LSR.OE. */
+  overrun: boolean;
+  /** LSR reads in a row (the polled-reader detection). */
+  lsrRun: number;
+  rx: RxFifoState;
+  /** Host input not yet in the receiver, oldest first. */
+  input: number[];
+}
+
 /** The 16550A UART device. */
 export class Uart16550 implements Device {
   readonly name = "uart0";
@@ -228,6 +253,26 @@ export class Uart16550 implements Device {
     const bytes = this.input.takeAll();
     this.updateIrq();
     return bytes;
+  }
+
+  /** Registers, receiver and pending host input, for a snapshot. */
+  save(): UartState {
+    return {
+      ier: this.ier, lcr: this.lcr, mcr: this.mcr, scr: this.scr, dll: this.dll, dlm: this.dlm,
+      fifoEnabled: this.fifoEnabled, triggerLevel: this.triggerLevel, msr: this.msr, thrIpending: this.thrIpending,
+      overrun: this.overrun, lsrRun: this.lsrRun, rx: this.rx.save(), input: Array.from(this.input.peekAll()),
+    };
+  }
+
+  /** Takes the state of save() (the host input queued here is replaced by the saved one) and drives the line to match. */
+  restore(s: UartState): void {
+    this.ier = s.ier; this.lcr = s.lcr; this.mcr = s.mcr; this.scr = s.scr; this.dll = s.dll; this.dlm = s.dlm;
+    this.fifoEnabled = s.fifoEnabled; this.triggerLevel = s.triggerLevel; this.msr = s.msr; this.thrIpending = s.thrIpending;
+    this.overrun = s.overrun; this.lsrRun = s.lsrRun;
+    this.rx.restore(s.rx);
+    this.input.takeAll();
+    this.input.push(Uint8Array.from(s.input));
+    this.updateIrq();
   }
 
   /** The serial input reaches the receiver: not in loopback mode, which disconnects it. */

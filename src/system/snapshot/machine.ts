@@ -44,6 +44,7 @@ export function captureState(board: VirtBoard, vm: SystemVm, meta?: object): Mac
     clint: { ...board.clint.save(), mtime: vm.guestMtime },
     plic: board.plic.save(),
     rtc: board.rtc.save(),
+    uart: board.uart.save(),
     test: board.finisher.save(),
     virtio: board.virtio.map((d) => d.save()),
   };
@@ -117,6 +118,7 @@ function applyState(board: VirtBoard, vm: SystemVm, s: MachineState): void {
   board.plic.restore(s.plic);
   board.clint.restore(s.clint);
   board.rtc.restore(s.rtc);
+  board.uart.restore(s.uart);
   board.finisher.restore(s.test);
   board.virtio.forEach((d, i) => d.restore(s.virtio[i]));
 }

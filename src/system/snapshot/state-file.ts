@@ -10,6 +10,7 @@ import type { ClintState } from "../../devices/clint/clint.js";
 import type { GoldfishRtcState } from "../../devices/goldfish-rtc/goldfish-rtc.js";
 import type { PlicState } from "../../devices/plic/plic.js";
 import type { SifiveTestState } from "../../devices/sifive-test/sifive-test.js";
+import type { UartState } from "../../devices/uart16550/uart.js";
 import type { VirtioMmioState } from "../../devices/virtio/mmio.js";
 import { MAX_HARTS } from "../board.js";
 import type { HtifState } from "../htif.js";
@@ -44,6 +45,7 @@ export interface MachineState {
   clint: ClintState;
   plic: PlicState;
   rtc: GoldfishRtcState;
+  uart: UartState;
   test: SifiveTestState;
   /** The virtio-mmio slots in use, in slot order (the disks, then virtio-rng). */
   virtio: VirtioMmioState[];
@@ -94,7 +96,7 @@ function shapeProblem(s: unknown): string | undefined {
   }
   if (!Array.isArray(s.harts) || s.harts.length !== c.harts) return `state for ${Array.isArray(s.harts) ? s.harts.length : 0} harts, not ${c.harts}`;
   if (!Array.isArray(s.virtio) || s.virtio.length !== c.disks.length + 1) return "a virtio slot list that does not match the disks";
-  for (const k of ["clint", "plic", "rtc", "test"]) if (!isObject(s[k])) return `no ${k} state`;
+  for (const k of ["clint", "plic", "rtc", "uart", "test"]) if (!isObject(s[k])) return `no ${k} state`;
   if (s.meta !== undefined && !isObject(s.meta)) return "a front-end description that is not an object";
   return undefined;
 }
