@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { MAX_HARTS, VirtBoard } from "../system/board.js";
 import { BootError } from "../system/elf.js";
+import { exitMetrics, formatExitSummary } from "../system/exits.js";
 import { KERNEL_BASE } from "../system/firmware.js";
 import { DEFAULT_BIOS, Machine, type MachineConfig } from "../system/machine.js";
 import { type RunStop } from "../system/system-vm.js";
@@ -47,7 +48,8 @@ Options:
       --memory MIB      RAM size in MiB, 1-2048 (default ${DEFAULT_MEMORY_MIB}).
       --smp N           Number of harts, 1-${MAX_HARTS} (default 1); they take turns on one host thread.
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
-      --stats           Print instructions executed, time and MIPS to stderr at exit.
+      --stats           Print instructions executed, time and MIPS to stderr at exit, then the
+                        exits to the hypervisor by reason (since the last guest reset).
       --debug           Show stack traces for internal errors, and the harts' state on --timeout.
   -h, --help            Show this help.
 
@@ -178,6 +180,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     const seconds = (performance.now() - start) / 1000;
     const instructions = machine.retired;
     writeErr(`typevisor: stats: instructions=${instructions} seconds=${seconds.toFixed(3)} mips=${(instructions / seconds / 1e6).toFixed(1)}\n`);
+    for (const line of formatExitSummary(exitMetrics(machine.board))) writeErr(`${line}\n`);
   }
   switch (stop.kind) {
     case "poweroff": return stop.code & 0xff;

@@ -102,6 +102,8 @@ export class Mmu {
   hi = 0;
   /** Devices, for pages the translator returns as ioPage() (system VM only). */
   io: IoBus | undefined = undefined;
+  /** Times flush() emptied the TLBs (trap accounting). */
+  flushes = 0;
   /** Physical address of the byte whose access last resolved to I/O (set when offsetOrIo returns -1). */
   private ioPa = 0;
   private readonly sets: TlbSet[];
@@ -121,6 +123,7 @@ export class Mmu {
 
   /** Forgets every translation in every set (after the map or page tables change: munmap, mprotect, sfence.vma). */
   flush(): void {
+    this.flushes++;
     for (const s of this.sets) {
       s.rTag.fill(INVALID);
       s.wTag.fill(INVALID);

@@ -18,6 +18,7 @@ import { Clint } from "../devices/clint/clint.js";
 import { Uart16550 } from "../devices/uart16550/uart.js";
 import { SifiveTest, type FinisherEvent } from "../devices/sifive-test/sifive-test.js";
 import { PhysBus } from "./bus.js";
+import { HartExits } from "./exits.js";
 import { Htif, type HtifState } from "./htif.js";
 import { BootError, loadBareMetalElf } from "./elf.js";
 import { loadFirmware, type FirmwareLayout, type Image, type InitrdRange } from "./firmware.js";
@@ -58,6 +59,8 @@ export const MAX_HARTS = 8;
 export interface BoardHart {
   readonly hart: Hart;
   readonly csrs: PrivCsrs;
+  /** Its exits to the hypervisor, by reason (trap accounting, exits.ts). */
+  readonly exits: HartExits;
 }
 
 export class VirtBoard {
@@ -78,6 +81,13 @@ export class VirtBoard {
   onInterrupt: () => void = () => {};
   /** Set by a device when the guest powers off or resets; the system VM stops at the end of the slice. */
   stop: StopReason | undefined = undefined;
+  /** Bytes the guest wrote to its console, UART or HTIF (trap accounting; the UART counts those read). */
+  consoleBytesOut = 0;
+  /** The console sink the devices write to: counts, then passes the byte on. */
+  private readonly consoleOut = (byte: number): void => {
+    this.consoleBytesOut++;
+    this.opts.console(byte);
+  };
   /** HTIF, when the loaded program defines `tohost`. */
   htif: Htif | undefined = undefined;
 
@@ -99,7 +109,9 @@ export class VirtBoard {
       hart.priv = Priv.Machine;
       hart.mstatusFs = FsState.Off; // mstatus.FS resets to Off: firmware turns the FPU on
       csrs.onContextChange();
-      this.harts.push({ hart, csrs });
+      const exits = new HartExits();
+      hart.csrCounts = exits.csr;
+      this.harts.push({ hart, csrs, exits });
     }
     this.clint = new Clint(
       this.harts.map(({ csrs }) => new IrqLine((l) => csrs.setPending(Irq.MSI, l))),
@@ -118,7 +130,7 @@ export class VirtBoard {
     const external = (csrs: PrivCsrs, irq: Irq) => new IrqLine((l) => { csrs.setPending(irq, l); if (l) this.onInterrupt(); });
     this.plic = new Plic(this.harts.flatMap(({ csrs }) => [external(csrs, Irq.MEI), external(csrs, Irq.SEI)]), PLIC_NDEV);
     this.bus.map(PLIC_BASE, this.plic);
-    this.uart = new Uart16550(opts.console, this.plic.source(UART0_IRQ));
+    this.uart = new Uart16550(this.consoleOut, this.plic.source(UART0_IRQ));
     this.bus.map(UART0_BASE, this.uart);
     this.rtc = new GoldfishRtc(this.plic.source(RTC_IRQ));
     this.bus.map(RTC_BASE, this.rtc);
@@ -224,7 +236,7 @@ export class VirtBoard {
       throw new BootError(`HTIF at RAM offset 0x${at.pageOffset.toString(16)} + 0x${at.tohost.toString(16)} is not inside this board's RAM`);
     }
     this.htif = new Htif(this.ram, at.pageOffset, at.tohost, at.fromhost,
-      (code) => { this.stop = { kind: "poweroff", code }; }, this.opts.console);
+      (code) => { this.stop = { kind: "poweroff", code }; }, this.consoleOut);
     this.bus.overlay(RAM_BASE + at.pageOffset, this.htif);
   }
 }

@@ -11,10 +11,12 @@ import type { PhysicalMemory } from "../cpu/riscv/priv/sv.js";
 import { Cause, Trap } from "../cpu/riscv/trap.js";
 import type { Device } from "../devices/device.js";
 
-interface Mapping {
-  base: number;
-  end: number;
-  device: Device;
+/** A device at [base, end), and how many loads and stores reached it (trap accounting). */
+export interface Mapping {
+  readonly base: number;
+  readonly end: number;
+  readonly device: Device;
+  accesses: number;
 }
 
 const FAULT = [Cause.LoadAccessFault, Cause.StoreAccessFault, Cause.InsnAccessFault];
@@ -22,7 +24,7 @@ const FAULT = [Cause.LoadAccessFault, Cause.StoreAccessFault, Cause.InsnAccessFa
 export class PhysBus implements IoBus, PhysicalMemory {
   private readonly maps: Mapping[] = [];
   /** RAM pages (page addresses) that are served by a device instead (HTIF's tohost page). */
-  private readonly overlays = new Map<number, Device>();
+  private readonly overlays = new Map<number, Mapping>();
 
   constructor(
     readonly ram: Ram,
@@ -37,13 +39,13 @@ export class PhysBus implements IoBus, PhysicalMemory {
       if (base < m.end && m.base < end) throw new Error(`${device.name} at 0x${base.toString(16)} overlaps ${m.device.name}`);
     }
     if (base < this.ramBase + this.ram.size && this.ramBase < end) throw new Error(`${device.name} overlaps RAM`);
-    this.maps.push({ base, end, device });
+    this.maps.push({ base, end, device, accesses: 0 });
     this.maps.sort((a, b) => a.base - b.base);
   }
 
   /** Routes the RAM page at `pagePa` to `device` (offsets from the page start); the device sees all accesses to that page. */
   overlay(pagePa: number, device: Device): void {
-    this.overlays.set(pagePa, device);
+    this.overlays.set(pagePa, { base: pagePa, end: pagePa + 4096, device, accesses: 0 });
   }
 
   resolve(pa: number): number {
@@ -52,24 +54,25 @@ export class PhysBus implements IoBus, PhysicalMemory {
     return ioPage(pa);
   }
 
-  private find(pa: number): [Device, number] | undefined {
-    const page = pa - (pa % 4096);
-    const o = this.overlays.get(page);
-    if (o !== undefined) return [o, pa - page];
-    for (const m of this.maps) if (pa >= m.base && pa < m.end) return [m.device, pa - m.base];
+  private find(pa: number): Mapping | undefined {
+    const o = this.overlays.size === 0 ? undefined : this.overlays.get(pa - (pa % 4096));
+    if (o !== undefined) return o;
+    for (const m of this.maps) if (pa >= m.base && pa < m.end) return m;
     return undefined;
   }
 
   load(pa: number, size: number, lo: number, hi: number): number {
-    const d = (pa % size) === 0 ? this.find(pa) : undefined;
-    if (d === undefined) throw new Trap(Cause.LoadAccessFault, lo, hi);
-    return d[0].read(d[1], size);
+    const m = (pa % size) === 0 ? this.find(pa) : undefined;
+    if (m === undefined) throw new Trap(Cause.LoadAccessFault, lo, hi);
+    m.accesses++;
+    return m.device.read(pa - m.base, size);
   }
 
   store(pa: number, size: number, v: number, lo: number, hi: number): void {
-    const d = (pa % size) === 0 ? this.find(pa) : undefined;
-    if (d === undefined) throw new Trap(Cause.StoreAccessFault, lo, hi);
-    d[0].write(d[1], size, v);
+    const m = (pa % size) === 0 ? this.find(pa) : undefined;
+    if (m === undefined) throw new Trap(Cause.StoreAccessFault, lo, hi);
+    m.accesses++;
+    m.device.write(pa - m.base, size, v);
   }
 
   fault(access: Access, lo: number, hi: number): never {
@@ -83,6 +86,11 @@ export class PhysBus implements IoBus, PhysicalMemory {
     if (!this.yieldRequested) return;
     this.yieldRequested = false;
     throw new Trap(Cause.Yield, 0, 0);
+  }
+
+  /** The mapped devices in address order, then the overlays, with their access counts (for trap accounting). */
+  mappings(): readonly Mapping[] {
+    return [...this.maps, ...this.overlays.values()];
   }
 
   /** The mapped devices as [base, size, name], in address order (for --help and diagnostics). */

@@ -23,6 +23,7 @@ import { Irq, Mstatus, PCsr } from "../cpu/riscv/priv/csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "../cpu/riscv/priv/trap.js";
 import { runWatched } from "../cpu/riscv/priv/watch.js";
 import type { BoardHart, StopReason, VirtBoard } from "./board.js";
+import { RUN_YIELD } from "./exits.js";
 
 /** Instructions per run() slice with one hart: about a millisecond of guest time. */
 const SLICE = 100_000;
@@ -178,10 +179,12 @@ export class SystemVm {
   }
 
   /** Takes hart i's highest-priority pending and enabled interrupt, if any (waking it from wfi). */
-  private checkInterrupts({ hart, csrs }: BoardHart, i: number): void {
+  private checkInterrupts({ hart, csrs, exits }: BoardHart, i: number): void {
     if (this.waiting[i] && (csrs.mip & csrs.mie) !== 0) this.waiting[i] = false;
     const irq = pendingInterrupt(hart, csrs);
-    if (irq >= 0) takeTrap(hart, csrs, irq, true, 0, 0);
+    if (irq < 0) return;
+    exits.interrupts[irq]++;
+    takeTrap(hart, csrs, irq, true, 0, 0);
   }
 
   /** Runs one slice of hart i and handles how it ended. */
@@ -192,17 +195,24 @@ export class SystemVm {
     if (this.waiting.length > 1) h.resValid = false;
     // Armed triggers (a debugger's breakpoints and watchpoints) are checked before every instruction.
     const exit = c.triggers.armed ? runWatched(h, c.triggers, this.slice) : run(h, this.slice);
+    const ex = bh.exits;
+    ex.runExits[exit === Exit.Trap && h.trapCause === Cause.Yield ? RUN_YIELD : exit]++;
     switch (exit) {
       case Exit.Budget:
         return;
       case Exit.Ecall:
+        // An ecall from S-mode is an SBI call: extension id in a7, function id in a6.
+        if (h.priv === Priv.Supervisor) ex.sbiCall(h.xl[17], h.xh[17], h.xl[16], h.xh[16]);
         this.exception(bh, ECALL_CAUSE[h.priv], 0, 0);
         return;
       case Exit.Wfi:
         if (h.priv < Priv.Machine && (c.mstatus & Mstatus.TW) !== 0) {
           advancePc(h, -4);
           this.exception(bh, Cause.IllegalInsn, WFI, 0);
-        } else this.waiting[i] = true;
+        } else {
+          ex.wfi++;
+          this.waiting[i] = true;
+        }
         return;
       case Exit.Trap:
         if (h.trapCause === Cause.Yield) {
@@ -216,7 +226,8 @@ export class SystemVm {
   }
 
   /** Takes exception `cause`; stops the machine when the trap vector itself cannot be fetched. */
-  private exception({ hart: h, csrs }: BoardHart, cause: Cause, tvalLo: number, tvalHi: number): void {
+  private exception({ hart: h, csrs, exits }: BoardHart, cause: Cause, tvalLo: number, tvalHi: number): void {
+    exits.exceptions[cause]++;
     const fromLo = h.pcLo, fromHi = h.pcHi;
     takeTrap(h, csrs, cause, false, tvalLo, tvalHi);
     if ((cause === Cause.InsnAccessFault || cause === Cause.InsnPageFault) && h.pcLo === fromLo && h.pcHi === fromHi) {
@@ -247,15 +258,16 @@ export class SystemVm {
   }
 
   /** Performs mret, sret, sfence.vma or a CSR instruction; false for anything else. Throws a Trap when not allowed. */
-  private perform({ hart: h, csrs: c }: BoardHart, bits: number): boolean {
-    if (bits === MRET) { mret(h, c); return true; }
-    if (bits === SRET) { sret(h, c); return true; }
+  private perform({ hart: h, csrs: c, exits: ex }: BoardHart, bits: number): boolean {
+    if (bits === MRET) { mret(h, c); ex.mret++; return true; }
+    if (bits === SRET) { sret(h, c); ex.sret++; return true; }
     if ((bits & 0xfe007fff) === 0x12000073) {
       // sfence.vma: illegal in U-mode, and in S-mode when mstatus.TVM is set.
       if (h.priv === Priv.User || (h.priv === Priv.Supervisor && (c.mstatus & Mstatus.TVM) !== 0)) {
         throw new Trap(Cause.IllegalInsn, 0, 0);
       }
       h.mmu.flush();
+      ex.sfenceVma++;
       advancePc(h, 4);
       return true;
     }
@@ -278,6 +290,9 @@ export class SystemVm {
       if (!c.writeFull(h, csr, lo, hi)) csrWrite(h, csr, lo, hi);
     }
     if (rd !== 0) { h.xl[rd] = old.lo; h.xh[rd] = old.hi; }
+    // Performed outside the loop: a CSR access, and one that left the loop.
+    ex.csr[csr]++;
+    ex.csrExits[csr]++;
     advancePc(h, 4);
     return true;
   }

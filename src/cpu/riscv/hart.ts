@@ -65,6 +65,9 @@ export interface HartState {
   priv: Priv;
 }
 
+/** Where harts nobody watches count their CSR instructions (shared by them, never read). */
+const UNWATCHED_CSR_COUNTS = new Float64Array(4096);
+
 /** One RISC-V hart's registers and the memory it sees. */
 export class Hart {
   /** Low 32 bits of x0..x31, plus the x0 write sink at index 32. */
@@ -106,6 +109,8 @@ export class Hart {
   trapTvalHi = 0;
   /** Privileged CSRs (system VM only); undefined for a user-mode process. */
   csrFile: CsrFile | undefined = undefined;
+  /** CSR instructions completed in the run loop, by CSR number (the system VM's trap accounting gives each hart its own). */
+  csrCounts: Float64Array = UNWATCHED_CSR_COUNTS;
 
   constructor(
     /** Memory as this hart sees it. */

@@ -100,6 +100,7 @@ export function installZicsr(t: HandlerTable): void {
       else csrWrite(h, csr, old.lo & ~sl, old.hi & ~sh);
     }
     if (kind !== 0 || rd !== 32) { h.xl[rd] = old.lo; h.xh[rd] = old.hi; }
+    h.csrCounts[csr]++;
   };
   t[Op.CSRRW] = op(0, false);
   t[Op.CSRRS] = op(1, false);

@@ -74,6 +74,8 @@ export class Plic implements Device {
   /** Enable words of context c at [c * words, (c + 1) * words). */
   private readonly enable: Uint32Array;
   private readonly threshold: Uint32Array;
+  /** Claims that handed out each source, by id: the interrupts taken from each device (trap accounting). */
+  readonly claims: Float64Array;
 
   constructor(
     /** One output line per context: index 2h to hart h's MEIP, 2h + 1 to its SEIP. */
@@ -89,6 +91,7 @@ export class Plic implements Device {
     this.inService = new Uint32Array(this.words);
     this.enable = new Uint32Array(this.words * outputs.length);
     this.threshold = new Uint32Array(outputs.length);
+    this.claims = new Float64Array(sourceCount + 1);
     this.sources = [new IrqLine()];
     for (let id = 1; id <= sourceCount; id++) this.sources.push(new IrqLine((level) => this.gateway(id, level)));
   }
@@ -164,6 +167,7 @@ export class Plic implements Device {
       const w = id >>> 5, bit = 1 << (id & 31);
       this.pending[w] &= ~bit;
       this.inService[w] |= bit;
+      this.claims[id]++;
       this.update();
     }
     return id;

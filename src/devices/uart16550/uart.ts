@@ -209,6 +209,8 @@ export interface UartState {
 export class Uart16550 implements Device {
   readonly name = "uart0";
   readonly size = UART_SIZE;
+  /** Bytes the guest has read from RBR (trap accounting: console bytes in). */
+  bytesRead = 0;
   private ier = 0;
   private lcr = 0;
   private mcr = 0;
@@ -331,6 +333,7 @@ export class Uart16550 implements Device {
         if (this.rxInterruptArmed) this.feed();
         if (this.rx.length === 0) return 0;
         const b = this.rx.shift();
+        this.bytesRead++;
         this.updateIrq();
         return b;
       }

@@ -100,6 +100,8 @@ export class VirtioBlk implements VirtioDeviceModel {
   readonly readonly: boolean;
   private fd: number | undefined;
   private readonly serial: Uint8Array;
+  /** Requests served, and data bytes moved, since the device was made (trap accounting); failed requests count as errors only. */
+  readonly stats = { reads: 0, writes: 0, flushes: 0, other: 0, errors: 0, bytesRead: 0, bytesWritten: 0 };
   /** Path of the image on the host. */
   readonly path: string;
 
@@ -179,6 +181,7 @@ export class VirtioBlk implements VirtioDeviceModel {
       status = BlkStatus.IoErr; // host I/O failed
       written = 0;
     }
+    if (status !== BlkStatus.Ok) this.stats.errors++;
     forEachRange(chain.writable, statusAt, 1, (b) => { b[0] = status; });
     return written + 1;
   }
@@ -200,6 +203,7 @@ export class VirtioBlk implements VirtioDeviceModel {
           const n = readSync(fd, b, 0, b.length, base + at);
           if (n < b.length) b.fill(0, n); // the file shrank under us
         });
+        this.stats.reads++; this.stats.bytesRead += len;
         return [BlkStatus.Ok, len];
       }
       case BlkType.Out: {
@@ -211,16 +215,19 @@ export class VirtioBlk implements VirtioDeviceModel {
           let done = 0;
           while (done < b.length) done += writeSync(fd, b, done, b.length - done, base + at + done);
         });
+        this.stats.writes++; this.stats.bytesWritten += len;
         return [BlkStatus.Ok, 0];
       }
       case BlkType.Flush:
         if (!this.readonly) fsyncSync(fd);
+        this.stats.flushes++;
         return [BlkStatus.Ok, 0];
       case BlkType.GetId: {
         const n = Math.min(statusAt, BLK_ID_BYTES);
         const id = new Uint8Array(BLK_ID_BYTES); // NUL-padded when shorter than 20 bytes
         id.set(this.serial);
         forEachRange(chain.writable, 0, n, (b, at) => b.set(id.subarray(at, at + b.length)));
+        this.stats.other++;
         return [BlkStatus.Ok, n];
       }
     }

@@ -56,6 +56,9 @@ const TWO32 = 4294967296;
 
 /** Translates hart addresses through satp's page tables (or none: Bare mode, M-mode). */
 export class SvTranslator implements PageTranslator {
+  /** Page-table walks started (TLB misses under Sv39/Sv48; Bare mode and M-mode do not walk). */
+  walks = 0;
+
   constructor(
     private readonly hart: Hart,
     private readonly csrs: PrivCsrs,
@@ -74,6 +77,7 @@ export class SvTranslator implements PageTranslator {
       const pa = (hi >>> 0) < 0x1000000 ? (hi >>> 0) * TWO32 + ((lo & ~0xfff) >>> 0) : 2 ** 56;
       return this.phys.resolve(pa);
     }
+    this.walks++;
     const levels = mode === SatpMode.Sv39 ? 3 : 4;
     // Canonical: bits 63..(VA bits) must all equal the top VA bit (38 or 47).
     const canonical = levels === 3 ? (hi << 25) >> 25 === hi : (hi << 16) >> 16 === hi;
