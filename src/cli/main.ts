@@ -7,6 +7,7 @@ import { writeSync } from "node:fs";
 import { runCommand } from "./run.js";
 import { bootCommand } from "./boot.js";
 import { serveCommand } from "./serve.js";
+import { vmCommand } from "./vm.js";
 
 const USAGE = `Usage: typevisor <command> [options]
 
@@ -20,6 +21,8 @@ Commands:
            kernels and bare-metal programs of your own
   serve [--listen HOST:PORT] [--state-dir DIR] [--memory-budget MIB] [--allow-path DIR]
            Run the hypervisor: many guest VMs behind a REST API (token in the state dir)
+  vm ls|create|start|stop|pause|resume|rm|console|logs|metrics|snapshot|restore ...
+           Drive the hypervisor from the command line: define, run and attach to VMs
 
 Run 'typevisor <command> --help' for the options of a command.
 `;
@@ -38,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === "run") return runCommand(rest);
   if (cmd === "boot") return bootCommand(rest);
   if (cmd === "serve") return serveCommand(rest);
+  if (cmd === "vm") return vmCommand(rest);
   writeErr(`typevisor: unknown command '${cmd}' (try 'typevisor --help')\n`, 2);
   return 2;
 }
