@@ -6,8 +6,11 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MachineConfig } from "../system/machine.js";
-import { ApiError, conflict, notFound } from "./api/errors.js";
+import { readFileSync as readFile } from "node:fs";
+import { decodeState } from "../system/snapshot/state-file.js";
+import { ApiError, badRequest, conflict, notFound } from "./api/errors.js";
 import { VmHandle, WORKER_HEAP_MIB } from "./vm-handle.js";
+import { IncomingMigration } from "./migration/incoming.js";
 
 /** What is stored per VM. */
 interface VmRecord {
@@ -18,6 +21,8 @@ interface VmRecord {
 
 export class VmManager {
   private readonly vms = new Map<string, VmHandle>();
+  /** Live migrations arriving, by VM id (their RAM counts against the budget). */
+  private readonly incoming = new Map<string, { migration: IncomingMigration; config: MachineConfig }>();
   private readonly dir: string;
 
   constructor(
@@ -59,6 +64,7 @@ export class VmManager {
   get memoryUsedMiB(): number {
     let n = 0;
     for (const h of this.vms.values()) if (h.live || h.state === "Starting") n += h.memoryMiB;
+    for (const { migration } of this.incoming.values()) n += migration.memoryMiB;
     return n;
   }
 
@@ -75,12 +81,82 @@ export class VmManager {
   }
 
   /** Starts VM `id` if its RAM fits in what the budget has left (507 otherwise). */
-  async start(h: VmHandle, restore?: { statePath: string; memPath: string }): Promise<void> {
+  async start(h: VmHandle, restore?: { statePath: string; memPath: string; resume: boolean }): Promise<void> {
     const free = this.memoryBudgetMiB - this.memoryUsedMiB;
     if (!h.live && h.memoryMiB > free) {
       throw new ApiError(507, `VM '${h.id}' needs ${h.memoryMiB} MiB; ${free} MiB of the ${this.memoryBudgetMiB} MiB budget is free`);
     }
-    await h.start(restore);
+    const config = await h.start(restore);
+    if (restore !== undefined) h.config = config;
+  }
+
+  /**
+   * Creates VM `id` from a snapshot's files (paths already checked): it runs on
+   * at once when `resume`, else it is Paused. Files that are refused (truncated,
+   * corrupted, foreign, newer) give a 400 and no VM.
+   */
+  async load(id: string, statePath: string, memPath: string, resume: boolean): Promise<VmHandle> {
+    if (this.vms.has(id)) throw conflict(`VM '${id}' exists already`);
+    let memoryMiB: number, harts: number;
+    try {
+      ({ memoryMiB, harts } = decodeState(readFile(statePath), `snapshot state file ${statePath}`).config);
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    const h = new VmHandle(id, { memoryMiB, harts }, new Date().toISOString(), this.workerHeapMiB);
+    this.vms.set(id, h);
+    try {
+      await this.start(h, { statePath, memPath, resume });
+    } catch (e) {
+      this.vms.delete(id);
+      await h.stop();
+      if (e instanceof ApiError && e.status === 409) throw badRequest(h.stopReason ?? e.message);
+      throw e;
+    }
+    this.save({ id, created: h.created, config: h.config });
+    return h;
+  }
+
+  /** A live migration of VM `id` with `config` begins to arrive (409 when the id is taken, 507 when it does not fit). */
+  beginIncoming(id: string, config: MachineConfig): IncomingMigration {
+    if (this.vms.has(id) || this.incoming.has(id)) throw conflict(`VM '${id}' exists already here`);
+    const memoryMiB = config.memoryMiB ?? 128;
+    const free = this.memoryBudgetMiB - this.memoryUsedMiB;
+    if (memoryMiB > free) throw new ApiError(507, `VM '${id}' needs ${memoryMiB} MiB; ${free} MiB of the ${this.memoryBudgetMiB} MiB budget is free`);
+    const migration = new IncomingMigration(id, memoryMiB, config.harts ?? 1);
+    this.incoming.set(id, { migration, config });
+    return migration;
+  }
+
+  /** The live migration arriving for `id`, or a 404. */
+  incomingFor(id: string): IncomingMigration {
+    const m = this.incoming.get(id);
+    if (m === undefined) throw notFound(`no migration of '${id}' is arriving`);
+    return m.migration;
+  }
+
+  /** Drops an arriving migration (the source gave up). */
+  abortIncoming(id: string): void {
+    this.incoming.delete(id);
+  }
+
+  /** The last part of a migration arrived: VM `id` is restored from the pages and `state`, and runs on. */
+  async finishIncoming(id: string, state: Uint8Array): Promise<VmHandle> {
+    const m = this.incoming.get(id);
+    if (m === undefined) throw notFound(`no migration of '${id}' is arriving`);
+    const memory = m.migration.memoryFile();
+    this.incoming.delete(id);
+    const h = new VmHandle(id, m.config, new Date().toISOString(), this.workerHeapMiB);
+    this.vms.set(id, h);
+    try {
+      await h.start(undefined, { state, memory });
+    } catch (e) {
+      this.vms.delete(id);
+      await h.stop();
+      throw e instanceof ApiError && e.status === 409 ? badRequest(h.stopReason ?? e.message) : e;
+    }
+    this.save({ id, created: h.created, config: h.config });
+    return h;
   }
 
   /** Stops and forgets VM `id`. */

@@ -79,6 +79,17 @@ export const OPENAPI = {
           uptime_seconds: { type: "number" }, exits: { type: "object", description: "Exits to the hypervisor by reason" },
         },
       },
+      MigrateParams: {
+        type: "object", additionalProperties: false, required: ["destination", "token"],
+        properties: { destination: { type: "string", description: "http://HOST:PORT of the destination typevisor serve" }, token: { type: "string", description: "The destination's API token" } },
+      },
+      MigrationReport: {
+        type: "object",
+        properties: {
+          destination: { type: "string" }, rounds: { type: "integer" }, pages_sent: { type: "integer" }, bytes_sent: { type: "integer" },
+          downtime_ms: { type: "number", description: "From the source's final pause until the destination runs the guest" }, total_ms: { type: "number" },
+        },
+      },
       Host: {
         type: "object",
         properties: { memory_budget_mib: { type: "integer" }, memory_used_mib: { type: "integer" }, vms: { type: "integer" } },
@@ -113,6 +124,29 @@ export const OPENAPI = {
     "/vms/{id}/snapshot/load": {
       parameters: [vmId],
       put: { summary: "Create VM {id} from a snapshot", requestBody: json("SnapshotLoadParams"), responses: { "201": { description: "Restored", ...json("Vm") }, ...errors(400, 401, 403, 409, 507) } },
+    },
+    "/vms/{id}/migrate": {
+      parameters: [vmId],
+      put: {
+        summary: "Live-migrate a running VM to another typevisor serve (pre-copy: RAM sent while it runs, changed pages resent in rounds, a short final pause); the local VM ends Stopped",
+        requestBody: json("MigrateParams"), responses: { "200": { description: "Migrated", ...json("MigrationReport") }, ...errors(400, 401, 404, 409, 502) },
+      },
+    },
+    "/vms/{id}/migration/begin": {
+      parameters: [vmId],
+      put: { summary: "Destination side of a migration (called by the source): a VM with this config is arriving", requestBody: { content: { "application/json": {} } }, responses: { "204": { description: "Ready" }, ...errors(400, 401, 403, 409, 507) } },
+    },
+    "/vms/{id}/migration/pages": {
+      parameters: [vmId],
+      put: { summary: "Destination side: RAM page records (u32 page index + 4096 bytes each)", requestBody: { content: { "application/octet-stream": {} } }, responses: { "204": { description: "Applied" }, ...errors(400, 401, 404, 413) } },
+    },
+    "/vms/{id}/migration/finish": {
+      parameters: [vmId],
+      put: { summary: "Destination side: the machine state (a snapshot state file); the VM runs on here", requestBody: { content: { "application/octet-stream": {} } }, responses: { "201": { description: "Running", ...json("Vm") }, ...errors(400, 401, 404) } },
+    },
+    "/vms/{id}/migration/abort": {
+      parameters: [vmId],
+      put: { summary: "Destination side: the source gave up; what arrived is dropped", responses: { "204": { description: "Dropped" }, ...errors(401) } },
     },
     "/vms/{id}/metrics": {
       parameters: [vmId],

@@ -8,8 +8,10 @@ import type { MachineConfig, MachineState } from "../system/machine.js";
 /** What a worker is started with (workerData). */
 export interface WorkerInit {
   config: MachineConfig;
-  /** Restore from these snapshot files instead of booting the images. */
-  restore?: { statePath: string; memPath: string };
+  /** Restore from these snapshot files instead of booting the images; run on at once when `resume`, else stay paused. */
+  restore?: { statePath: string; memPath: string; resume: boolean };
+  /** Or restore from the two files' bytes (a live migration's destination), then run on. */
+  incoming?: { state: Uint8Array; memory: Uint8Array };
 }
 
 /** A request the worker answers with a Reply of the same id. */
@@ -18,7 +20,11 @@ export type Request =
   | { type: "pause"; id: number }
   | { type: "resume"; id: number }
   | { type: "metrics"; id: number }
-  | { type: "snapshot"; id: number; statePath: string; memPath: string };
+  | { type: "snapshot"; id: number; statePath: string; memPath: string }
+  /** Live migration, source side: RAM pages changed since the last call (all non-zero pages the first time). */
+  | { type: "migrate-pages"; id: number }
+  /** Live migration, source side: the paused machine's state file bytes. */
+  | { type: "migrate-state"; id: number };
 
 /** Messages to a worker. */
 export type ToWorker =
@@ -44,5 +50,5 @@ export interface VmMetrics {
   host_cpu_seconds: number;
   uptime_seconds: number;
   /** Exits to the hypervisor by reason. */
-  exits: Record<string, unknown>;
+  exits: object;
 }

@@ -9,9 +9,11 @@ import { timingSafeEqual } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ApiError, badRequest, conflict, notFound } from "./api/errors.js";
-import { checkId, onlyFields, optBool, parseBody, reqString } from "./api/parse.js";
-import { parseCreateVm } from "./api/create-vm.js";
+import { checkId, object, onlyFields, optBool, optInt, optString, parseBody, reqString } from "./api/parse.js";
+import { MAX_MEM_MIB, parseCreateVm } from "./api/create-vm.js";
+import type { MachineConfig } from "../system/machine.js";
 import { OPENAPI } from "./openapi.js";
+import { migrate } from "./migration/source.js";
 import type { VmManager } from "./manager.js";
 import type { PathPolicy } from "./paths.js";
 import type { VmHandle } from "./vm-handle.js";
@@ -47,14 +49,14 @@ function describe(h: VmHandle): Record<string, unknown> {
   };
 }
 
-/** Reads a request body up to MAX_BODY bytes. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads a request body up to `limit` bytes (413 beyond). */
+function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let n = 0;
     req.on("data", (c: Buffer) => {
       n += c.length;
-      if (n > MAX_BODY) { reject(new ApiError(413, `the body is larger than ${MAX_BODY} bytes`)); req.destroy(); return; }
+      if (n > limit) { reject(new ApiError(413, `the body is larger than ${limit} bytes`)); req.resume(); return; }
       chunks.push(c);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
@@ -200,6 +202,43 @@ export class ApiServer {
         const resume = optBool(b, "resume_vm", "body") ?? false;
         return { status: 201, json: await this.load(id, statePath, memPath, resume) };
       }
+      case "migrate": {
+        allow("PUT");
+        const b = await json();
+        onlyFields("body", b, ["destination", "token"]);
+        const dest = reqString(b, "destination", "body").replace(/\/+$/, "");
+        if (!/^https?:\/\/[^/]+$/.test(dest)) throw badRequest(`destination must be http://HOST:PORT, not '${dest}'`);
+        const h = m.get(id);
+        if (h.state !== "Running") throw conflict(`VM '${id}' is ${h.state}; only a running VM is migrated`);
+        return { json: await migrate(h, dest, reqString(b, "token", "body")) };
+      }
+      case "migration/begin": {
+        allow("PUT");
+        const b = await json();
+        onlyFields("body", b, ["config"]);
+        // Every host file the arriving VM names must be one this host allows (disks are opened read-write).
+        const c = parseMigratedConfig(b.config), paths = this.opts.paths;
+        for (const k of ["kernel", "initrd", "bios"] as const) if (c[k] !== undefined && c[k] !== "none") c[k] = paths.existing(`config.${k}`, c[k]!);
+        c.disks = c.disks?.map((d, i) => ({ ...d, path: paths.existing(`config.disks[${i}].path`, d.path) }));
+        m.beginIncoming(id, c);
+        return undefined;
+      }
+      case "migration/pages": {
+        allow("PUT");
+        const inc = m.incomingFor(id);
+        inc.receive(await readBody(req, inc.memoryMiB * 1025 * 1024 + 4096));
+        return undefined;
+      }
+      case "migration/finish": {
+        allow("PUT");
+        m.incomingFor(id);
+        const state = await readBody(req, 16 << 20);
+        return { status: 201, json: describe(await m.finishIncoming(id, state)) };
+      }
+      case "migration/abort":
+        allow("PUT");
+        m.abortIncoming(id);
+        return undefined;
       case "console/log": {
         allow("GET");
         const h = m.get(id);
@@ -221,8 +260,7 @@ export class ApiServer {
 
   /** PUT /vms/{id}/snapshot/load: a new VM restored from snapshot files (no VM is created when they are refused). */
   private async load(id: string, statePath: string, memPath: string, resume: boolean): Promise<unknown> {
-    void id; void statePath; void memPath; void resume;
-    throw new ApiError(501, "snapshot load is not available yet");
+    return describe(await this.opts.manager.load(id, statePath, memPath, resume));
   }
 
   /** GET /vms/{id}/console as a WebSocket: the recent output first, then live output; what the client sends is console input. */
@@ -252,4 +290,27 @@ export class ApiServer {
       ws.on("error", () => h.viewers.delete(viewer));
     });
   }
+}
+
+/** The config a migration source sends (its resolved MachineConfig): only the known fields, checked. */
+function parseMigratedConfig(v: unknown): MachineConfig {
+  const c = object("config", v);
+  onlyFields("config", c, ["memoryMiB", "harts", "bios", "kernel", "initrd", "append", "disks", "cpuQuotaPercent"]);
+  const out: MachineConfig = {
+    memoryMiB: optInt(c, "memoryMiB", "config", 1, MAX_MEM_MIB),
+    harts: optInt(c, "harts", "config", 1, 8),
+    bios: optString(c, "bios", "config"),
+    kernel: optString(c, "kernel", "config"),
+    initrd: optString(c, "initrd", "config"),
+    append: optString(c, "append", "config"),
+    cpuQuotaPercent: optInt(c, "cpuQuotaPercent", "config", 1, 100),
+  };
+  if (c.disks !== undefined) {
+    if (!Array.isArray(c.disks)) throw badRequest("config.disks must be an array");
+    out.disks = c.disks.map((d: unknown, i: number) => {
+      const o = object(`config.disks[${i}]`, d);
+      return { path: reqString(o, "path", `config.disks[${i}]`), readonly: optBool(o, "readonly", `config.disks[${i}]`) };
+    });
+  }
+  return out;
 }

@@ -37,6 +37,8 @@ export class VmHandle {
   private stoppedAt = 0;
   private pausedAt = 0;
   private pausedMs = 0;
+  /** A stop reason set by the host (a migration) that wins over the worker's. */
+  private stopOverride: string | undefined = undefined;
   /** Metrics of the last run, kept after its worker ended. */
   private lastMetrics: VmMetrics | undefined = undefined;
   /** Called when the VM's state changes (the manager persists nothing of it, but may log). */
@@ -44,7 +46,8 @@ export class VmHandle {
 
   constructor(
     readonly id: string,
-    readonly config: MachineConfig,
+    /** The definition; a VM restored from a snapshot gets the snapshot's once it has started. */
+    public config: MachineConfig,
     /** When the definition was created (ISO time). */
     readonly created: string,
     /** Heap limit of its worker thread, MiB: a worker that exceeds it is ended and the VM reported stopped. */
@@ -69,12 +72,16 @@ export class VmHandle {
     return (end - this.startedAt - paused) / 1000;
   }
 
-  /** Boots the VM in a new worker (from NotStarted or Stopped), or restores it from snapshot files. */
-  async start(restore?: WorkerInit["restore"]): Promise<void> {
+  /**
+   * Boots the VM in a new worker (from NotStarted or Stopped), or restores it
+   * from snapshot files; resolves with the machine's config as the worker resolved it.
+   */
+  async start(restore?: WorkerInit["restore"], incoming?: WorkerInit["incoming"]): Promise<MachineConfig> {
     if (this.worker !== undefined) throw conflict(`VM ${this.id} is ${this.state}`);
     this.state = "Starting";
     this.stopReason = undefined;
-    const init: WorkerInit = { config: this.config, restore };
+    this.stopOverride = undefined;
+    const init: WorkerInit = { config: this.config, restore, incoming };
     const w = new Worker(WORKER, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: this.heapMiB } });
     this.worker = w;
     w.on("message", (m: FromWorker) => this.onMessage(m));
@@ -83,10 +90,12 @@ export class VmHandle {
     });
     w.on("exit", () => this.ended(this.stopReason ?? "its worker exited"));
     try {
-      await this.request({ type: "start", id: 0 });
+      const config = (await this.request({ type: "start", id: 0 })) as MachineConfig;
       this.startedAt = performance.now();
       this.stoppedAt = 0;
       this.pausedMs = 0;
+      if ((this.state as string) === "Paused") this.pausedAt = this.startedAt;
+      return config;
     } catch (e) {
       void w.terminate();
       throw e;
@@ -105,10 +114,14 @@ export class VmHandle {
     await this.request({ type: "resume", id: 0 });
   }
 
-  /** Stops the VM; a worker that does not obey within STOP_GRACE_MS is terminated. Resolves once it has no worker. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the VM (`reason` replaces the worker's own account); a worker that does
+   * not obey within STOP_GRACE_MS is terminated. Resolves once it has no worker.
+   */
+  async stop(reason?: string): Promise<void> {
     const w = this.worker;
     if (w === undefined) return;
+    if (reason !== undefined) this.stopOverride = reason;
     const gone = new Promise<void>((r) => w.once("exit", () => r()));
     this.post({ type: "stop" });
     const timer = setTimeout(() => { this.stopReason ??= "stopped by the host (its worker did not answer; terminated)"; void w.terminate(); }, STOP_GRACE_MS);
@@ -132,6 +145,18 @@ export class VmHandle {
   async snapshot(statePath: string, memPath: string): Promise<void> {
     if (this.state !== "Paused") throw conflict(`VM ${this.id} is ${this.state}; pause it before taking a snapshot`);
     await this.request({ type: "snapshot", id: 0, statePath, memPath });
+  }
+
+  /** Live migration, source side: RAM page records changed since the last call (all non-zero pages at first). */
+  async migratePages(): Promise<Uint8Array> {
+    this.requireLive("migrate it");
+    return (await this.request({ type: "migrate-pages", id: 0 })) as Uint8Array;
+  }
+
+  /** Live migration, source side: the paused machine's state file bytes. */
+  async migrateState(): Promise<Uint8Array> {
+    this.requireLive("migrate it");
+    return (await this.request({ type: "migrate-state", id: 0 })) as Uint8Array;
   }
 
   private requireLive(what: string): void {
@@ -166,7 +191,7 @@ export class VmHandle {
         return;
       case "state":
         if (m.state === "Stopped") {
-          this.stopReason = m.reason;
+          this.stopReason = this.stopOverride ?? m.reason;
           // Keep the final counters, then let the worker go.
           const w = this.worker;
           void this.request({ type: "metrics", id: 0 }).then((v) => { this.lastMetrics = v as VmMetrics; }, () => {})
@@ -189,7 +214,7 @@ export class VmHandle {
     if (this.state === "Paused") this.pausedMs += performance.now() - this.pausedAt;
     if (this.stoppedAt === 0 && this.startedAt !== 0) this.stoppedAt = performance.now();
     this.state = "Stopped";
-    this.stopReason ??= reason;
+    this.stopReason ??= this.stopOverride ?? reason;
     for (const w of this.waiting.values()) w.reject(conflict(`VM ${this.id} stopped: ${this.stopReason}`));
     this.waiting.clear();
     this.onState(this);

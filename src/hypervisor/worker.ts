@@ -10,6 +10,8 @@ import { performance } from "node:perf_hooks";
 import { Machine } from "../system/machine.js";
 import type { FromWorker, Reply, Request, ToWorker, VmMetrics, WorkerInit } from "./protocol.js";
 import { describeStop } from "./stop-reason.js";
+import { PageTracker } from "./migration/pages.js";
+import { exitMetrics } from "../system/exits.js";
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -23,8 +25,13 @@ const flush = () => {
 };
 
 let machine: Machine;
+/** What a live migration has sent so far (from its first migrate-pages request). */
+let tracker: PageTracker | undefined;
 try {
-  machine = new Machine(init.config, { console: (b) => { pending.push(b); }, flush });
+  const io = { console: (b: number) => { pending.push(b); }, flush };
+  machine = init.incoming !== undefined ? Machine.restoreBytes(init.incoming.state, init.incoming.memory, io)
+    : init.restore !== undefined ? Machine.restore({ statePath: init.restore.statePath, memoryPath: init.restore.memPath }, io)
+      : new Machine(init.config, io);
 } catch (e) {
   post({ type: "state", state: "Stopped", reason: `cannot build the machine: ${(e as Error).message}` });
   process.exit(1);
@@ -49,12 +56,12 @@ async function perform(r: Request): Promise<unknown> {
   switch (r.type) {
     case "start":
       if (machine.state !== "NotStarted") throw wrongState("start it");
-      post({ type: "state", state: "Running" });
-      void machine.run().then(
+      void machine.run({ paused: init.restore !== undefined && !init.restore.resume }).then(
         (stop) => { flush(); post({ type: "state", state: "Stopped", reason: describeStop(stop) }); },
         (e: Error) => { flush(); post({ type: "state", state: "Stopped", reason: `internal error: ${e.message}` }); },
       );
-      return undefined;
+      post({ type: "state", state: machine.state });
+      return machine.config;
     case "pause":
       if (machine.state !== "Running") throw wrongState("pause it");
       await machine.pause();
@@ -67,8 +74,21 @@ async function perform(r: Request): Promise<unknown> {
       return undefined;
     case "metrics":
       return metrics();
+    case "migrate-pages":
+      if (machine.state !== "Running" && machine.state !== "Paused") throw wrongState("migrate it");
+      tracker ??= new PageTracker(machine.board.ram);
+      return tracker.changedPages();
+    case "migrate-state":
+      if (machine.state !== "Paused") throw wrongState("send its state (pause it first)");
+      return machine.stateBytes();
     case "snapshot":
-      throw Object.assign(new Error("snapshots are not available yet"), { status: 501 });
+      if (machine.state !== "Paused") throw wrongState("take a snapshot (pause it first)");
+      try {
+        machine.snapshot({ statePath: r.statePath, memoryPath: r.memPath });
+      } catch (e) {
+        throw Object.assign(new Error((e as Error).message), { status: 400 });
+      }
+      return undefined;
   }
 }
 
@@ -80,7 +100,7 @@ function metrics(): VmMetrics {
     mips: up > 0 ? instructions / up / 1e6 : 0,
     host_cpu_seconds: performance.eventLoopUtilization().active / 1000,
     uptime_seconds: up,
-    exits: {},
+    exits: exitMetrics(machine.board).exits,
   };
 }
 

@@ -12,6 +12,8 @@ import { BootError } from "./elf.js";
 import { DEFAULT_MEMORY_MIB } from "./memory-map.js";
 import { SystemVm, type RunStop } from "./system-vm.js";
 import { warmUpSystemVm } from "./warm-up.js";
+import { captureState, restoreMachine, restoreSnapshotFiles, writeSnapshotFiles, type RestoredMachine, type SnapshotPaths } from "./snapshot/index.js";
+import { encodeState } from "./snapshot/state-file.js";
 
 /** The default firmware: OpenSBI 1.1's fw_dynamic from Debian's opensbi package, shipped in images/ (images/get-firmware.sh). */
 export const DEFAULT_BIOS = fileURLToPath(new URL("../../../images/fw_dynamic.bin", import.meta.url));
@@ -117,23 +119,62 @@ export class Machine {
   private stoppedAt = 0;
   /** Instructions retired on boards a reset replaced. */
   private retiredBefore = 0;
-  private readonly images: { bios?: Uint8Array; kernel: Uint8Array; initrd?: Uint8Array };
+  /** The images, read when the machine is built (or, for a restored one, at its first reboot). */
+  private images: { bios?: Uint8Array; kernel: Uint8Array; initrd?: Uint8Array } | undefined = undefined;
 
-  /** Reads the images and builds the board; throws BootError or DiskImageError on bad input. */
-  constructor(config: MachineConfig, private readonly io: MachineIo) {
+  /**
+   * Reads the images and builds the board; throws BootError or DiskImageError
+   * on bad input. With `restored`, the machine goes on from a snapshot's board
+   * and run loop instead (its images are read only if the guest reboots).
+   */
+  constructor(config: MachineConfig, private readonly io: MachineIo, restored?: { board: VirtBoard; vm: SystemVm }) {
     this.config = resolveConfig(config);
-    const c = this.config;
-    this.images = {
-      kernel: readImage(c.kernel, "kernel"),
-      bios: c.bios === "none" ? undefined : readImage(c.bios, "firmware"),
-      initrd: c.initrd === undefined ? undefined : readImage(c.initrd, "initrd"),
-    };
-    [this.board, this.vm] = this.build();
+    if (restored !== undefined) {
+      ({ board: this.board, vm: this.vm } = restored);
+      this.vm.cpuQuotaPercent = this.config.cpuQuotaPercent;
+    } else [this.board, this.vm] = this.build();
+  }
+
+  /**
+   * A machine that goes on from the snapshot in `paths` (see snapshot/): its
+   * config is the one the snapshot recorded. Throws SnapshotError when the
+   * files are refused; nothing is built then.
+   */
+  static restore(paths: SnapshotPaths, io: MachineIo): Machine {
+    return Machine.fromRestored(restoreSnapshotFiles(paths, { console: io.console }), io);
+  }
+
+  /** As restore(), from the two files' bytes (a live migration's destination). */
+  static restoreBytes(state: Uint8Array, memory: Uint8Array, io: MachineIo): Machine {
+    return Machine.fromRestored(restoreMachine(state, memory, { console: io.console }), io);
+  }
+
+  private static fromRestored(r: RestoredMachine, io: MachineIo): Machine {
+    const meta = r.meta as { machine?: ResolvedConfig } | undefined;
+    const c = r.board.config;
+    return new Machine(meta?.machine ?? { memoryMiB: c.memoryMiB, harts: c.harts, disks: c.disks }, io, r);
+  }
+
+  /** Writes a snapshot of the machine (paused, or not yet started) to the two files. */
+  snapshot(paths: SnapshotPaths): void {
+    if (this.state === "Running") throw new Error("pause the machine before taking a snapshot");
+    writeSnapshotFiles(this.board, this.vm, paths, { machine: this.config });
+  }
+
+  /** The snapshot state file's bytes (no RAM) of the paused machine: what a live migration sends last. */
+  stateBytes(): Uint8Array {
+    if (this.state === "Running") throw new Error("pause the machine before capturing its state");
+    return encodeState(captureState(this.board, this.vm, { machine: this.config }));
   }
 
   /** A fresh board with the images loaded and every hart at its entry. */
   private build(): [VirtBoard, SystemVm] {
-    const c = this.config, img = this.images;
+    const c = this.config;
+    const img = this.images ??= {
+      kernel: readImage(c.kernel, "kernel"),
+      bios: c.bios === "none" ? undefined : readImage(c.bios, "firmware"),
+      initrd: c.initrd === undefined ? undefined : readImage(c.initrd, "initrd"),
+    };
     const board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: this.io.console, disks: c.disks });
     if (img.bios === undefined) board.loadBareMetal(img.kernel, c.kernel);
     else board.loadFirmware({ data: img.bios, name: c.bios }, { data: img.kernel, name: c.kernel }, c.append,
@@ -147,11 +188,16 @@ export class Machine {
    * Runs the machine until the guest powers off, gets stuck or stop() is called
    * (or `timeoutMs` passes); a guest reset reboots it. Resolves with how it stopped.
    */
-  async run(opts: { timeoutMs?: number } = {}): Promise<RunStop> {
+  async run(opts: { timeoutMs?: number; paused?: boolean } = {}): Promise<RunStop> {
     if (this.state !== "NotStarted") throw new Error(`the machine is ${this.state}, not NotStarted`);
     this.state = "Running";
     this.startedAt = performance.now();
     warmUpSystemVm();
+    if (opts.paused) { // parked before its first instruction
+      void this.vm.pause();
+      this.state = "Paused";
+      this.pausedAt = this.startedAt;
+    }
     let stop: RunStop;
     try {
       for (;;) {
