@@ -35,7 +35,7 @@ export function serve(args: string[] = [], stateDir = mkdtempSync(join(tmpdir(),
       resolve({
         url: m[1], stateDir, child, token: readFileSync(join(stateDir, "token"), "utf8").trim(), output: () => out,
         stop: () => new Promise<void>((r) => {
-          if (child.exitCode !== null) { r(); return; }
+          if (child.exitCode !== null || child.signalCode !== null) { r(); return; }
           const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
           child.once("exit", () => { clearTimeout(t); r(); });
           child.kill("SIGTERM");

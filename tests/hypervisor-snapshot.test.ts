@@ -96,6 +96,30 @@ describe("hypervisor snapshots", { concurrency: false }, () => {
   });
 });
 
+describe("crash consistency", () => {
+  test("killing the server with SIGKILL while a guest writes keeps every write the guest flushed on the host disk", { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tv-kill-"));
+    const disk = join(dir, "disk.img");
+    writeFileSync(disk, new Uint8Array(8 << 20));
+    const s = await serve(["--allow-path", dir]);
+    try {
+      await boot(s, "w", { drives: [{ drive_id: "data", path_on_host: disk, is_read_only: false }] });
+      await command(s, "w", "mke2fs -q /dev/vda && mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo mounted", /mounted/);
+      // Flushed writes (sync: virtio-blk FLUSH → fsync), then writes that keep going when the server dies.
+      await command(s, "w", "for i in 1 2 3 4 5; do echo flushed-$i >> /mnt/log; done; sync; echo synced-$((2*2))", /synced-4/);
+      await api(s, "POST", "/vms/w/console/input", "while true; do echo more >> /mnt/more; done\n");
+      await new Promise((r) => setTimeout(r, 500));
+      s.child.kill("SIGKILL");
+      await new Promise((r) => s.child.once("exit", r));
+      const image = readFileSync(disk).toString("latin1");
+      for (let i = 1; i <= 5; i++) assert.ok(image.includes(`flushed-${i}\n`), `flushed-${i} is on the host image`);
+    } finally {
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("live migration", { concurrency: false }, () => {
   test("a guest counting on its console moves between two servers with no count lost or repeated", { timeout: 180_000 }, async () => {
     const a = await serve(), b = await serve();
