@@ -10,7 +10,6 @@ import { readFileSync as readFile } from "node:fs";
 import { decodeState } from "../system/snapshot/state-file.js";
 import { ApiError, badRequest, conflict, notFound } from "./api/errors.js";
 import { VmHandle, WORKER_HEAP_MIB } from "./vm-handle.js";
-import { IncomingMigration } from "./migration/incoming.js";
 
 /** What is stored per VM. */
 interface VmRecord {
@@ -21,8 +20,8 @@ interface VmRecord {
 
 export class VmManager {
   private readonly vms = new Map<string, VmHandle>();
-  /** Live migrations arriving, by VM id (their RAM counts against the budget). */
-  private readonly incoming = new Map<string, { migration: IncomingMigration; config: MachineConfig }>();
+  /** Live migrations arriving, by VM id: handles whose workers gather the pages (their RAM counts against the budget). */
+  private readonly incoming = new Map<string, VmHandle>();
   private readonly dir: string;
 
   constructor(
@@ -64,7 +63,7 @@ export class VmManager {
   get memoryUsedMiB(): number {
     let n = 0;
     for (const h of this.vms.values()) if (h.live || h.state === "Starting") n += h.memoryMiB;
-    for (const { migration } of this.incoming.values()) n += migration.memoryMiB;
+    for (const h of this.incoming.values()) n += h.memoryMiB;
     return n;
   }
 
@@ -117,44 +116,44 @@ export class VmManager {
     return h;
   }
 
-  /** A live migration of VM `id` with `config` begins to arrive (409 when the id is taken, 507 when it does not fit). */
-  beginIncoming(id: string, config: MachineConfig): IncomingMigration {
+  /**
+   * A live migration of VM `id` with `config` begins to arrive: a worker is
+   * started now to gather its pages (409 when the id is taken, 507 when it does not fit).
+   */
+  beginIncoming(id: string, config: MachineConfig): void {
     if (this.vms.has(id) || this.incoming.has(id)) throw conflict(`VM '${id}' exists already here`);
-    const memoryMiB = config.memoryMiB ?? 128;
+    const h = new VmHandle(id, config, new Date().toISOString(), this.workerHeapMiB);
     const free = this.memoryBudgetMiB - this.memoryUsedMiB;
-    if (memoryMiB > free) throw new ApiError(507, `VM '${id}' needs ${memoryMiB} MiB; ${free} MiB of the ${this.memoryBudgetMiB} MiB budget is free`);
-    const migration = new IncomingMigration(id, memoryMiB, config.harts ?? 1);
-    this.incoming.set(id, { migration, config });
-    return migration;
+    if (h.memoryMiB > free) throw new ApiError(507, `VM '${id}' needs ${h.memoryMiB} MiB; ${free} MiB of the ${this.memoryBudgetMiB} MiB budget is free`);
+    h.prepareIncoming(h.memoryMiB);
+    this.incoming.set(id, h);
   }
 
-  /** The live migration arriving for `id`, or a 404. */
-  incomingFor(id: string): IncomingMigration {
-    const m = this.incoming.get(id);
-    if (m === undefined) throw notFound(`no migration of '${id}' is arriving`);
-    return m.migration;
+  /** The handle of the live migration arriving for `id`, or a 404. */
+  incomingFor(id: string): VmHandle {
+    const h = this.incoming.get(id);
+    if (h === undefined) throw notFound(`no migration of '${id}' is arriving`);
+    return h;
   }
 
   /** Drops an arriving migration (the source gave up). */
-  abortIncoming(id: string): void {
+  async abortIncoming(id: string): Promise<void> {
+    const h = this.incoming.get(id);
     this.incoming.delete(id);
+    await h?.stop();
   }
 
   /** The last part of a migration arrived: VM `id` is restored from the pages and `state`, and runs on. */
   async finishIncoming(id: string, state: Uint8Array): Promise<VmHandle> {
-    const m = this.incoming.get(id);
-    if (m === undefined) throw notFound(`no migration of '${id}' is arriving`);
-    const memory = m.migration.memoryFile();
+    const h = this.incomingFor(id);
     this.incoming.delete(id);
-    const h = new VmHandle(id, m.config, new Date().toISOString(), this.workerHeapMiB);
-    this.vms.set(id, h);
     try {
-      await h.start(undefined, { state, memory });
+      h.config = await h.finishIncoming(state);
     } catch (e) {
-      this.vms.delete(id);
       await h.stop();
       throw e instanceof ApiError && e.status === 409 ? badRequest(h.stopReason ?? e.message) : e;
     }
+    this.vms.set(id, h);
     this.save({ id, created: h.created, config: h.config });
     return h;
   }

@@ -10,13 +10,19 @@ export interface WorkerInit {
   config: MachineConfig;
   /** Restore from these snapshot files instead of booting the images; run on at once when `resume`, else stay paused. */
   restore?: { statePath: string; memPath: string; resume: boolean };
-  /** Or restore from the two files' bytes (a live migration's destination), then run on. */
-  incoming?: { state: Uint8Array; memory: Uint8Array };
+  /**
+   * Or be a live migration's destination: gather RAM pages (incoming-pages)
+   * until a start request brings the machine state, then run on.
+   */
+  incoming?: { memoryMiB: number };
 }
 
 /** A request the worker answers with a Reply of the same id. */
 export type Request =
-  | { type: "start"; id: number }
+  /** Start the machine; a migration's destination gets the machine state with it. */
+  | { type: "start"; id: number; state?: Uint8Array }
+  /** Live migration, destination side: RAM page records. */
+  | { type: "incoming-pages"; id: number; records: Uint8Array }
   | { type: "pause"; id: number }
   | { type: "resume"; id: number }
   | { type: "metrics"; id: number }

@@ -226,7 +226,7 @@ export class ApiServer {
       case "migration/pages": {
         allow("PUT");
         const inc = m.incomingFor(id);
-        inc.receive(await readBody(req, inc.memoryMiB * 1025 * 1024 + 4096));
+        await inc.incomingPages(await readBody(req, inc.memoryMiB * 1025 * 1024 + 4096));
         return undefined;
       }
       case "migration/finish": {
@@ -237,7 +237,7 @@ export class ApiServer {
       }
       case "migration/abort":
         allow("PUT");
-        m.abortIncoming(id);
+        await m.abortIncoming(id);
         return undefined;
       case "console/log": {
         allow("GET");

@@ -76,12 +76,35 @@ export class VmHandle {
    * Boots the VM in a new worker (from NotStarted or Stopped), or restores it
    * from snapshot files; resolves with the machine's config as the worker resolved it.
    */
-  async start(restore?: WorkerInit["restore"], incoming?: WorkerInit["incoming"]): Promise<MachineConfig> {
+  async start(restore?: WorkerInit["restore"]): Promise<MachineConfig> {
+    this.spawn({ config: this.config, restore });
+    return this.requestStart();
+  }
+
+  /**
+   * Live migration, destination side: a worker that gathers the RAM pages of a
+   * `memoryMiB` guest (incomingPages) until finishIncoming brings its state.
+   */
+  prepareIncoming(memoryMiB: number): void {
+    this.spawn({ config: this.config, incoming: { memoryMiB } });
+  }
+
+  /** Live migration, destination side: a batch of RAM page records. */
+  async incomingPages(records: Uint8Array): Promise<void> {
+    await this.request({ type: "incoming-pages", id: 0, records });
+  }
+
+  /** Live migration, destination side: the machine state; the guest runs on here. */
+  finishIncoming(state: Uint8Array): Promise<MachineConfig> {
+    return this.requestStart(state);
+  }
+
+  /** A new worker for this VM, which is Starting until it answers a start request. */
+  private spawn(init: WorkerInit): void {
     if (this.worker !== undefined) throw conflict(`VM ${this.id} is ${this.state}`);
     this.state = "Starting";
     this.stopReason = undefined;
     this.stopOverride = undefined;
-    const init: WorkerInit = { config: this.config, restore, incoming };
     const w = new Worker(WORKER, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: this.heapMiB } });
     this.worker = w;
     w.on("message", (m: FromWorker) => this.onMessage(m));
@@ -89,8 +112,13 @@ export class VmHandle {
       this.ended(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? "its worker ran out of memory (heap limit)" : `its worker failed: ${e.message}`);
     });
     w.on("exit", () => this.ended(this.stopReason ?? "its worker exited"));
+  }
+
+  /** Asks the worker to start the machine (with a migration's `state`); its worker ends if it cannot. */
+  private async requestStart(state?: Uint8Array): Promise<MachineConfig> {
+    const w = this.worker!;
     try {
-      const config = (await this.request({ type: "start", id: 0 })) as MachineConfig;
+      const config = (await this.request({ type: "start", id: 0, state })) as MachineConfig;
       this.startedAt = performance.now();
       this.stoppedAt = 0;
       this.pausedMs = 0;

@@ -11,6 +11,8 @@ import { Machine } from "../system/machine.js";
 import type { FromWorker, Reply, Request, ToWorker, VmMetrics, WorkerInit } from "./protocol.js";
 import { describeStop } from "./stop-reason.js";
 import { PageTracker } from "./migration/pages.js";
+import { IncomingRam } from "./migration/incoming.js";
+import { warmUpSystemVm } from "../system/warm-up.js";
 import { exitMetrics } from "../system/exits.js";
 
 const port = parentPort!;
@@ -24,17 +26,42 @@ const flush = () => {
   pending.length = 0;
 };
 
-let machine: Machine;
+const io = { console: (b: number) => { pending.push(b); }, flush };
+/** The machine (undefined while a migration is still arriving). */
+let machine: Machine | undefined;
+/** The RAM pages of an arriving migration. */
+let arriving: IncomingRam | undefined;
 /** What a live migration has sent so far (from its first migrate-pages request). */
 let tracker: PageTracker | undefined;
 try {
-  const io = { console: (b: number) => { pending.push(b); }, flush };
-  machine = init.incoming !== undefined ? Machine.restoreBytes(init.incoming.state, init.incoming.memory, io)
-    : init.restore !== undefined ? Machine.restore({ statePath: init.restore.statePath, memoryPath: init.restore.memPath }, io)
-      : new Machine(init.config, io);
+  if (init.incoming !== undefined) {
+    warmUpSystemVm(); // now, not in the guest's downtime
+    arriving = new IncomingRam(init.incoming.memoryMiB);
+  } else if (init.restore !== undefined) machine = Machine.restore({ statePath: init.restore.statePath, memoryPath: init.restore.memPath }, io);
+  else machine = new Machine(init.config, io);
 } catch (e) {
   post({ type: "state", state: "Stopped", reason: `cannot build the machine: ${(e as Error).message}` });
   process.exit(1);
+}
+
+/** The arriving migration's last part: the machine is restored from the pages gathered and `state`. */
+function admit(state: Uint8Array | undefined): void {
+  if (state === undefined) throw failure(400, "a migration's VM starts with its machine state");
+  try {
+    machine = Machine.restoreImage(state, arriving!.image(), io);
+  } catch (e) {
+    throw failure(400, (e as Error).message);
+  }
+  arriving = undefined;
+}
+
+/** An Error the control plane turns into HTTP status `status`. */
+const failure = (status: number, message: string): Error => Object.assign(new Error(message), { status });
+
+/** The machine, or a 409 while a migration is still arriving. */
+function current(): Machine {
+  if (machine === undefined) throw failure(409, "the VM is still arriving (live migration)");
+  return machine;
 }
 
 /** Answers a request; an Error with a `status` becomes that HTTP status, anything else 500. */
@@ -49,12 +76,18 @@ async function answer(r: Request): Promise<Reply> {
 
 /** A 409 for a request the machine's state does not allow. */
 function wrongState(what: string): Error {
-  return Object.assign(new Error(`cannot ${what}: the VM is ${machine.state}`), { status: 409 });
+  return failure(409, `cannot ${what}: the VM is ${current().state}`);
 }
 
 async function perform(r: Request): Promise<unknown> {
   switch (r.type) {
-    case "start":
+    case "incoming-pages":
+      if (arriving === undefined) throw failure(409, "no migration is arriving here");
+      if (!arriving.receive(r.records)) throw failure(400, "the migration's page records are malformed");
+      return undefined;
+    case "start": {
+      if (arriving !== undefined) admit(r.state);
+      const machine = current();
       if (machine.state !== "NotStarted") throw wrongState("start it");
       void machine.run({ paused: init.restore !== undefined && !init.restore.resume }).then(
         (stop) => { flush(); post({ type: "state", state: "Stopped", reason: describeStop(stop) }); },
@@ -62,37 +95,45 @@ async function perform(r: Request): Promise<unknown> {
       );
       post({ type: "state", state: machine.state });
       return machine.config;
-    case "pause":
+    }
+    case "pause": {
+      const machine = current();
       if (machine.state !== "Running") throw wrongState("pause it");
       await machine.pause();
       post({ type: "state", state: "Paused" });
       return undefined;
-    case "resume":
+    }
+    case "resume": {
+      const machine = current();
       if (machine.state !== "Paused") throw wrongState("resume it");
       machine.resume();
       post({ type: "state", state: "Running" });
       return undefined;
+    }
     case "metrics":
       return metrics();
-    case "migrate-pages":
+    case "migrate-pages": {
+      const machine = current();
       if (machine.state !== "Running" && machine.state !== "Paused") throw wrongState("migrate it");
       tracker ??= new PageTracker(machine.board.ram);
       return tracker.changedPages();
+    }
     case "migrate-state":
-      if (machine.state !== "Paused") throw wrongState("send its state (pause it first)");
-      return machine.stateBytes();
+      if (current().state !== "Paused") throw wrongState("send its state (pause it first)");
+      return current().stateBytes();
     case "snapshot":
-      if (machine.state !== "Paused") throw wrongState("take a snapshot (pause it first)");
+      if (current().state !== "Paused") throw wrongState("take a snapshot (pause it first)");
       try {
-        machine.snapshot({ statePath: r.statePath, memoryPath: r.memPath });
+        current().snapshot({ statePath: r.statePath, memoryPath: r.memPath });
       } catch (e) {
-        throw Object.assign(new Error((e as Error).message), { status: 400 });
+        throw failure(400, (e as Error).message);
       }
       return undefined;
   }
 }
 
 function metrics(): VmMetrics {
+  if (machine === undefined) return { instructions: 0, mips: 0, host_cpu_seconds: 0, uptime_seconds: 0, exits: {} };
   const up = machine.uptimeMs / 1000;
   const instructions = machine.retired;
   return {
@@ -107,11 +148,11 @@ function metrics(): VmMetrics {
 port.on("message", (m: ToWorker) => {
   switch (m.type) {
     case "stop":
-      if (machine.state === "Running" || machine.state === "Paused") machine.stop();
+      if (machine !== undefined && (machine.state === "Running" || machine.state === "Paused")) machine.stop();
       else { post({ type: "state", state: "Stopped", reason: "stopped by the host" }); }
       return;
     case "input":
-      machine.input(m.bytes);
+      machine?.input(m.bytes);
       return;
     default:
       void answer(m).then(post);

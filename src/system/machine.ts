@@ -12,8 +12,9 @@ import { BootError } from "./elf.js";
 import { DEFAULT_MEMORY_MIB } from "./memory-map.js";
 import { SystemVm, type RunStop } from "./system-vm.js";
 import { warmUpSystemVm } from "./warm-up.js";
-import { captureState, restoreMachine, restoreSnapshotFiles, writeSnapshotFiles, type RestoredMachine, type SnapshotPaths } from "./snapshot/index.js";
+import { captureState, restoreFromImage, restoreMachine, restoreSnapshotFiles, writeSnapshotFiles, type RestoredMachine, type SnapshotPaths } from "./snapshot/index.js";
 import { encodeState } from "./snapshot/state-file.js";
+import type { MemoryImage } from "./snapshot/memory-file.js";
 
 /** The default firmware: OpenSBI 1.1's fw_dynamic from Debian's opensbi package, shipped in images/ (images/get-firmware.sh). */
 export const DEFAULT_BIOS = fileURLToPath(new URL("../../../images/fw_dynamic.bin", import.meta.url));
@@ -147,6 +148,11 @@ export class Machine {
   /** As restore(), from the two files' bytes (a live migration's destination). */
   static restoreBytes(state: Uint8Array, memory: Uint8Array, io: MachineIo): Machine {
     return Machine.fromRestored(restoreMachine(state, memory, { console: io.console }), io);
+  }
+
+  /** As restore(), from a state file's bytes and RAM given as a MemoryImage (a live migration's destination). */
+  static restoreImage(state: Uint8Array, memory: MemoryImage, io: MachineIo): Machine {
+    return Machine.fromRestored(restoreFromImage(state, memory, { console: io.console }), io);
   }
 
   private static fromRestored(r: RestoredMachine, io: MachineIo): Machine {

@@ -39,12 +39,20 @@ export function pageCount(records: Uint8Array): number {
   return records.length / RECORD;
 }
 
-/** Destination side: writes page records into `ram`; false when they are malformed (wrong length, page out of range). */
-export function applyPages(ram: Ram, records: Uint8Array): boolean {
+/**
+ * Destination side: writes page records into `ram`, marking each page in
+ * `received`; false (and nothing written) when they are malformed (wrong
+ * length, a page out of range).
+ */
+export function applyPages(ram: Ram, records: Uint8Array, received: Uint8Array): boolean {
   if (records.length % RECORD !== 0) return false;
   const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
   const pages = ram.size / PAGE_SIZE;
   for (let at = 0; at < records.length; at += RECORD) if (v.getUint32(at, true) >= pages) return false;
-  for (let at = 0; at < records.length; at += RECORD) ram.u8.set(records.subarray(at + 4, at + RECORD), v.getUint32(at, true) * PAGE_SIZE);
+  for (let at = 0; at < records.length; at += RECORD) {
+    const p = v.getUint32(at, true);
+    ram.u8.set(records.subarray(at + 4, at + RECORD), p * PAGE_SIZE);
+    received[p] = 1;
+  }
   return true;
 }

@@ -8,7 +8,7 @@
  */
 import { VirtBoard } from "../board.js";
 import { SystemVm } from "../system-vm.js";
-import { decodeMemory, encodeMemory } from "./memory-file.js";
+import { decodeMemory, encodeMemory, type MemoryImage } from "./memory-file.js";
 import { decodeState, encodeState, type MachineState } from "./state-file.js";
 import { SnapshotError } from "./errors.js";
 
@@ -77,8 +77,20 @@ export function restoreMachine(
   options: RestoreOptions,
   names: { state: string; memory: string } = { state: "the snapshot state", memory: "the snapshot memory" },
 ): RestoredMachine {
+  return restoreFromImage(state, decodeMemory(memory, names.memory), options, names);
+}
+
+/**
+ * As restoreMachine, with RAM from `mem` instead of a memory file (the pages a
+ * live migration's destination gathered).
+ */
+export function restoreFromImage(
+  state: Uint8Array,
+  mem: MemoryImage,
+  options: RestoreOptions,
+  names: { state: string; memory: string } = { state: "the snapshot state", memory: "the snapshot memory" },
+): RestoredMachine {
   const s = decodeState(state, names.state);
-  const mem = decodeMemory(memory, names.memory);
   const c = s.config;
   if (mem.ramBytes !== c.memoryMiB * 1024 * 1024) {
     throw new SnapshotError("mismatch", `${names.memory} holds ${mem.ramBytes} bytes of RAM, but ${names.state} is of a ${c.memoryMiB} MiB machine`);
