@@ -4,6 +4,7 @@
  * one interface; the table maps small integers to them, with the close-on-exec
  * flag per descriptor as Linux keeps it.
  */
+import { after, type HostTimer } from "./host-timer.js";
 
 /** poll(2) event bits. */
 export const enum PollEv {
@@ -135,12 +136,12 @@ export function blockOn<T>(subscribe: Subscribe, attempt: () => T | undefined, o
   const promise = new Promise<T>((resolve) => { settle = resolve; }) as Blocking<T>;
   let done = false, pending = false;
   let cancel: () => void = () => {};
-  let timer: NodeJS.Timeout | undefined;
+  let timer: HostTimer | undefined;
   const finish = (v: T) => {
     if (done) return;
     done = true;
     cancel();
-    if (timer !== undefined) clearTimeout(timer);
+    timer?.clear();
     settle(v);
   };
   const retry = () => {
@@ -159,7 +160,7 @@ export function blockOn<T>(subscribe: Subscribe, attempt: () => T | undefined, o
   cancel = subscribe(woken);
   if (opts.timeoutMs !== undefined) {
     const timedOut = opts.timedOut ?? opts.interrupted;
-    timer = setTimeout(() => finish(timedOut()), Math.max(0, Math.min(opts.timeoutMs, 2 ** 31 - 1)));
+    timer = after(opts.timeoutMs, () => finish(timedOut()));
   }
   promise.interrupt = () => finish(opts.interrupted());
   return promise;

@@ -21,6 +21,7 @@ import { Layout } from "./loader.js";
 import { Prot } from "./vmas.js";
 import { PAGE_SIZE } from "../mem/ram.js";
 import { Errno } from "./syscalls/errno.js";
+import type { HostTimer } from "./host-timer.js";
 
 /** Signal numbers (Linux generic). */
 export const enum Sig {
@@ -149,7 +150,7 @@ export interface IntervalTimer {
   deadline: bigint;
   interval: bigint;
   /** The host timer behind ITIMER_REAL. */
-  handle: NodeJS.Timeout | undefined;
+  handle: HostTimer | undefined;
 }
 
 /** Per-process signal state: the dispositions, process-directed signals no thread could take, timers. */

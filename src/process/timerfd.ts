@@ -4,14 +4,10 @@
  * there are none); poll reports it readable once it has expired.
  */
 import { Errno } from "./syscalls/errno.js";
-import { clockNs } from "./syscalls/time.js";
+import { ClockTimer, type TimerSpec } from "./host-timer.js";
 import { OFlag, PollEv, WaitQueue, blockOn, type IoResult, type OpenFile, type ReadyCallback } from "./fd-table.js";
 
-/** Timer settings in nanoseconds: first expiry (0 = disarmed) and period (0 = one-shot). */
-export interface TimerSpec {
-  value: bigint;
-  interval: bigint;
-}
+export type { TimerSpec } from "./host-timer.js";
 
 /** A timerfd on one of the clocks clock_gettime knows. */
 export class TimerFd implements OpenFile {
@@ -20,53 +16,24 @@ export class TimerFd implements OpenFile {
   private readonly wq = new WaitQueue();
   /** Expirations not yet read. */
   private expirations = 0n;
-  /** Absolute deadline of the next expiry on `clock` (0n when disarmed), and the period. */
-  private next = 0n;
-  private interval = 0n;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer: ClockTimer;
 
-  constructor(private readonly clock: number, flags: number) {
+  constructor(clock: number, flags: number) {
     this.flags = OFlag.RDWR | (flags & OFlag.NONBLOCK);
+    this.timer = new ClockTimer(clock, (n) => {
+      this.expirations += n;
+      this.wq.wake(PollEv.IN);
+    });
   }
 
   /** Arms (value > 0) or disarms the timer; `absolute` takes value as a time on the clock. Returns the old setting. */
   set(spec: TimerSpec, absolute: boolean): TimerSpec {
-    const old = this.get();
-    this.clear();
-    this.interval = spec.interval;
-    if (spec.value === 0n) { this.next = 0n; return old; }
-    this.next = absolute ? spec.value : clockNs(this.clock)! + spec.value;
-    this.schedule();
-    return old;
+    return this.timer.set(spec, absolute);
   }
 
   /** Time to the next expiry and the period (timerfd_gettime). */
   get(): TimerSpec {
-    if (this.next === 0n) return { value: 0n, interval: this.interval };
-    const left = this.next - clockNs(this.clock)!;
-    return { value: left > 0n ? left : 1n, interval: this.interval };
-  }
-
-  private clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(): void {
-    const ms = Number((this.next - clockNs(this.clock)!) / 1_000_000n);
-    this.timer = setTimeout(() => this.fire(), Math.max(0, ms));
-  }
-
-  /** Counts the expirations that have passed (more than one if the host timer was late). */
-  private fire(): void {
-    this.timer = undefined;
-    const now = clockNs(this.clock)!;
-    if (now < this.next) { this.schedule(); return; }
-    const n = this.interval > 0n ? 1n + (now - this.next) / this.interval : 1n;
-    this.expirations += n;
-    if (this.interval > 0n) { this.next += n * this.interval; this.schedule(); }
-    else this.next = 0n;
-    this.wq.wake(PollEv.IN);
+    return this.timer.get();
   }
 
   read(buf: Uint8Array): IoResult {
@@ -93,6 +60,6 @@ export class TimerFd implements OpenFile {
   }
 
   release(): void {
-    this.clear();
+    this.timer.clear();
   }
 }

@@ -2,6 +2,7 @@
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
 import type { Process } from "../process.js";
+import { afterNs, type HostTimer } from "../host-timer.js";
 
 interface Waiter {
   bitset: number;
@@ -58,10 +59,10 @@ define(98, "futex", "xdxxxx", (p, t, a) => {
       }
       const q = queue(p, addr);
       return new Promise<number>((resolve) => {
-        let timer: NodeJS.Timeout | undefined;
+        let timer: HostTimer | undefined;
         const w: Waiter = {
           bitset,
-          wake: (v) => { if (timer) clearTimeout(timer); t.interrupt = undefined; resolve(v); },
+          wake: (v) => { timer?.clear(); t.interrupt = undefined; resolve(v); },
         };
         q.push(w);
         const leave = (v: number) => {
@@ -69,7 +70,7 @@ define(98, "futex", "xdxxxx", (p, t, a) => {
           if (i >= 0) q.splice(i, 1);
           w.wake(v);
         };
-        if (timeoutNs !== undefined) timer = setTimeout(() => leave(-Errno.ETIMEDOUT), Number(timeoutNs / 1_000_000n));
+        if (timeoutNs !== undefined) timer = afterNs(timeoutNs, () => leave(-Errno.ETIMEDOUT));
         t.interrupt = () => leave(-Errno.EINTR);
       });
     }

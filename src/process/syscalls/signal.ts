@@ -10,6 +10,7 @@ import { Errno } from "./errno.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
 import { encodeSiginfo, Siginfo } from "../signal-frame.js";
+import { afterNs, type HostTimer } from "../host-timer.js";
 import {
   KNOWN_SA_FLAGS, NSIG, SIG_IGN, SiCode, Sig, UNBLOCKABLE, dequeue, ensureTrampoline, flushSignal, hasDeliverable,
   isIgnored, pendingSet, postSignal, restoreMaskAfterDelivery, sasFlags, setAltStack, setRealBlocked, sigreturn,
@@ -130,9 +131,9 @@ define(137, "rt_sigtimedwait", "xxxu", (p, t, a) => {
   setRealBlocked(p, t, real);
   t.sigmask = real & ~set;
   return new Promise<number>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: HostTimer | undefined;
     const finish = (timedOut: boolean) => {
-      if (timer !== undefined) clearTimeout(timer);
+      timer?.clear();
       t.interrupt = undefined;
       t.sigmask = real;
       setRealBlocked(p, t, undefined);
@@ -142,7 +143,7 @@ define(137, "rt_sigtimedwait", "xxxu", (p, t, a) => {
         resolve(-Errno.EFAULT);
       }
     };
-    if (timeout !== undefined) timer = setTimeout(() => finish(true), Number((timeout + 999_999n) / 1_000_000n));
+    if (timeout !== undefined) timer = afterNs(timeout, () => finish(true));
     t.interrupt = () => finish(false);
   });
 });
@@ -300,18 +301,18 @@ function currentItimer(p: Process, which: number): Uint8Array {
 /** Arms ITIMER_REAL to raise SIGALRM after `ns`, then every `interval` if that is not zero. */
 function armRealTimer(p: Process, ns: bigint, interval: bigint): void {
   const tm = p.signals.itimers[Itimer.REAL];
-  if (tm.handle !== undefined) clearTimeout(tm.handle);
+  tm.handle?.clear();
   tm.handle = undefined;
   tm.interval = interval;
   if (ns === 0n) { tm.deadline = 0n; return; }
   tm.deadline = process.hrtime.bigint() + ns;
-  tm.handle = setTimeout(() => {
+  tm.handle = afterNs(ns, () => {
     tm.handle = undefined;
     if (p.exited) return;
     postSignal(p, undefined, { signo: Sig.ALRM, code: SiCode.SI_KERNEL, addr: 0, pid: 0, uid: 0 });
     if (tm.interval !== 0n) armRealTimer(p, tm.interval, tm.interval);
     else tm.deadline = 0n;
-  }, Number((ns + 999_999n) / 1_000_000n));
+  });
 }
 
 define(102, "getitimer", "dx", (p, _t, a) => {

@@ -3,6 +3,7 @@ import { define } from "./table.js";
 import { Errno } from "./errno.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
+import { afterNs } from "../host-timer.js";
 
 /** clockid_t values. */
 const enum Clock {
@@ -65,9 +66,9 @@ define(169, "gettimeofday", "xx", (p, _t, a) => {
 export function sleep(t: Thread, ns: bigint, onInterrupt?: (remaining: bigint) => void): Promise<number> {
   const start = process.hrtime.bigint();
   return new Promise<number>((resolve) => {
-    const timer = setTimeout(() => resolve(0), Number(ns / 1_000_000n));
+    const timer = afterNs(ns, () => resolve(0));
     t.interrupt = () => {
-      clearTimeout(timer);
+      timer.clear();
       const left = ns - (process.hrtime.bigint() - start);
       onInterrupt?.(left > 0n ? left : 0n);
       resolve(-Errno.EINTR);
