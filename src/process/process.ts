@@ -16,6 +16,7 @@ import { Thread, ThreadState } from "./thread.js";
 import { FdTable, OFlag, WaitQueue } from "./fd-table.js";
 import { Kernel } from "./kernel.js";
 import { SharedMappings } from "./shared-maps.js";
+import { Creds } from "./creds.js";
 import { HostFile } from "./host-file.js";
 import { SyscallArgs, SYSCALLS, SYSCALL_NAMES, NO_RETURN, type SyscallResult } from "./syscalls/table.js";
 import { hostErrno } from "./syscalls/errno.js";
@@ -86,6 +87,8 @@ export class Process {
   readonly strace: boolean;
   /** umask(2) */
   umask = 0o022;
+  /** User and group ids, groups and capabilities (creds.ts). */
+  creds: Creds;
   /** Set by sched_yield: the running thread gives up the rest of its slice. */
   yieldRequested = false;
 
@@ -101,6 +104,7 @@ export class Process {
       this.loaded = loadProgram(this.space, options);
       this.brkStart = this.brk = this.loaded.brk;
       this.fds = new FdTable();
+      this.creds = Creds.ofHost();
       for (const fd of [0, 1, 2]) {
         this.fds.place(fd, new HostFile(fd, fd === 0 ? OFlag.RDONLY : OFlag.WRONLY, undefined, false));
       }
@@ -120,6 +124,7 @@ export class Process {
       this.fds = parent.fds.clone();
       this.shared = parent.shared.cloneFor(this);
       this.umask = parent.umask;
+      this.creds = parent.creds.clone();
       parent.signals.actions.forEach((a, i) => { this.signals.actions[i] = { ...a }; });
       const ph = origin.thread.hart;
       const h = new Hart(this.space.mmu, this.space.cache);

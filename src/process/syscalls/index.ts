@@ -12,3 +12,4 @@ import "./io.js";
 import "./net.js";
 import "./signal.js";
 import "./timerfd.js";
+import "./creds.js";

@@ -25,10 +25,6 @@ define(172, "getpid", "", (p) => p.pid);
 // The first process's parent is typevisor's; an orphan's is init (1), as on Linux.
 define(173, "getppid", "", (p) => p.parent?.pid ?? (p === p.kernel.processes[0] ? process.ppid : 1));
 define(178, "gettid", "", (_p, t) => t.tid);
-define(174, "getuid", "", () => process.getuid?.() ?? 0);
-define(175, "geteuid", "", () => process.geteuid?.() ?? 0);
-define(176, "getgid", "", () => process.getgid?.() ?? 0);
-define(177, "getegid", "", () => process.getegid?.() ?? 0);
 define(155, "getpgid", "d", (p, _t, a) => {
   const q = a.int(0) === 0 ? p : p.kernel.find(a.int(0));
   return q === undefined ? -Errno.ESRCH : q.pgid;
@@ -47,7 +43,6 @@ define(157, "setsid", "", (p) => {
   p.pgid = p.pid;
   return p.pid;
 });
-define(158, "getgroups", "dx", () => 0);
 define(166, "umask", "o", (p, _t, a) => {
   const old = p.umask;
   p.umask = a.u32(0) & 0o777;
