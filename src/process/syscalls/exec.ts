@@ -19,6 +19,7 @@ import { ElfError } from "../elf.js";
 import { Hart } from "../../cpu/riscv/hart.js";
 import { SharedMappings } from "../shared-maps.js";
 import { SIG_IGN } from "../signals.js";
+import { deleteTimers } from "./posix-timer.js";
 import { hostExec } from "../host-exec.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
@@ -133,6 +134,7 @@ function replaceImage(p: Process, t: Thread): AddressSpace {
   p.shared = new SharedMappings(p);
   p.fds.closeOnExec();
   for (const act of p.signals.actions) if (act.handler !== SIG_IGN) { act.handler = 0; act.flags = 0; act.mask = 0n; act.restorer = 0; }
+  deleteTimers(p);
   t.clearChildTid = 0;
   t.robustList = 0;
   t.altstack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };

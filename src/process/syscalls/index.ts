@@ -13,3 +13,4 @@ import "./net.js";
 import "./signal.js";
 import "./timerfd.js";
 import "./creds.js";
+import "./posix-timer.js";
