@@ -12,6 +12,7 @@ import { procFile } from "../procfs.js";
 import { OFlag, mapResult, type IoResult, type OpenFile } from "../fd-table.js";
 import { PipeEnd } from "../pipe.js";
 import { interruptible, raiseSigpipe } from "./io.js";
+import { openFifoAt } from "./fileops.js";
 import type { Process } from "../process.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
@@ -55,7 +56,7 @@ function afterWrite(p: Process, f: OpenFile, r: IoResult): IoResult {
   return r;
 }
 
-define(56, "openat", "dsxo", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
+define(56, "openat", "dsxo", (p, t, a) => openFifoAt(p, t, a) ?? withPath(p, a, 0, 1, (host) => {
   const flags = a.int(2);
   const generated = procFile(p, host);
   if (generated !== undefined) return p.fds.add(new MemFile(generated, host), (flags & OFlag.CLOEXEC) !== 0);
@@ -290,32 +291,7 @@ define(82, "fsync", "d", syncFd);
 define(83, "fdatasync", "d", syncFd);
 define(81, "sync", "", () => 0);
 
-define(88, "utimensat", "dsxx", (p, _t, a) => {
-  const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
-  const times = a.u64(2);
-  const now = Date.now() / 1000;
-  let atime = now, mtime = now;
-  if (times !== 0) {
-    const read = (off: number, dflt: number) => {
-      const sec = Number(p.space.readBig(times + off)), nsec = Number(p.space.readBig(times + off + 8));
-      return nsec === UTIME_NOW ? now : nsec === UTIME_OMIT ? dflt : sec + nsec / 1e9;
-    };
-    atime = read(0, NaN);
-    mtime = read(16, NaN);
-  }
-  if (a.u64(1) === 0) {
-    const f = file(p, a.int(0));
-    if (f?.hostFd === undefined) return -Errno.EBADF;
-    const st = fs.fstatSync(f.hostFd);
-    fs.futimesSync(f.hostFd, Number.isNaN(atime) ? st.atimeMs / 1000 : atime, Number.isNaN(mtime) ? st.mtimeMs / 1000 : mtime);
-    return 0;
-  }
-  return withPath(p, a, 0, 1, (host) => {
-    const st = fs.statSync(host);
-    fs.utimesSync(host, Number.isNaN(atime) ? st.atimeMs / 1000 : atime, Number.isNaN(mtime) ? st.mtimeMs / 1000 : mtime);
-    return 0;
-  });
-});
+// utimensat and mknodat: fileops.ts.
 
 define(17, "getcwd", "xu", (p, _t, a) => {
   const cwd = Buffer.from(process.cwd() + "\0", "utf8");

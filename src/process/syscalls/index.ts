@@ -13,4 +13,5 @@ import "./net.js";
 import "./signal.js";
 import "./timerfd.js";
 import "./creds.js";
+import "./fileops.js";
 import "./posix-timer.js";
