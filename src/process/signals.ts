@@ -22,6 +22,7 @@ import { Prot } from "./vmas.js";
 import { PAGE_SIZE } from "../mem/ram.js";
 import { Errno } from "./syscalls/errno.js";
 import type { HostTimer } from "./host-timer.js";
+import { PollEv, WaitQueue } from "./fd-table.js";
 
 /** Signal numbers (Linux generic). */
 export const enum Sig {
@@ -162,6 +163,8 @@ export class SignalState {
   readonly threads = new Map<Thread, ThreadSignals>();
   /** ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF. */
   readonly itimers: IntervalTimer[] = [0, 1, 2].map(() => ({ deadline: 0n, interval: 0n, handle: undefined }));
+  /** Woken whenever a signal is queued (signalfd readers and pollers wait here). */
+  readonly queued = new WaitQueue();
 }
 
 /** Bit for signal `signo` in a sigset. */
@@ -257,6 +260,27 @@ export function dequeue(p: Process, t: Thread, allowed: bigint): QueuedSignal | 
   return takeFrom(t.pending, allowed) ?? takeFrom(p.signals.shared, allowed);
 }
 
+/**
+ * For signalfd, which has no calling thread: dequeues the first signal in
+ * `allowed` pending on any thread of `p`, then on the process (Linux looks at
+ * the reading thread's own queue and the process's).
+ */
+export function dequeueAny(p: Process, allowed: bigint): QueuedSignal | undefined {
+  for (const t of p.threads) {
+    const s = takeFrom(t.pending, allowed);
+    if (s !== undefined) return s;
+  }
+  return takeFrom(p.signals.shared, allowed);
+}
+
+/** Signals pending on any thread of `p` or on the process, as a sigset (signalfd's poll). */
+export function pendingAny(p: Process): bigint {
+  let set = 0n;
+  for (const t of p.threads) for (const s of t.pending) set |= sigbit(s.signo);
+  for (const s of p.signals.shared) set |= sigbit(s.signo);
+  return set;
+}
+
 /** The thread a process-directed signal should wake: one not blocking it, preferring one that can run soon. */
 function pickThread(p: Process, bit: bigint): Thread | undefined {
   const wants = (x: Thread) => x.state !== ThreadState.Exited && (x.sigmask & bit) === 0n;
@@ -319,6 +343,7 @@ export function postSignal(p: Process, t: Thread | undefined, sig: QueuedSignal)
     if (d === DefaultAction.Term || d === DefaultAction.Core) { p.kill(signo); return; }
   }
   enqueue(target?.pending ?? p.signals.shared, sig);
+  p.signals.queued.wake(PollEv.IN);
   if (target !== undefined && (target.sigmask & bit) === 0n && target.state === ThreadState.Blocked) interruptThread(p, target);
   p.notify();
 }

@@ -15,3 +15,4 @@ import "./timerfd.js";
 import "./creds.js";
 import "./fileops.js";
 import "./posix-timer.js";
+import "./signalfd.js";
