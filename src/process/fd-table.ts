@@ -207,6 +207,13 @@ interface Slot {
  */
 const REFS = new Map<OpenFile, number>();
 
+/**
+ * Called when a process closes a descriptor (`table` is its descriptor
+ * table) and when an open file's last reference goes: POSIX record locks
+ * and flock/OFD locks are dropped there (file-locks.ts).
+ */
+export const fileCloseHooks: { closed: ((table: FdTable, file: OpenFile) => void)[]; released: ((file: OpenFile) => void)[] } = { closed: [], released: [] };
+
 /** A process's file descriptors, referring to reference-counted open files. */
 export class FdTable {
   private readonly slots: (Slot | undefined)[] = [];
@@ -240,6 +247,7 @@ export class FdTable {
     const s = fd >= 0 ? this.slots[fd] : undefined;
     if (s === undefined) return false;
     this.slots[fd] = undefined;
+    for (const h of fileCloseHooks.closed) h(this, s.file);
     this.unretain(s.file);
     return true;
   }
@@ -277,6 +285,7 @@ export class FdTable {
     const n = (this.refs.get(file) ?? 1) - 1;
     if (n <= 0) {
       this.refs.delete(file);
+      for (const h of fileCloseHooks.released) h(file);
       file.release();
     } else this.refs.set(file, n);
   }

@@ -14,6 +14,7 @@ import { PipeEnd } from "../pipe.js";
 import { interruptible, raiseSigpipe } from "./io.js";
 import { openFifoAt } from "./fileops.js";
 import type { Process } from "../process.js";
+import { fcntlLock, LockCmd } from "./locks.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
@@ -395,7 +396,8 @@ define(25, "fcntl", "ddx", (p, _t, a) => {
       f.flags = (f.flags & ~changeable) | (arg & changeable);
       return 0;
     }
-    case F_GETLK: case F_SETLK: case F_SETLKW: return 0;
+    case F_GETLK: case F_SETLK: case F_SETLKW: case LockCmd.OFD_GETLK: case LockCmd.OFD_SETLK: case LockCmd.OFD_SETLKW:
+      return fcntlLock(p, f, cmd, a.u64(2));
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -Errno.EBADF;
     case F_SETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.resize(arg, process.getuid?.() === 0) : -Errno.EBADF;
     case F_ADD_SEALS: case F_GET_SEALS: return -Errno.EINVAL;
