@@ -385,7 +385,13 @@ export class TcpSocket extends Socket {
     const conn = this.conn;
     if (conn !== undefined && !conn.destroyed) {
       conn.removeAllListeners("data");
-      if (this.rxBytes > 0 || (this.linger[0] !== 0 && this.linger[1] === 0)) {
+      if (this.domain === AF.UNIX) {
+        // A Unix-domain stream has no reset to send (Node refuses resetAndDestroy on
+        // a pipe handle) and ignores SO_LINGER: with unread data Linux only marks the
+        // peer ECONNRESET, which ending the host connection approximates as end-of-file.
+        if (this.rxBytes > 0) conn.destroy();
+        else conn.end(() => conn.destroy());
+      } else if (this.rxBytes > 0 || (this.linger[0] !== 0 && this.linger[1] === 0)) {
         // Closing with unread data (or SO_LINGER 0) resets the connection, as Linux does.
         conn.resetAndDestroy();
       } else {
