@@ -113,6 +113,23 @@ export class Pipe {
     return done;
   }
 
+  /** Copies up to buf.length unread bytes into `buf` without consuming them (tee); returns how many. */
+  peek(buf: Uint8Array): number {
+    let copied = 0;
+    for (const s of this.slots) {
+      if (copied >= buf.length) break;
+      const n = Math.min(buf.length - copied, s.len);
+      buf.set(s.data.subarray(s.off, s.off + n), copied);
+      copied += n;
+    }
+    return copied;
+  }
+
+  /** Bytes a write is sure to place now, in free pages (splice and tee fill no more than this, as Linux fills free slots). */
+  get room(): number {
+    return (this.maxSlots - this.slots.length) * PAGE;
+  }
+
   /** Whether another page can be added (the write end's POLLOUT). */
   get hasRoom(): boolean {
     return this.slots.length < this.maxSlots;

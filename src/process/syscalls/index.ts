@@ -16,3 +16,4 @@ import "./creds.js";
 import "./fileops.js";
 import "./posix-timer.js";
 import "./signalfd.js";
+import "./splice.js";
