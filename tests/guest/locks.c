@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -170,6 +171,43 @@ static void deadlock(void) {
   close(fd);
 }
 
+/* A waiter killed while blocked never gets the lock. */
+static void killed_waiter(void) {
+  int fd = open(path, O_RDWR);
+  setlk(fd, F_SETLK, F_WRLCK, 0, 1);
+  flock(fd, LOCK_EX);
+  pid_t kids[2];
+  for (int i = 0; i < 2; i++) {
+    kids[i] = fork();
+    if (kids[i] == 0) {
+      int cfd = open(path, O_RDWR);
+      say(to_parent[1]);
+      if (i == 0) setlk(cfd, F_SETLKW, F_WRLCK, 0, 1);
+      else flock(cfd, LOCK_EX);
+      printf("killed waiter got the lock\n");
+      _exit(1);
+    }
+    hear(to_parent[0]);
+  }
+  usleep(100000);
+  for (int i = 0; i < 2; i++) {
+    kill(kids[i], SIGKILL);
+    int st;
+    waitpid(kids[i], &st, 0);
+    printf("waiter %d killed: %d\n", i, WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+  }
+  setlk(fd, F_SETLK, F_UNLCK, 0, 1);
+  flock(fd, LOCK_UN);
+  if (fork() == 0) {
+    int cfd = open(path, O_RDWR);
+    result("child WR [0,1) after the killed waiter", setlk(cfd, F_SETLK, F_WRLCK, 0, 1));
+    result("child flock EX|NB after the killed waiter", flock(cfd, LOCK_EX | LOCK_NB));
+    _exit(0);
+  }
+  reap();
+  close(fd);
+}
+
 static void ofd(void) {
   int a = open(path, O_RDWR), b = open(path, O_RDWR);
   result("OFD WR [0,10) on a", setlk(a, F_OFD_SETLK, F_WRLCK, 0, 10));
@@ -203,6 +241,7 @@ int main(void) {
   flocks();
   posix();
   deadlock();
+  killed_waiter();
   ofd();
   unlink(path);
   rmdir(dir);

@@ -24,7 +24,8 @@ define(32, "flock", "dx", (p, _t, a) => {
   if (kind !== LockOp.SH && kind !== LockOp.EX) return -Errno.EINVAL;
   const exclusive = kind === LockOp.EX;
   if ((op & LockOp.NB) !== 0) return setFlock(f, exclusive) ? 0 : -Errno.EAGAIN;
-  return blockOn((cb) => lockReleased.add(cb), () => (setFlock(f, exclusive) ? 0 : undefined), { interrupted: () => -Errno.EINTR });
+  // A process that ended while waiting must not take the lock (nothing would ever drop it).
+  return blockOn((cb) => lockReleased.add(cb), () => (p.exited ? -Errno.EINTR : setFlock(f, exclusive) ? 0 : undefined), { interrupted: () => -Errno.EINTR });
 });
 
 /** fcntl commands handled here. */
@@ -91,6 +92,7 @@ export function fcntlLock(p: Process, f: OpenFile, cmd: LockCmd, ptr: number): n
   const r0 = retry(first);
   if (r0 !== undefined) return r0;
   return blockOn((cb) => lockReleased.add(cb), () => {
+    if (p.exited) { setWaiting(owner, undefined); return -Errno.EINTR; }
     const c = attempt();
     if (c === undefined) { setWaiting(owner, undefined); return 0; }
     return retry(c);
