@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +61,11 @@ static void privileged(void) {
     errno = 0;
     printf("setresuid(3000,-1,-1) = %d errno %s\n", setresuid(3000, -1, -1), strerror(errno));
     printf("setreuid(-1,2001) = %d errno %s\n", setreuid(-1, 2001), strerror(errno));
+    errno = 0;
+    printf("kill(parent, 0) as uid 2000 = %d errno %s\n", kill(getppid(), 0), strerror(errno));
+    printf("kill(self, 0) = %d\n", kill(getpid(), 0));
+    errno = 0;
+    printf("kill(parent, SIGCONT) = %d\n", kill(getppid(), SIGCONT));
     gid_t g[2] = {5, 6};
     printf("setgroups unprivileged = %d errno %s\n", setgroups(2, g), strerror(errno));
     _exit(0);

@@ -27,8 +27,16 @@ const enum How {
   SETMASK = 2,
 }
 
-function uid(): number {
-  return process.getuid?.() ?? 0;
+/**
+ * Whether `p` may signal `q` (check_kill_permission): itself, with CAP_KILL,
+ * when its real or effective uid is the target's real or saved uid, or
+ * SIGCONT (every guest process is in one session).
+ */
+function maySignal(p: Process, q: Process, sig: number): boolean {
+  const CAP_KILL = 5, SIGCONT = 18;
+  const c = p.creds, d = q.creds;
+  return q === p || sig === SIGCONT || ((c.capEff >> BigInt(CAP_KILL)) & 1n) !== 0n
+    || [c.euid, c.ruid].some((u) => u === d.ruid || u === d.suid);
 }
 
 /** x2 (sp) of `t` as a number. */
@@ -180,7 +188,9 @@ define(129, "kill", "dd", (p, _t, a) => {
   if (!validSignal(sig)) return -Errno.EINVAL;
   const to = targets(p, a.int(0));
   if (typeof to === "number") return to;
-  if (sig !== 0) for (const q of to) postSignal(q, undefined, { signo: sig, code: SiCode.SI_USER, addr: 0, pid: p.pid, uid: uid() });
+  const allowed = to.filter((q) => maySignal(p, q, sig));
+  if (allowed.length === 0) return -Errno.EPERM;
+  if (sig !== 0) for (const q of allowed) postSignal(q, undefined, { signo: sig, code: SiCode.SI_USER, addr: 0, pid: p.pid, uid: p.creds.ruid });
   return 0;
 });
 
@@ -190,7 +200,8 @@ function threadKill(p: Process, q: Process | undefined, tid: number, sig: number
   const owner = q ?? p.kernel.processes.find((x) => x.threads.some((y) => y.tid === tid));
   const t = owner?.threads.find((x) => x.tid === tid);
   if (owner === undefined || t === undefined) return -Errno.ESRCH;
-  if (sig !== 0) postSignal(owner, t, { signo: sig, code: SiCode.SI_TKILL, addr: 0, pid: p.pid, uid: uid() });
+  if (!maySignal(p, owner, sig)) return -Errno.EPERM;
+  if (sig !== 0) postSignal(owner, t, { signo: sig, code: SiCode.SI_TKILL, addr: 0, pid: p.pid, uid: p.creds.ruid });
   return 0;
 }
 
