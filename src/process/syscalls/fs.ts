@@ -1,6 +1,7 @@
 /** File-system calls: open/close/read/write and vectors, seeking, metadata, directories, links. */
 import { getTermios, setTermios, TERMIOS_SIZE, windowSize } from "../tty-mode.js";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as tty from "node:tty";
 import { define, type SyscallArgs } from "./table.js";
 import { Errno, hostErrno } from "./errno.js";
@@ -221,9 +222,35 @@ function access(p: Process, a: SyscallArgs): number {
 define(48, "faccessat", "dsd", (p, _t, a) => access(p, a));
 define(439, "faccessat2", "dsdx", (p, _t, a) => access(p, a));
 
+/** Anonymous inode names in /proc/self/fd, by OpenFile kind. */
+const ANON_LINK: Record<string, string> = { eventfd: "[eventfd]", epoll: "[eventpoll]", timerfd: "[timerfd]", signalfd: "[signalfd]" };
+
+/**
+ * readlink of /proc/self/fd/N (or /proc/PID/fd/N): what the guest's
+ * descriptor N refers to, as Linux names it (a path, "pipe:[INO]",
+ * "socket:[INO]", "anon_inode:[eventfd]"...), or -ENOENT when N is not open;
+ * undefined for any other path.
+ */
+function procFdLink(p: Process, guest: string): string | number | undefined {
+  const m = /^\/proc\/(?:self|(\d+))\/fd\/(\d+)$/.exec(guest);
+  if (m === null || (m[1] !== undefined && Number(m[1]) !== p.pid)) return undefined;
+  const f = file(p, Number(m[2]));
+  if (f === undefined) return -Errno.ENOENT;
+  if (f.path !== undefined) return f.path.startsWith("/") ? f.path : path.resolve(f.path);
+  if (f.hostFd !== undefined) return fs.readlinkSync(`/proc/self/fd/${f.hostFd}`); // inherited: the host's own description
+  if (f.kind === "pipe" || f.kind === "socket") {
+    const st = anonStat(f);
+    return `${f.kind}:[${st?.ino ?? 0n}]`;
+  }
+  return `anon_inode:${ANON_LINK[f.kind] ?? `[${f.kind}]`}`;
+}
+
 define(78, "readlinkat", "dsxu", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
   const guest = p.space.readCString(a.u64(1));
-  const target = guest === "/proc/self/exe" ? host : fs.readlinkSync(host);
+  if (a.int(3) <= 0) return -Errno.EINVAL;
+  const fdLink = procFdLink(p, guest);
+  if (typeof fdLink === "number") return fdLink;
+  const target = fdLink ?? (guest === "/proc/self/exe" ? host : fs.readlinkSync(host));
   const bytes = Buffer.from(target, "utf8").subarray(0, a.u64(3));
   p.space.write(a.u64(2), bytes);
   return bytes.length;
