@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 /** Capability numbers the uid rules look at (linux/capability.h). */
 export const enum Cap {
   CHOWN = 0, DAC_OVERRIDE = 1, DAC_READ_SEARCH = 2, FOWNER = 3, FSETID = 4,
-  SETGID = 6, SETUID = 7, LINUX_IMMUTABLE = 9, MKNOD = 27, MAC_OVERRIDE = 32,
+  SETGID = 6, SETUID = 7, SETPCAP = 8, LINUX_IMMUTABLE = 9, MKNOD = 27, MAC_OVERRIDE = 32,
 }
 
 /** Capabilities the filesystem uid switches on and off (CAP_FS_MASK). */
@@ -31,6 +31,10 @@ export class Creds {
   groups: number[] = [];
   /** Effective, permitted and inheritable capability sets (64 bits each). */
   capEff = 0n; capPrm = 0n; capInh = 0n;
+  /** The bounding set: what an execve as root may gain (PR_CAPBSET_DROP removes from it). */
+  capBnd = 0n;
+  /** PR_SET_KEEPCAPS: losing uid 0 keeps the permitted set. Cleared by execve. */
+  keepCaps = false;
 
   /** The host process's credentials (Linux: /proc/self/status; elsewhere uid/gid only, root with every capability). */
   static ofHost(): Creds {
@@ -48,7 +52,7 @@ export class Creds {
       const m = status.match(new RegExp(`^${key}:\\s*([0-9a-f]+)$`, "m"));
       return m ? BigInt("0x" + m[1]) : (c.euid === 0 ? 0x1ffffffffffn : 0n);
     };
-    c.capEff = cap("CapEff"); c.capPrm = cap("CapPrm"); c.capInh = cap("CapInh");
+    c.capEff = cap("CapEff"); c.capPrm = cap("CapPrm"); c.capInh = cap("CapInh"); c.capBnd = cap("CapBnd");
     return c;
   }
 
@@ -74,7 +78,7 @@ export class Creds {
     const wasRoot = this.ruid === 0 || this.euid === 0 || this.suid === 0;
     const oldEuid = this.euid, oldFsuid = this.fsuid;
     this.ruid = ruid; this.euid = euid; this.suid = suid; this.fsuid = fsuid;
-    if (wasRoot && ruid !== 0 && euid !== 0 && suid !== 0) { this.capPrm = 0n; this.capEff = 0n; }
+    if (wasRoot && ruid !== 0 && euid !== 0 && suid !== 0 && !this.keepCaps) { this.capPrm = 0n; this.capEff = 0n; }
     if (oldEuid === 0 && euid !== 0) this.capEff = 0n;
     if (oldEuid !== 0 && euid === 0) this.capEff = this.capPrm;
     this.fixFsCaps(oldFsuid);
@@ -85,6 +89,24 @@ export class Creds {
     const old = this.fsuid;
     this.fsuid = fsuid;
     this.fixFsCaps(old);
+  }
+
+  /**
+   * The change an execve makes (no set-user-ID or file capabilities, as under
+   * qemu-user): saved and fs ids follow the effective ones; root gets
+   * inheritable|bounding permitted (effective too when euid is 0), anyone else
+   * loses every capability; PR_SET_KEEPCAPS is cleared.
+   */
+  exec(): void {
+    this.suid = this.fsuid = this.euid;
+    this.sgid = this.fsgid = this.egid;
+    if (this.euid === 0 || this.ruid === 0) {
+      this.capPrm = this.capInh | this.capBnd;
+      this.capEff = this.euid === 0 ? this.capPrm : 0n;
+    } else {
+      this.capPrm = 0n; this.capEff = 0n;
+    }
+    this.keepCaps = false;
   }
 
   private fixFsCaps(oldFsuid: number): void {

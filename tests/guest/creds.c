@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/fsuid.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -118,6 +119,25 @@ static void privileged(void) {
     printf("capset drop SETUID eff = %d\n", capset_(&h, d));
     errno = 0;
     printf("setuid(1000) without CAP_SETUID = %d errno %s\n", setuid(1000), strerror(errno));
+    _exit(0);
+  }
+  wait_child(pid);
+
+  pid = fork();
+  if (pid == 0) {
+    printf("PR_CAPBSET_READ NET_RAW = %d\n", prctl(PR_CAPBSET_READ, CAP_NET_RAW));
+    printf("PR_CAPBSET_DROP NET_RAW = %d\n", prctl(PR_CAPBSET_DROP, CAP_NET_RAW));
+    printf("PR_CAPBSET_READ NET_RAW = %d\n", prctl(PR_CAPBSET_READ, CAP_NET_RAW));
+    errno = 0;
+    printf("PR_CAPBSET_READ 999 = %d errno %s\n", prctl(PR_CAPBSET_READ, 999), strerror(errno));
+    printf("PR_GET_KEEPCAPS = %d\n", prctl(PR_GET_KEEPCAPS));
+    printf("PR_SET_KEEPCAPS 2 = %d\n", prctl(PR_SET_KEEPCAPS, 2));
+    printf("PR_SET_KEEPCAPS 1 = %d\n", prctl(PR_SET_KEEPCAPS, 1));
+    printf("PR_GET_KEEPCAPS = %d\n", prctl(PR_GET_KEEPCAPS));
+    printf("setresuid(1000,1000,1000) = %d\n", setresuid(1000, 1000, 1000));
+    resuid("keepcaps");
+    errno = 0;
+    printf("PR_CAPBSET_DROP without CAP_SETPCAP = %d errno %s\n", prctl(PR_CAPBSET_DROP, CAP_CHOWN), strerror(errno));
     _exit(0);
   }
   wait_child(pid);

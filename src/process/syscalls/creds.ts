@@ -128,12 +128,36 @@ define(159, "setgroups", "dx", (p, _t, a) => {
 const CAP_VERSIONS = new Map<number, number>([[0x19980330, 1], [0x20071026, 2], [0x20080522, 2]]);
 const CAP_VERSION_3 = 0x20080522;
 
-/** Capabilities this kernel knows (bits 0..cap_last_cap): capset ignores the others. */
-const CAP_VALID_MASK = (() => {
-  let last = 40;
-  try { last = Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8").trim()) || last; } catch { /* not Linux */ }
-  return (1n << BigInt(last + 1)) - 1n;
+/** The highest capability number this kernel knows (the host's cap_last_cap). */
+const CAP_LAST_CAP = (() => {
+  try { return Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8").trim()) || 40; } catch { return 40; }
 })();
+/** Capabilities this kernel knows: capset ignores the others. */
+const CAP_VALID_MASK = (1n << BigInt(CAP_LAST_CAP + 1)) - 1n;
+
+/** prctl options about capabilities (linux/prctl.h). */
+export const enum CapPrctl { GET_KEEPCAPS = 7, SET_KEEPCAPS = 8, CAPBSET_READ = 23, CAPBSET_DROP = 24 }
+
+/** prctl(PR_GET/SET_KEEPCAPS, PR_CAPBSET_READ/DROP); undefined for other options. */
+export function capPrctl(p: Process, opt: number, arg: number): number | undefined {
+  const c = p.creds;
+  switch (opt) {
+    case CapPrctl.GET_KEEPCAPS: return c.keepCaps ? 1 : 0;
+    case CapPrctl.SET_KEEPCAPS:
+      if (arg !== 0 && arg !== 1) return -Errno.EINVAL;
+      c.keepCaps = arg === 1;
+      return 0;
+    case CapPrctl.CAPBSET_READ:
+      if (arg < 0 || arg > CAP_LAST_CAP) return -Errno.EINVAL;
+      return Number((c.capBnd >> BigInt(arg)) & 1n);
+    case CapPrctl.CAPBSET_DROP:
+      if (!c.capable(Cap.SETPCAP)) return -Errno.EPERM;
+      if (arg < 0 || arg > CAP_LAST_CAP) return -Errno.EINVAL;
+      c.capBnd &= ~(1n << BigInt(arg));
+      return 0;
+  }
+  return undefined;
+}
 
 /** Reads the header's version; an unknown one gets the preferred version written back (cap_validate_magic). */
 function capVersion(p: Process, hdr: number): number | undefined {
@@ -181,8 +205,7 @@ define(91, "capset", "xx", (p, _t, a) => {
   const c: Creds = p.creds;
   // cap_capset: the inheritable set grows only within inheritable|permitted (any, with CAP_SETPCAP),
   // the permitted set only shrinks, and the effective set stays within the new permitted one.
-  const CAP_SETPCAP = 8;
-  const inhLimit = (c.capEff >> BigInt(CAP_SETPCAP)) & 1n ? CAP_VALID_MASK : c.capInh | c.capPrm;
+  const inhLimit = c.capable(Cap.SETPCAP) ? CAP_VALID_MASK : c.capInh | c.capPrm;
   if ((inh & ~inhLimit) !== 0n || (prm & ~c.capPrm) !== 0n || (eff & ~prm) !== 0n) return -Errno.EPERM;
   c.capEff = eff; c.capPrm = prm; c.capInh = inh;
   return 0;

@@ -133,6 +133,7 @@ function replaceImage(p: Process, t: Thread): AddressSpace {
   p.shared.syncAll();
   p.shared = new SharedMappings(p);
   p.fds.closeOnExec();
+  p.creds.exec();
   for (const act of p.signals.actions) if (act.handler !== SIG_IGN) { act.handler = 0; act.flags = 0; act.mask = 0n; act.restorer = 0; }
   deleteTimers(p);
   t.clearChildTid = 0;

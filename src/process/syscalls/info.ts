@@ -3,6 +3,7 @@ import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
+import { capPrctl } from "./creds.js";
 
 /** The kernel release reported by uname (a Linux version whose ABI we follow). */
 export const UNAME_RELEASE = "6.1.0";
@@ -64,6 +65,8 @@ define(167, "prctl", "dxxxx", (p, t, a) => {
     return 0;
   }
   if (opt === PR_SET_VMA) return 0;
+  const cap = capPrctl(p, opt, a.int(1));
+  if (cap !== undefined) return cap;
   return -Errno.EINVAL;
 });
 define(92, "personality", "x", () => 0);
