@@ -20,6 +20,9 @@ const READ_AHEAD = 65536;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+/** How often a write waiting for room in a full FIFO looks again (the host gives no wake-up for it). */
+const FIFO_RETRY_MS = 2;
+
 /** A host file, directory, terminal or pipe opened by the guest (or inherited: stdin/stdout/stderr). */
 export class HostFile implements OpenFile {
   readonly kind: string;
@@ -33,6 +36,8 @@ export class HostFile implements OpenFile {
   pos: number | undefined;
   /** Whether the host file is a pipe or FIFO (its end of file is a hang-up, and final). */
   private readonly fifo: boolean;
+  /** The host descriptor has O_NONBLOCK (a FIFO opened so that writes can wait without stopping the run). */
+  hostNonblocking = false;
   /** Input read ahead from a stream and not yet returned to the guest. */
   private ahead: Uint8Array[] = [];
   /** The last read-ahead hit end of file (or ^D on a terminal): the next read returns 0. */
@@ -190,6 +195,7 @@ export class HostFile implements OpenFile {
   }
 
   write(data: Uint8Array, pos?: number): IoResult {
+    if (this.fifo && this.hostNonblocking && pos === undefined) return this.writeFifo(data);
     let done = 0;
     if (pos === undefined && this.pos !== undefined && (this.flags & 0o2000) !== 0) this.pos = fs.fstatSync(this.hostFd).size;
     const at = pos ?? this.pos;
@@ -209,6 +215,34 @@ export class HostFile implements OpenFile {
         Atomics.wait(sleeper, 0, 0, 1); // the host fd is non-blocking and full: wait for room
       }
     }
+  }
+
+  /**
+   * A write to a FIFO whose host descriptor is non-blocking: what fits goes
+   * now, and a blocking write waits for the rest (only the calling guest
+   * thread, looking again every FIFO_RETRY_MS), so the reader may be another
+   * guest thread or process of this run. The host keeps writes of up to
+   * PIPE_BUF whole.
+   */
+  private writeFifo(data: Uint8Array): IoResult {
+    let done = 0;
+    const attempt = (): number | undefined => {
+      while (done < data.length) {
+        try {
+          done += fs.writeSync(this.hostFd, data, done, data.length - done, null);
+        } catch (e) {
+          const r = hostErrno(e);
+          if (r !== -Errno.EAGAIN) return done > 0 ? done : r;
+          return (this.flags & OFlag.NONBLOCK) !== 0 ? (done > 0 ? done : -Errno.EAGAIN) : undefined;
+        }
+      }
+      return done;
+    };
+    const later = (cb: () => void) => {
+      const t = setTimeout(cb, FIFO_RETRY_MS);
+      return () => clearTimeout(t);
+    };
+    return blockOn(later, attempt, { interrupted: () => (done > 0 ? done : -Errno.EINTR) });
   }
 
   poll(events: number): number {

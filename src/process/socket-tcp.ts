@@ -393,7 +393,8 @@ export class TcpSocket extends Socket {
         else conn.end(() => conn.destroy());
       } else if (this.rxBytes > 0 || (this.linger[0] !== 0 && this.linger[1] === 0)) {
         // Closing with unread data (or SO_LINGER 0) resets the connection, as Linux does.
-        conn.resetAndDestroy();
+        // Node throws for a handle that is not TCP (ERR_INVALID_HANDLE_TYPE): then just close.
+        try { conn.resetAndDestroy(); } catch { conn.destroy(); }
       } else {
         conn.end(() => conn.destroy());
       }

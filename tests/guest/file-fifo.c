@@ -1,7 +1,8 @@
 /* FIFOs: mkfifo/mknod (the node, its mode, EEXIST/ENOENT/ENOTDIR, other node
  * types), non-blocking opens (ENXIO for a writer without a reader), data
  * through a FIFO, blocking opens that wait for the other end in another
- * thread, and a forked writer. */
+ * thread, a forked writer, a write larger than the FIFO holds while another
+ * thread reads, and EAGAIN when a non-blocking writer fills it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,26 @@ static void *writer_thread(void *arg)
         int n = snprintf(line, sizeof line, "line %d from thread\n", i);
         write(fd, line, n);
     }
+    close(fd);
+    return NULL;
+}
+
+#define BIG 300000
+
+static void *slow_reader(void *arg)
+{
+    (void)arg;
+    int fd = open(fifo, O_RDONLY);
+    static unsigned char buf[7000];
+    unsigned long sum = 0, total = 0;
+    ssize_t n;
+    usleep(20000); /* let the writer fill the FIFO first */
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            sum = sum * 31 + buf[i];
+        total += n;
+    }
+    printf("reader thread: %lu bytes, checksum %lu\n", total, sum);
     close(fd);
     return NULL;
 }
@@ -140,6 +161,31 @@ int main(void)
     int status;
     waitpid(pid, &status, 0);
     printf("child exited %d\n", WEXITSTATUS(status));
+
+    /* One write larger than the FIFO holds, drained by another thread. */
+    pthread_create(&th, NULL, slow_reader, NULL);
+    w = open(fifo, O_WRONLY);
+    static unsigned char big[BIG];
+    for (int i = 0; i < BIG; i++)
+        big[i] = (unsigned char)(i * 7 + i / 1000);
+    printf("big write: %zd\n", write(w, big, BIG));
+    close(w);
+    pthread_join(th, NULL);
+    unsigned long sum = 0;
+    for (int i = 0; i < BIG; i++)
+        sum = sum * 31 + big[i];
+    printf("expected checksum %lu\n", sum);
+
+    /* A non-blocking writer fills the FIFO, then gets EAGAIN. */
+    r = open(fifo, O_RDONLY | O_NONBLOCK);
+    w = open(fifo, O_WRONLY | O_NONBLOCK);
+    long total = 0;
+    ssize_t k;
+    while ((k = write(w, big, 1000)) > 0)
+        total += k;
+    printf("non-blocking writer filled %ld bytes, then %s\n", total, strerrorname_np(errno));
+    close(w);
+    close(r);
 
     unlink(fifo);
     rmdir(dir);

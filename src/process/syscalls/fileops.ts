@@ -311,15 +311,35 @@ export function openFifo(p: Process, host: string, flags: number, mode: number):
   }
   const cloexec = (flags & OFlag.CLOEXEC) !== 0;
   const hostFlags = flags & ~(OFlag.CLOEXEC | OFlag.CREAT | OFlag.EXCL | OFlag.TRUNC);
-  const install = (hostFd: number) => p.fds.add(new HostFile(hostFd, flags, host), cloexec);
+  const install = (hostFd: number, nonblocking: boolean) => {
+    const f = new HostFile(hostFd, flags, host);
+    f.hostNonblocking = nonblocking;
+    return p.fds.add(f, cloexec);
+  };
   const access = flags & OFlag.ACCMODE;
   if ((flags & OFlag.NONBLOCK) || access === OFlag.RDWR) {
     try {
-      return install(fs.openSync(host, hostFlags, mode));
+      return install(fs.openSync(host, hostFlags | fs.constants.O_NONBLOCK, mode), true);
     } catch (e) {
       return hostErrno(e);
     }
   }
+  /**
+   * Once a blocking open for writing has its reader, the descriptor is
+   * reopened non-blocking (through /proc/self/fd, the reader being there), so
+   * that a write to a full FIFO waits for room without stopping the run. A
+   * reader stays blocking: its reads already wait in the thread pool.
+   */
+  const settleOpen = (hostFd: number): number => {
+    if (access !== OFlag.WRONLY) return install(hostFd, false);
+    try {
+      const nb = fs.openSync(`/proc/self/fd/${hostFd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      fs.closeSync(hostFd);
+      return install(nb, true);
+    } catch {
+      return install(hostFd, false);
+    }
+  };
   let settle!: (v: number) => void;
   let done = false;
   const promise = new Promise<number>((resolve) => { settle = resolve; }) as Blocking<number>;
@@ -333,7 +353,7 @@ export function openFifo(p: Process, host: string, flags: number, mode: number):
       let r: number;
       try { r = hostErrno(err); } catch { r = -Errno.EIO; }
       settle(r);
-    } else settle(install(hostFd));
+    } else settle(settleOpen(hostFd));
   });
   promise.interrupt = () => {
     if (done) return;
