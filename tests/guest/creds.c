@@ -38,6 +38,15 @@ static void resuid(const char *what) {
   printf("%s: resuid %u %u %u, caps eff %s prm %s\n", what, r, e, s, caps(0) ? "some" : "none", caps(1) ? "some" : "none");
 }
 
+/* The credential lines of /proc/self/status, with the ids the program set. */
+static void status(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  while (f && fgets(line, sizeof line, f))
+    if (!strncmp(line, "Uid:", 4) || !strncmp(line, "Gid:", 4) || !strncmp(line, "Groups:", 7) || !strncmp(line, "CapEff:", 7)) printf("status %s", line);
+  if (f) fclose(f);
+}
+
 static void wait_child(pid_t pid) {
   int st;
   waitpid(pid, &st, 0);
@@ -49,6 +58,7 @@ static void privileged(void) {
   if (pid == 0) {
     printf("setresuid(1000,1000,0) = %d\n", setresuid(1000, 1000, 0));
     resuid("after");
+    status();
     printf("geteuid %u getuid %u\n", geteuid(), getuid());
     printf("setresuid(-1,0,-1) = %d\n", setresuid(-1, 0, -1));
     resuid("regained");
@@ -95,6 +105,9 @@ static void privileged(void) {
     printf("setgid(55) = %d\n", setgid(55));
     getresgid(&r, &e, &s);
     printf("resgid %u %u %u\n", r, e, s);
+    status();
+    setgroups(0, NULL);
+    status();
     _exit(0);
   }
   wait_child(pid);
