@@ -186,6 +186,7 @@ export class HostFile implements OpenFile {
     }
     try {
       const at = pos ?? this.pos;
+      if (at !== undefined && at > Number.MAX_SAFE_INTEGER) return 0; // past the end of any host file
       const n = fs.readSync(this.hostFd, buf, 0, buf.length, at ?? null);
       if (pos === undefined && this.pos !== undefined) this.pos += n;
       return n;
@@ -199,6 +200,7 @@ export class HostFile implements OpenFile {
     let done = 0;
     if (pos === undefined && this.pos !== undefined && (this.flags & 0o2000) !== 0) this.pos = fs.fstatSync(this.hostFd).size;
     const at = pos ?? this.pos;
+    if (at !== undefined && at + data.length > Number.MAX_SAFE_INTEGER) return -Errno.EFBIG; // beyond the largest host file
     for (;;) {
       try {
         done += fs.writeSync(this.hostFd, data, done, data.length - done, at === undefined ? null : at + done);

@@ -77,7 +77,8 @@ export function restoreMachine(
   options: RestoreOptions,
   names: { state: string; memory: string } = { state: "the snapshot state", memory: "the snapshot memory" },
 ): RestoredMachine {
-  return restoreFromImage(state, decodeMemory(memory, names.memory), options, names);
+  const s = decodeState(state, names.state); // the state file is checked first, so its faults are the ones named
+  return rebuild(s, decodeMemory(memory, names.memory), options, names);
 }
 
 /**
@@ -90,7 +91,11 @@ export function restoreFromImage(
   options: RestoreOptions,
   names: { state: string; memory: string } = { state: "the snapshot state", memory: "the snapshot memory" },
 ): RestoredMachine {
-  const s = decodeState(state, names.state);
+  return rebuild(decodeState(state, names.state), mem, options, names);
+}
+
+/** A new board built from the checked state `s`, with RAM from `mem`. */
+function rebuild(s: MachineState, mem: MemoryImage, options: RestoreOptions, names: { state: string; memory: string }): RestoredMachine {
   const c = s.config;
   if (mem.ramBytes !== c.memoryMiB * 1024 * 1024) {
     throw new SnapshotError("mismatch", `${names.memory} holds ${mem.ramBytes} bytes of RAM, but ${names.state} is of a ${c.memoryMiB} MiB machine`);
