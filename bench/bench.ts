@@ -200,8 +200,10 @@ async function main(): Promise<number> {
     rmSync(cwd, { recursive: true, force: true });
   }
 
-  console.log(`\n${values.quick ? "Quick" : "Full"} sizes; wall-clock seconds per run.\n`);
-  console.log(table(rows));
+  if (rows.length > 0) {
+    console.log(`\n${values.quick ? "Quick" : "Full"} sizes; wall-clock seconds per run.\n`);
+    console.log(table(rows));
+  }
   const problems = rows.filter((r) => r.problem !== undefined);
   if (problems.length > 0) {
     console.log("");
