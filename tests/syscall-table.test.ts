@@ -16,7 +16,7 @@ import { LINUX_SYSCALLS } from "../src/process/syscalls/linux-table.js";
 import { syscallDoc } from "../src/tools/syscall-doc.js";
 
 /** Registered although outside the headers' riscv64 table (each explained in docs/syscalls.md). */
-const EXTRAS = new Set(["riscv_hwprobe", "renameat"]);
+const EXTRAS = new Set(["riscv_hwprobe"]);
 
 describe("the system call table", () => {
   test("linux-table.ts is the riscv64 table of the cross toolchain's kernel headers", () => {

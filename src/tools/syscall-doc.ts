@@ -35,7 +35,6 @@ const NOTES: Record<string, { status?: "partial" | "refused"; note: string }> = 
 /** Why a call outside the riscv64 table of the headers is registered. */
 const EXTRA_NOTES: Record<string, string> = {
   riscv_hwprobe: "newer than Debian 12's kernel headers (Linux 6.4)",
-  renameat: "not in Linux's riscv64 table (which has only renameat2), where it is ENOSYS; kept for programs built for it",
 };
 
 /** Guest test programs (tests/guest/*.c) that call each system call by name, as a function or SYS_ number. */

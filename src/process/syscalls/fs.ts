@@ -272,7 +272,6 @@ function twoPaths(p: Process, a: SyscallArgs, f: (from: string, to: string) => n
   });
 }
 
-define(38, "renameat", "dsds", (p, _t, a) => twoPaths(p, a, (from, to) => { fs.renameSync(from, to); return 0; }));
 define(276, "renameat2", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => {
   const RENAME_NOREPLACE = 1;
   if (a.int(4) & RENAME_NOREPLACE && fs.existsSync(to)) return -Errno.EEXIST;
