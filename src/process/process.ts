@@ -54,6 +54,8 @@ export class Process {
   readonly children: Process[] = [];
   /** Woken when a child ends (wait4). */
   readonly childEvents = new WaitQueue();
+  /** Woken when this process ends (poll on its pidfds). */
+  readonly exitEvents = new WaitQueue();
   /** Process group id (setpgid). */
   pgid: number;
   /** The program image: replaced by execve. */
@@ -219,6 +221,7 @@ export class Process {
     for (const c of this.children) c.parent = undefined;
     for (const c of [...this.children]) if (c.finished) this.kernel.remove(c);
     this.children.length = 0;
+    this.exitEvents.wake();
     const parent = this.parent;
     if (parent === undefined || parent.finished) { this.kernel.remove(this); return; }
     const chld = parent.signals.actions[Sig.CHLD];

@@ -30,6 +30,21 @@ const NOTES: Record<string, { status?: "partial" | "refused"; note: string }> = 
   setuid: { note: "per guest process; host file access keeps the host's identity" },
   setresuid: { note: "per guest process; host file access keeps the host's identity" },
   execve: { note: "RISC-V programs in the VM; host programs run natively, as under qemu-user" },
+  pidfd_open: { status: "partial", note: "guest processes only (a host pid is ESRCH); PIDFD_THREAD is accepted for a process's leader, a non-leader thread id is EINVAL" },
+  pidfd_getfd: { note: "needs the target's real uid and gid (or CAP_SYS_PTRACE), as PTRACE_MODE_ATTACH_REALCREDS without a security module" },
+  openat2: { status: "partial", note: "RESOLVE_* checked by a host walk before the open (a concurrent rename can slip between); RESOLVE_CACHED is always EAGAIN; tested against the host kernel (tests/openat2.test.ts), as qemu 7.2 lacks it" },
+  setxattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  lsetxattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  fsetxattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  getxattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  lgetxattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  fgetxattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  removexattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  lremovexattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  fremovexattr: { status: "refused", note: "as on a file system without xattr support: arguments, lookup and namespace checks as Linux, then EOPNOTSUPP (Node has no xattr API)" },
+  listxattr: { status: "refused", note: "as on a file system without xattr support: lookup errors as Linux, then an empty list (0)" },
+  llistxattr: { status: "refused", note: "as on a file system without xattr support: lookup errors as Linux, then an empty list (0)" },
+  flistxattr: { status: "refused", note: "as on a file system without xattr support: lookup errors as Linux, then an empty list (0)" },
 };
 
 /** Why a call outside the riscv64 table of the headers is registered. */

@@ -58,14 +58,19 @@ function afterWrite(p: Process, f: OpenFile, r: IoResult): IoResult {
   return r;
 }
 
-define(56, "openat", "dsxo", (p, t, a) => openFifoAt(p, t, a) ?? withPath(p, a, 0, 1, (host) => {
-  const flags = a.int(2);
+define(56, "openat", "dsxo", (p, t, a) => openFifoAt(p, t, a) ?? withPath(p, a, 0, 1, (host) => openHostPath(p, host, a.int(2), a.u32(3))));
+
+/**
+ * Opens host path `host` (not a FIFO) for the guest: a generated /proc file or
+ * a host file; `mode` is the guest's, before the umask. Throws host errors.
+ */
+export function openHostPath(p: Process, host: string, flags: number, guestMode: number): number {
   const generated = procFile(p, host);
   if (generated !== undefined) return p.fds.add(new MemFile(generated, host), (flags & OFlag.CLOEXEC) !== 0);
-  const mode = a.u32(3) & 0o7777 & ~p.umask; // the kernel keeps only the permission bits
+  const mode = guestMode & 0o7777 & ~p.umask; // the kernel keeps only the permission bits
   const hostFd = fs.openSync(host, flags & ~OFlag.NONBLOCK, mode);
   return p.fds.add(new HostFile(hostFd, flags, host), (flags & OFlag.CLOEXEC) !== 0);
-}));
+}
 
 define(57, "close", "d", (p, _t, a) => (p.fds.close(a.int(0)) ? 0 : -Errno.EBADF));
 

@@ -17,3 +17,6 @@ import "./fileops.js";
 import "./posix-timer.js";
 import "./signalfd.js";
 import "./splice.js";
+import "./pidfd.js";
+import "./openat2.js";
+import "./xattr.js";

@@ -32,7 +32,7 @@ const enum How {
  * when its real or effective uid is the target's real or saved uid, or
  * SIGCONT (every guest process is in one session).
  */
-function maySignal(p: Process, q: Process, sig: number): boolean {
+export function maySignal(p: Process, q: Process, sig: number): boolean {
   const CAP_KILL = 5, SIGCONT = 18;
   const c = p.creds, d = q.creds;
   return q === p || sig === SIGCONT || ((c.capEff >> BigInt(CAP_KILL)) & 1n) !== 0n
@@ -157,7 +157,7 @@ define(137, "rt_sigtimedwait", "xxxu", (p, t, a) => {
 });
 
 /** A signal number for kill-like calls: 0 (probe only) to NSIG. */
-function validSignal(sig: number): boolean {
+export function validSignal(sig: number): boolean {
   return sig >= 0 && sig <= NSIG;
 }
 

@@ -5,10 +5,11 @@
  */
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
-import { blockOn } from "../fd-table.js";
+import { OFlag, blockOn } from "../fd-table.js";
 import { interruptible } from "./io.js";
 import { Sig, SiCode } from "../signals.js";
 import { Siginfo } from "../signal-frame.js";
+import { PidFd } from "./pidfd.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
 
@@ -19,7 +20,7 @@ const enum W {
 
 /** waitid's idtype. */
 const enum P {
-  ALL = 0, PID = 1, PGID = 2,
+  ALL = 0, PID = 1, PGID = 2, PIDFD = 3,
 }
 
 /** sizeof(struct rusage) on riscv64. */
@@ -60,7 +61,8 @@ define(260, "wait4", "dxdx", (p, t, a) => {
 });
 
 define(95, "waitid", "ddxdx", (p, t, a) => {
-  const idtype = a.int(0), id = a.int(1), infop = a.u64(2), options = a.int(3), rusage = a.u64(4);
+  const idtype = a.int(0), id = a.int(1), infop = a.u64(2), rusage = a.u64(4);
+  let options = a.int(3), eagain = false;
   if ((options & W.EXITED) === 0 || (options & ~(W.NOHANG | W.EXITED | W.UNTRACED | W.CONTINUED | W.NOWAIT | 0xe0000000)) !== 0) {
     return -Errno.EINVAL;
   }
@@ -68,7 +70,14 @@ define(95, "waitid", "ddxdx", (p, t, a) => {
   if (idtype === P.ALL) match = () => true;
   else if (idtype === P.PID) match = (c) => c.pid === id;
   else if (idtype === P.PGID) match = (c) => c.pgid === (id === 0 ? p.pgid : id);
-  else return -Errno.EINVAL;
+  else if (idtype === P.PIDFD) {
+    if (id < 0) return -Errno.EINVAL;
+    const f = p.fds.get(id);
+    if (!(f instanceof PidFd)) return -Errno.EBADF;
+    match = (c) => c === f.target;
+    // A PIDFD_NONBLOCK descriptor: no ended child is EAGAIN rather than a wait.
+    if ((f.flags & OFlag.NONBLOCK) !== 0 && (options & W.NOHANG) === 0) { options |= W.NOHANG; eagain = true; }
+  } else return -Errno.EINVAL;
   let reported = false;
   const r = waitChild(p, t, match, options, (c) => {
     reported = true;
@@ -86,6 +95,7 @@ define(95, "waitid", "ddxdx", (p, t, a) => {
     if ((options & W.NOWAIT) === 0) reap(p, c);
     return 0;
   });
+  if (r === 0 && !reported && eagain) return -Errno.EAGAIN;
   // WNOHANG with no ended child: waitid returns 0 with si_pid zeroed.
   if (r === 0 && !reported && infop !== 0) {
     p.space.write(infop, new Uint8Array(Siginfo.Size));
