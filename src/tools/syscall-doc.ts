@@ -20,6 +20,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** What is known to be partial, or answered as Linux answers without the feature. */
 const NOTES: Record<string, { status?: "partial" | "refused"; note: string }> = {
   mincore: { status: "refused", note: "answers ENOSYS" },
+  preadv2: { note: "RWF_NOWAIT waits for nothing on regular files and is EAGAIN on an empty pipe or socket; RWF_ATOMIC is EOPNOTSUPP; checked against the host kernel, as qemu 7.2 lacks it" },
+  pwritev2: { status: "partial", note: "RWF_APPEND, RWF_DSYNC/SYNC as Linux; RWF_NOAPPEND does not undo O_APPEND; RWF_ATOMIC is EOPNOTSUPP; checked against the host kernel, as qemu 7.2 lacks it" },
+  sched_setscheduler: { status: "partial", note: "policies and priorities checked and remembered per thread, not enforced (one host thread); new threads and children start as SCHED_OTHER" },
+  sched_setattr: { status: "partial", note: "as sched_setscheduler; SCHED_DEADLINE parameters checked, not enforced" },
+  process_vm_readv: { note: "any guest process of the run (as root may); checked against the host kernel, as qemu 7.2 lacks it" },
+  process_vm_writev: { note: "any guest process of the run (as root may); checked against the host kernel, as qemu 7.2 lacks it" },
+  mlock2: { note: "like mlock, nothing to lock; checked against the host kernel, as qemu 7.2 lacks it" },
   futex: { status: "partial", note: "wait/wake/requeue/bitset and PI-less ops; futexes on a shared file page do not reach other processes" },
   fcntl: { status: "partial", note: "record and OFD locks exclude guest processes of one run, not host processes; no file seals" },
   flock: { status: "partial", note: "excludes guest processes of one run, not host processes (Node has no flock)" },

@@ -370,3 +370,31 @@ export function openFifoAt(p: Process, t: Thread, a: SyscallArgs): number | Prom
   const r = openFifo(p, host, a.int(2), a.u32(3) & 0o7777 & ~p.umask);
   return r === undefined ? undefined : interruptible(t, r);
 }
+
+// ---------------------------------------------------------------------------
+// fadvise64, readahead: checks, then nothing to do (the host's page cache decides)
+
+/** posix_fadvise advice values: NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED, NOREUSE. */
+const POSIX_FADV_NOREUSE = 5;
+
+/** Whether `f` is a pipe or a host FIFO. */
+function isFifo(f: { kind: string; hostFd?: number }): boolean {
+  if (f.kind === "pipe") return true;
+  if (f.kind !== "stream" || f.hostFd === undefined) return false;
+  try { return fs.fstatSync(f.hostFd).isFIFO(); } catch { return false; }
+}
+
+define(223, "fadvise64", "diid", (p, _t, a) => {
+  const f = p.fds.get(a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  if (isFifo(f)) return -Errno.ESPIPE;
+  const advice = a.int(3);
+  if (a.i64(2) < 0 || advice < 0 || advice > POSIX_FADV_NOREUSE) return -Errno.EINVAL;
+  return 0;
+});
+
+define(213, "readahead", "diu", (p, _t, a) => {
+  const f = p.fds.get(a.int(0));
+  if (f === undefined || (f.flags & OFlag.ACCMODE) === OFlag.WRONLY) return -Errno.EBADF;
+  return f.kind === "file" ? 0 : -Errno.EINVAL;
+});

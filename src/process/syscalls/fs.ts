@@ -74,6 +74,21 @@ export function openHostPath(p: Process, host: string, flags: number, guestMode:
 
 define(57, "close", "d", (p, _t, a) => (p.fds.close(a.int(0)) ? 0 : -Errno.EBADF));
 
+/** close_range flags (linux/close_range.h). */
+const CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
+
+// The descriptor table is never shared between processes here, so UNSHARE has nothing to do.
+define(436, "close_range", "uux", (p, _t, a) => {
+  const first = a.u32(0), last = a.u32(1), flags = a.u32(2);
+  if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) !== 0 || first > last) return -Errno.EINVAL;
+  for (const fd of p.fds.list()) {
+    if (fd < first || fd > last) continue;
+    if (flags & CLOSE_RANGE_CLOEXEC) p.fds.setCloexec(fd, true);
+    else p.fds.close(fd);
+  }
+  return 0;
+});
+
 define(63, "read", "dxu", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
@@ -322,6 +337,23 @@ const syncFd = (p: Process, _t: unknown, a: SyscallArgs) => {
 define(82, "fsync", "d", syncFd);
 define(83, "fdatasync", "d", syncFd);
 define(81, "sync", "", () => 0);
+define(267, "syncfs", "d", (p, _t, a) => (file(p, a.int(0)) === undefined ? -Errno.EBADF : 0));
+
+/** sync_file_range flags: WAIT_BEFORE, WRITE, WAIT_AFTER. */
+const SYNC_FILE_RANGE_WRITE = 2, SYNC_FILE_RANGE_ALL = 7;
+
+define(84, "sync_file_range", "diix", (p, _t, a) => {
+  const f = file(p, a.int(0));
+  if (f === undefined) return -Errno.EBADF;
+  const offset = a.i64(1), nbytes = a.i64(2), flags = a.u32(3);
+  if ((flags & ~SYNC_FILE_RANGE_ALL) !== 0 || offset < 0 || nbytes < 0 || offset + nbytes > 2 ** 63) return -Errno.EINVAL;
+  // Regular files, directories and links only (block devices are not passed through).
+  if (f.kind !== "file" && f.kind !== "dir") return -Errno.ESPIPE;
+  if ((flags & SYNC_FILE_RANGE_WRITE) !== 0 && f.kind === "file" && f.hostFd !== undefined) {
+    try { fs.fdatasyncSync(f.hostFd); } catch (e) { return hostErrno(e); }
+  }
+  return 0;
+});
 
 // utimensat and mknodat: fileops.ts.
 

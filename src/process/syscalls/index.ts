@@ -17,6 +17,8 @@ import "./fileops.js";
 import "./posix-timer.js";
 import "./signalfd.js";
 import "./splice.js";
+import "./vectored.js";
+import "./sched.js";
 import "./pidfd.js";
 import "./openat2.js";
 import "./xattr.js";

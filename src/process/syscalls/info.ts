@@ -139,11 +139,6 @@ define(123, "sched_getaffinity", "dux", (p, _t, a) => {
 });
 define(122, "sched_setaffinity", "dux", () => 0);
 define(124, "sched_yield", "", (p) => { p.yieldRequested = true; return 0; });
-define(118, "sched_setparam", "dx", () => 0);
-define(120, "sched_getscheduler", "d", () => 0);
-define(121, "sched_getparam", "dx", (p, _t, a) => { p.space.writeU32(a.u64(1), 0); return 0; });
-define(125, "sched_get_priority_max", "d", () => 0);
-define(126, "sched_get_priority_min", "d", () => 0);
 define(140, "setpriority", "ddd", () => 0);
 define(141, "getpriority", "dd", () => 20);
 

@@ -166,6 +166,8 @@ define(227, "msync", "xud", (p, _t, a) => {
   return 0;
 });
 define(228, "mlock", "xu", () => 0);
+/** mlock2 takes MLOCK_ONFAULT (1) only; like mlock, it has nothing to do. */
+define(284, "mlock2", "xux", (_p, _t, a) => ((a.u32(2) & ~1) !== 0 ? -Errno.EINVAL : 0));
 define(229, "munlock", "xu", () => 0);
 define(230, "mlockall", "x", () => 0);
 define(231, "munlockall", "", () => 0);
