@@ -16,6 +16,7 @@ import { interruptible, raiseSigpipe } from "./io.js";
 import { openFifoAt } from "./fileops.js";
 import type { Process } from "../process.js";
 import { fcntlLock, LockCmd } from "./locks.js";
+import { scatter } from "./iovec.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
@@ -132,17 +133,7 @@ define(65, "readv", "dxd", (p, t, a) => {
   const iov = iovecs(p, a.u64(1), a.int(2));
   const total = iov.reduce((n, [, len]) => n + len, 0);
   const buf = new Uint8Array(Math.min(total, 1 << 24));
-  const scatter = (n: number) => {
-    let at = 0;
-    for (const [base, len] of iov) {
-      if (at >= n) break;
-      const k = Math.min(len, n - at);
-      p.space.write(base, buf.subarray(at, at + k));
-      at += k;
-    }
-    return n;
-  };
-  return interruptible(t, mapResult(f.read(buf), (n) => (n > 0 ? scatter(n) : n)));
+  return interruptible(t, mapResult(f.read(buf), (n) => (n > 0 ? scatter(p, iov, buf, n) : n)));
 });
 
 define(66, "writev", "dxd", (p, t, a) => {

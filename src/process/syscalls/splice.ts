@@ -15,6 +15,7 @@ import { OFlag, blockOn, mapResult, type OpenFile, type Subscribe } from "../fd-
 import { interruptible, raiseSigpipe } from "./io.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
+import { scatter } from "./iovec.js";
 
 /** splice flags (linux/splice.h). */
 const enum SpliceF {
@@ -328,15 +329,7 @@ define(75, "vmsplice", "dxux", (p, t, a) => {
   const attempt = (): number | undefined => {
     if (pipe.bytes === 0) return pipe.writers === 0 ? 0 : nonblock ? -Errno.EAGAIN : undefined;
     const buf = new Uint8Array(Math.min(total, pipe.bytes));
-    const n = pipe.tryRead(buf);
-    let at = 0;
-    for (const [base, len] of iov) {
-      if (at >= n) break;
-      const k = Math.min(len, n - at);
-      p.space.write(base, buf.subarray(at, at + k));
-      at += k;
-    }
-    return n;
+    return scatter(p, iov, buf, pipe.tryRead(buf));
   };
   return interruptible(t, blockOn(subscribePipes(pipe), attempt, { interrupted: () => -Errno.EINTR }));
 });

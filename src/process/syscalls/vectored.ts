@@ -11,6 +11,7 @@ import { GuestFault, type AddressSpace } from "../address-space.js";
 import { interruptible, raiseSigpipe } from "./io.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
+import { scatter } from "./iovec.js";
 
 /** The most segments one vector may have (UIO_MAXIOV). */
 const UIO_MAXIOV = 1024;
@@ -80,18 +81,8 @@ function preadv(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: numbe
   const bad = checkRwf(f, flags, false);
   if (bad < 0) return bad;
   const buf = new Uint8Array(Math.min(total, MAX_IO));
-  const scatter = (n: number) => {
-    let at = 0;
-    for (const [base, len] of iov) {
-      if (at >= n) break;
-      const k = Math.min(len, n - at);
-      p.space.write(base, buf.subarray(at, at + k));
-      at += k;
-    }
-    return n;
-  };
   const r = current ? interruptible(t, f.read(buf)) : f.read(buf, pos);
-  return mapResult(r, (n) => (n > 0 ? scatter(n) : n));
+  return mapResult(r, (n) => (n > 0 ? scatter(p, iov, buf, n) : n));
 }
 
 /** pwritev and pwritev2 with `flags` (pos -1 on pwritev2: at and moving the file position, as writev). */
