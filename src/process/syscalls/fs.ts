@@ -16,7 +16,7 @@ import { interruptible, raiseSigpipe } from "./io.js";
 import { openFifoAt } from "./fileops.js";
 import type { Process } from "../process.js";
 import { fcntlLock, LockCmd } from "./locks.js";
-import { scatter } from "./iovec.js";
+import { readIovecs, scatter } from "./iovec.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
@@ -120,17 +120,11 @@ define(68, "pwrite64", "dxui", (p, _t, a) => {
   return afterWrite(p, f, f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)), a.i64(3)));
 });
 
-/** Reads a struct iovec array: [base, len] pairs. */
-function iovecs(p: Process, addr: number, count: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < count; i++) out.push([p.space.readU64(addr + i * 16), p.space.readU64(addr + i * 16 + 8)]);
-  return out;
-}
-
 define(65, "readv", "dxd", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
-  const iov = iovecs(p, a.u64(1), a.int(2));
+  const iov = readIovecs(p, a.u64(1), a.int(2));
+  if (typeof iov === "number") return iov;
   const total = iov.reduce((n, [, len]) => n + len, 0);
   const buf = new Uint8Array(Math.min(total, 1 << 24));
   return interruptible(t, mapResult(f.read(buf), (n) => (n > 0 ? scatter(p, iov, buf, n) : n)));
@@ -139,7 +133,9 @@ define(65, "readv", "dxd", (p, t, a) => {
 define(66, "writev", "dxd", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
-  const parts = iovecs(p, a.u64(1), a.int(2)).map(([base, len]) => p.space.read(base, len));
+  const iov = readIovecs(p, a.u64(1), a.int(2));
+  if (typeof iov === "number") return iov;
+  const parts = iov.map(([base, len]) => p.space.read(base, len));
   return interruptible(t, raiseSigpipe(p, t, f.write(Buffer.concat(parts))));
 });
 

@@ -15,7 +15,7 @@ import { OFlag, blockOn, mapResult, type OpenFile, type Subscribe } from "../fd-
 import { interruptible, raiseSigpipe } from "./io.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
-import { scatter } from "./iovec.js";
+import { readIovecs, scatter, UIO_MAXIOV } from "./iovec.js";
 
 /** splice flags (linux/splice.h). */
 const enum SpliceF {
@@ -27,8 +27,6 @@ const enum SpliceF {
 const MAX_RW_COUNT = 0x7ffff000;
 /** Bytes copied per step between two files. */
 const CHUNK = 1 << 20;
-/** The most iovecs a vector call takes (UIO_MAXIOV). */
-const UIO_MAXIOV = 1024;
 
 const canRead = (f: OpenFile) => (f.flags & OFlag.ACCMODE) !== OFlag.WRONLY;
 const canWrite = (f: OpenFile) => (f.flags & OFlag.ACCMODE) !== OFlag.RDONLY;
@@ -288,15 +286,6 @@ define(77, "tee", "ddux", (p, t, a) => {
 // ---------------------------------------------------------------------------
 // vmsplice
 
-/** Reads a struct iovec array: [base, len] pairs. */
-function iovecs(p: Process, a: SyscallArgs): [number, number][] | number {
-  const count = a.u64(2);
-  if (count > UIO_MAXIOV) return -Errno.EINVAL;
-  const out: [number, number][] = [];
-  for (let i = 0; i < count; i++) out.push([p.space.readU64(a.u64(1) + i * 16), p.space.readU64(a.u64(1) + i * 16 + 8)]);
-  return out;
-}
-
 /**
  * vmsplice: to a pipe's write end it queues the caller's bytes (copied, so
  * SPLICE_F_GIFT changes nothing), after waiting for room as splice does and
@@ -307,7 +296,7 @@ define(75, "vmsplice", "dxux", (p, t, a) => {
   if (flags & ~SpliceF.ALL) return -Errno.EINVAL;
   const f = p.fds.get(a.int(0));
   if (f === undefined) return -Errno.EBADF;
-  const iov = iovecs(p, a);
+  const iov = readIovecs(p, a.u64(1), a.u64(2) > UIO_MAXIOV ? -1 : a.int(2));
   if (typeof iov === "number") return iov;
   const total = Math.min(iov.reduce((n, [, len]) => n + len, 0), MAX_RW_COUNT);
   if (total === 0) return 0;

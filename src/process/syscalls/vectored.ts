@@ -11,14 +11,10 @@ import { GuestFault, type AddressSpace } from "../address-space.js";
 import { interruptible, raiseSigpipe } from "./io.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
-import { scatter } from "./iovec.js";
+import { readIovecs, scatter, UIO_MAXIOV } from "./iovec.js";
 
-/** The most segments one vector may have (UIO_MAXIOV). */
-const UIO_MAXIOV = 1024;
 /** The most bytes one call moves, as the other read/write calls of this VM. */
 const MAX_IO = 1 << 24;
-/** Largest total length of a vector (SSIZE_MAX, beyond which import_iovec says EINVAL). */
-const SSIZE_MAX = 2 ** 63;
 
 /** preadv2/pwritev2 flags (linux/fs.h). */
 const enum Rwf {
@@ -42,20 +38,6 @@ const enum Rwf {
 /** Every flag Linux knows (RWF_SUPPORTED); others are EOPNOTSUPP. */
 const RWF_SUPPORTED = 0xff;
 
-/** Reads a struct iovec array ([base, len] pairs), or a negative errno for a bad count or total length. */
-function iovecs(p: Process, addr: number, count: number): [number, number][] | number {
-  if (count < 0 || count > UIO_MAXIOV) return -Errno.EINVAL;
-  const out: [number, number][] = [];
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const base = p.space.readU64(addr + i * 16), len = p.space.readU64(addr + i * 16 + 8);
-    total += len;
-    if (len >= SSIZE_MAX || total >= SSIZE_MAX) return -Errno.EINVAL;
-    out.push([base, len]);
-  }
-  return out;
-}
-
 /** The sum of the segment lengths. */
 const totalLength = (iov: [number, number][]) => iov.reduce((n, [, len]) => n + len, 0);
 
@@ -74,7 +56,7 @@ function preadv(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: numbe
   const f = p.fds.get(a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if (!current && f.kind !== "file") return -Errno.ESPIPE;
-  const iov = iovecs(p, a.u64(1), a.int(2));
+  const iov = readIovecs(p, a.u64(1), a.int(2));
   if (typeof iov === "number") return iov;
   const total = totalLength(iov);
   if (total === 0) return 0;
@@ -91,7 +73,7 @@ function pwritev(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: numb
   const f = p.fds.get(a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if (!current && f.kind !== "file") return -Errno.ESPIPE;
-  const iov = iovecs(p, a.u64(1), a.int(2));
+  const iov = readIovecs(p, a.u64(1), a.int(2));
   if (typeof iov === "number") return iov;
   const data = Buffer.concat(iov.map(([base, len]) => p.space.read(base, Math.min(len, MAX_IO))));
   if (data.length === 0) return 0;
@@ -156,9 +138,9 @@ function spaceOf(p: Process, pid: number): AddressSpace | number {
  */
 function processVm(p: Process, a: SyscallArgs, write: boolean): number {
   if (a.u64(5) !== 0) return -Errno.EINVAL;
-  const local = iovecs(p, a.u64(1), a.u64(2) > UIO_MAXIOV ? -1 : a.int(2));
+  const local = readIovecs(p, a.u64(1), a.u64(2) > UIO_MAXIOV ? -1 : a.int(2));
   if (typeof local === "number") return local;
-  const remote = iovecs(p, a.u64(3), a.u64(4) > UIO_MAXIOV ? -1 : a.int(4));
+  const remote = readIovecs(p, a.u64(3), a.u64(4) > UIO_MAXIOV ? -1 : a.int(4));
   if (typeof remote === "number") return remote;
   const space = spaceOf(p, a.int(0));
   if (typeof space === "number") return space;
