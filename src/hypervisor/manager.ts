@@ -81,10 +81,7 @@ export class VmManager {
 
   /** Starts VM `id` if its RAM fits in what the budget has left (507 otherwise). */
   async start(h: VmHandle, restore?: { statePath: string; memPath: string; resume: boolean }): Promise<void> {
-    const free = this.memoryBudgetMiB - this.memoryUsedMiB;
-    if (!h.live && h.memoryMiB > free) {
-      throw new ApiError(507, `VM '${h.id}' needs ${h.memoryMiB} MiB; ${free} MiB of the ${this.memoryBudgetMiB} MiB budget is free`);
-    }
+    if (!h.live) this.requireFree(h);
     const config = await h.start(restore);
     if (restore !== undefined) h.config = config;
   }
@@ -123,8 +120,7 @@ export class VmManager {
   beginIncoming(id: string, config: MachineConfig): void {
     if (this.vms.has(id) || this.incoming.has(id)) throw conflict(`VM '${id}' exists already here`);
     const h = new VmHandle(id, config, new Date().toISOString(), this.workerHeapMiB);
-    const free = this.memoryBudgetMiB - this.memoryUsedMiB;
-    if (h.memoryMiB > free) throw new ApiError(507, `VM '${id}' needs ${h.memoryMiB} MiB; ${free} MiB of the ${this.memoryBudgetMiB} MiB budget is free`);
+    this.requireFree(h);
     h.prepareIncoming(h.memoryMiB);
     this.incoming.set(id, h);
   }
@@ -156,6 +152,12 @@ export class VmManager {
     this.vms.set(id, h);
     this.save({ id, created: h.created, config: h.config });
     return h;
+  }
+
+  /** Throws a 507 unless the budget has room left for `h`'s RAM. */
+  private requireFree(h: VmHandle): void {
+    const free = this.memoryBudgetMiB - this.memoryUsedMiB;
+    if (h.memoryMiB > free) throw new ApiError(507, `VM '${h.id}' needs ${h.memoryMiB} MiB; ${free} MiB of the ${this.memoryBudgetMiB} MiB budget is free`);
   }
 
   /** Stops and forgets VM `id`. */

@@ -47,6 +47,9 @@ export type FromWorker =
   | { type: "console"; bytes: Uint8Array }
   | { type: "state"; state: MachineState; reason?: string };
 
+/** The metrics of a VM that has not run. */
+export const NO_METRICS: VmMetrics = { instructions: 0, mips: 0, host_cpu_seconds: 0, uptime_seconds: 0, exits: {} };
+
 /** Metrics a worker reports (GET /vms/{id}/metrics). */
 export interface VmMetrics {
   instructions: number;

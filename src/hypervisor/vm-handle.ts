@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import type { MachineConfig, MachineState } from "../system/machine.js";
 import { ApiError, conflict } from "./api/errors.js";
 import { ConsoleLog } from "./console-log.js";
-import type { FromWorker, Request, ToWorker, VmMetrics, WorkerInit } from "./protocol.js";
+import { NO_METRICS, type FromWorker, type Request, type ToWorker, type VmMetrics, type WorkerInit } from "./protocol.js";
 
 const WORKER = new URL("./worker.js", import.meta.url);
 /** Default heap limit of a guest's worker thread (guest RAM is outside the heap). */
@@ -165,7 +165,7 @@ export class VmHandle {
 
   /** The VM's metrics (from its worker while it lives, else those of its last run). */
   async metrics(): Promise<VmMetrics> {
-    if (this.worker === undefined) return this.lastMetrics ?? { instructions: 0, mips: 0, host_cpu_seconds: 0, uptime_seconds: 0, exits: {} };
+    if (this.worker === undefined) return this.lastMetrics ?? NO_METRICS;
     return (await this.request({ type: "metrics", id: 0 })) as VmMetrics;
   }
 

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { Machine } from "../system/machine.js";
-import type { FromWorker, Reply, Request, ToWorker, VmMetrics, WorkerInit } from "./protocol.js";
+import { NO_METRICS, type FromWorker, type Reply, type Request, type ToWorker, type VmMetrics, type WorkerInit } from "./protocol.js";
 import { describeStop } from "./stop-reason.js";
 import { PageTracker } from "./migration/pages.js";
 import { IncomingRam } from "./migration/incoming.js";
@@ -133,7 +133,7 @@ async function perform(r: Request): Promise<unknown> {
 }
 
 function metrics(): VmMetrics {
-  if (machine === undefined) return { instructions: 0, mips: 0, host_cpu_seconds: 0, uptime_seconds: 0, exits: {} };
+  if (machine === undefined) return NO_METRICS;
   const up = machine.uptimeMs / 1000;
   const instructions = machine.retired;
   return {

@@ -50,14 +50,25 @@ function checkRwf(f: OpenFile, flags: number, write: boolean): number {
   return 0;
 }
 
-/** preadv and preadv2 with `flags` (pos -1 on preadv2: at and moving the file position, as readv). */
-function preadv(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: number, current: boolean): IoResult {
+/**
+ * The file and iovecs of a p*v call, or its error in Linux's order: a negative
+ * offset (unless at the file position), a bad descriptor, an unseekable file, a bad vector.
+ */
+function vectorTarget(p: Process, a: SyscallArgs, pos: number, current: boolean): { f: OpenFile; iov: [number, number][] } | number {
   if (!current && pos < 0) return -Errno.EINVAL;
   const f = p.fds.get(a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if (!current && f.kind !== "file") return -Errno.ESPIPE;
   const iov = readIovecs(p, a.u64(1), a.int(2));
   if (typeof iov === "number") return iov;
+  return { f, iov };
+}
+
+/** preadv and preadv2 with `flags` (pos -1 on preadv2: at and moving the file position, as readv). */
+function preadv(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: number, current: boolean): IoResult {
+  const target = vectorTarget(p, a, pos, current);
+  if (typeof target === "number") return target;
+  const { f, iov } = target;
   const total = totalLength(iov);
   if (total === 0) return 0;
   const bad = checkRwf(f, flags, false);
@@ -69,12 +80,9 @@ function preadv(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: numbe
 
 /** pwritev and pwritev2 with `flags` (pos -1 on pwritev2: at and moving the file position, as writev). */
 function pwritev(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: number, current: boolean): IoResult {
-  if (!current && pos < 0) return -Errno.EINVAL;
-  const f = p.fds.get(a.int(0));
-  if (f === undefined) return -Errno.EBADF;
-  if (!current && f.kind !== "file") return -Errno.ESPIPE;
-  const iov = readIovecs(p, a.u64(1), a.int(2));
-  if (typeof iov === "number") return iov;
+  const target = vectorTarget(p, a, pos, current);
+  if (typeof target === "number") return target;
+  const { f, iov } = target;
   const data = Buffer.concat(iov.map(([base, len]) => p.space.read(base, Math.min(len, MAX_IO))));
   if (data.length === 0) return 0;
   const bad = checkRwf(f, flags, true);
