@@ -10,6 +10,8 @@ import { writeErr, writeOut } from "./main.js";
 /** Default sysroot: where Debian's cross toolchain keeps the RISC-V libraries. */
 export const DEFAULT_SYSROOT = "/usr/riscv64-linux-gnu";
 
+import { jitOptions, jitStatsLine, parseJitMode } from "../cpu/riscv/jit/tier.js";
+
 const HELP = `Usage: typevisor run [options] [--] PROGRAM [ARGS...]
 
 Runs a RISC-V 64-bit (RV64GC) Linux program on this machine, translating its
@@ -23,6 +25,10 @@ Options:
       --strace        Print every system call to stderr, as strace does.
       --stats         Print instructions executed, time and MIPS to stderr at exit
                       (instructions of every guest process the program started, too).
+      --jit MODE      The translating tier: auto (translate hot code to WebAssembly,
+                      the default), off (interpreter only) or always (translate
+                      on first execution: the test mode). TYPEVISOR_JIT sets
+                      the default.
   -E, --env VAR=VAL   Set a variable in the program's environment (repeatable).
   -U, --unset VAR     Remove a variable from the program's environment (repeatable).
       --argv0 NAME    Pass NAME as argv[0] instead of PROGRAM.
@@ -33,7 +39,7 @@ Exit status: the program's, or 128+N when it is killed by signal N.
 `;
 
 /** Options that take a value (so the word after them is not the program). */
-const WITH_VALUE = new Set(["--sysroot", "-L", "--env", "-E", "--unset", "-U", "--argv0"]);
+const WITH_VALUE = new Set(["--sysroot", "-L", "--env", "-E", "--unset", "-U", "--argv0", "--jit"]);
 
 /**
  * Splits `argv` into typevisor's options and the program with its arguments:
@@ -63,6 +69,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         sysroot: { type: "string", short: "L" },
         strace: { type: "boolean" },
         stats: { type: "boolean" },
+        jit: { type: "string" },
         env: { type: "string", short: "E", multiple: true },
         unset: { type: "string", short: "U", multiple: true },
         argv0: { type: "string" },
@@ -87,6 +94,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     writeErr("typevisor run: no program given (try 'typevisor run --help')\n");
     return 2;
   }
+  const jit = parseJitMode(values.jit ?? process.env.TYPEVISOR_JIT ?? "auto");
+  if (jit === undefined) {
+    writeErr(`typevisor run: --jit must be auto, off or always, not '${values.jit ?? process.env.TYPEVISOR_JIT}'\n`);
+    return 2;
+  }
+  jitOptions.mode = jit;
   const [program, ...args] = positionals;
   const sysroot = values.sysroot ?? (existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
   const env = new Map<string, string>();
@@ -131,6 +144,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const n = proc.kernel.instructions;
     writeErr(`typevisor: stats: instructions=${n} seconds=${seconds.toFixed(3)} mips=${(n / seconds / 1e6).toFixed(1)}\n`);
+    writeErr(`typevisor: jit: ${jitStatsLine(proc.kernel.cache)}\n`);
   }
   return status;
 }

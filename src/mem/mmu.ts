@@ -61,19 +61,35 @@ export const TLB_MASK = TLB_SIZE - 1;
 /** A tag that no masked address equals (bit 11 is always clear in a tag probe). */
 const INVALID = 0x800;
 
-/** One set of the three TLBs (see Mmu). */
+/**
+ * Byte offsets of the nine arrays within a TLB set in the arena, in the order
+ * translated code reads them (each TLB_SIZE int32 entries).
+ */
+export const enum TlbLayout {
+  RTag = 0, RTagHi = 4096, ROff = 8192,
+  WTag = 12288, WTagHi = 16384, WOff = 20480,
+  XTag = 24576, XTagHi = 28672, XOff = 32768,
+  /** Bytes in one set. */
+  Bytes = 36864,
+}
+
+/** One set of the three TLBs (see Mmu); `base` is its arena offset, or -1 when it has none. */
 interface TlbSet {
+  base: number;
   rTag: Int32Array; rTagHi: Int32Array; rOff: Int32Array;
   wTag: Int32Array; wTagHi: Int32Array; wOff: Int32Array;
   xTag: Int32Array; xTagHi: Int32Array; xOff: Int32Array;
 }
 
-function newTlbSet(): TlbSet {
-  const a = () => new Int32Array(TLB_SIZE);
+/** A TLB set in `ram`'s arena (or in plain arrays, base -1, when the arena is full), owned by `owner`. */
+function newTlbSet(ram: Ram, owner: object): TlbSet {
+  const base = ram.arena.alloc(TlbLayout.Bytes, owner) ?? -1;
+  const a = (k: number) => base < 0 ? new Int32Array(TLB_SIZE) : new Int32Array(ram.buffer, base + k, TLB_SIZE);
   return {
-    rTag: a().fill(INVALID), rTagHi: a(), rOff: a(),
-    wTag: a().fill(INVALID), wTagHi: a(), wOff: a(),
-    xTag: a().fill(INVALID), xTagHi: a(), xOff: a(),
+    base,
+    rTag: a(TlbLayout.RTag).fill(INVALID), rTagHi: a(TlbLayout.RTagHi), rOff: a(TlbLayout.ROff),
+    wTag: a(TlbLayout.WTag).fill(INVALID), wTagHi: a(TlbLayout.WTagHi), wOff: a(TlbLayout.WOff),
+    xTag: a(TlbLayout.XTag).fill(INVALID), xTagHi: a(TlbLayout.XTagHi), xOff: a(TlbLayout.XOff),
   };
 }
 
@@ -98,6 +114,8 @@ export class Mmu {
   xTag!: Int32Array;
   xTagHi!: Int32Array;
   xOff!: Int32Array;
+  /** Arena offset of the current set (TlbLayout), or -1 when it is not in the arena (no translated code then). */
+  tlbBase = -1;
   /** High word of the last 64-bit load. */
   hi = 0;
   /** Devices, for pages the translator returns as ioPage() (system VM only). */
@@ -109,13 +127,14 @@ export class Mmu {
   private readonly sets: TlbSet[];
 
   constructor(readonly ram: Ram, public translator: PageTranslator, sets = 1) {
-    this.sets = Array.from({ length: sets }, newTlbSet);
+    this.sets = Array.from({ length: sets }, () => newTlbSet(ram, this));
     this.select(0);
   }
 
   /** Makes TLB set `k` current (between run() calls only). */
   select(k: number): void {
     const s = this.sets[k];
+    this.tlbBase = s.base;
     this.rTag = s.rTag; this.rTagHi = s.rTagHi; this.rOff = s.rOff;
     this.wTag = s.wTag; this.wTagHi = s.wTagHi; this.wOff = s.wOff;
     this.xTag = s.xTag; this.xTagHi = s.xTagHi; this.xOff = s.xOff;

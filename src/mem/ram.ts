@@ -4,14 +4,27 @@
  * hands to the run loop. Large buffers cost nothing until touched: the host
  * gives zero pages lazily.
  */
+import { Arena, ARENA_BYTES } from "./arena.js";
 
 /** Size of a guest page in bytes (4 KiB, the RISC-V base page). */
 export const PAGE_SIZE = 4096;
 /** log2(PAGE_SIZE). */
 export const PAGE_SHIFT = 12;
 
-/** A block of host memory with views of each access width (all little-endian on x86/ARM hosts). */
+/** WebAssembly memory pages are 64 KiB. */
+const WASM_PAGE = 65536;
+
+/**
+ * A block of host memory with views of each access width (all little-endian on
+ * x86/ARM hosts). It lives at offset 0 of a WebAssembly.Memory, so host
+ * offsets are also addresses for translated code; the arena (arena.ts) follows
+ * it in the same memory.
+ */
 export class Ram {
+  /** The WebAssembly memory holding RAM and then the arena (never grown). */
+  readonly memory: WebAssembly.Memory;
+  /** Blocks for hart state and TLBs, past the end of RAM. */
+  readonly arena: Arena;
   readonly buffer: ArrayBuffer;
   readonly u8: Uint8Array;
   readonly i8: Int8Array;
@@ -26,13 +39,16 @@ export class Ram {
     if (size % PAGE_SIZE !== 0 || size <= 0 || size > 0x80000000) {
       throw new RangeError(`RAM size must be a positive multiple of 4 KiB up to 2 GiB, got ${size}`);
     }
-    this.buffer = new ArrayBuffer(size);
-    this.u8 = new Uint8Array(this.buffer);
-    this.i8 = new Int8Array(this.buffer);
-    this.u16 = new Uint16Array(this.buffer);
-    this.i16 = new Int16Array(this.buffer);
-    this.i32 = new Int32Array(this.buffer);
-    this.u32 = new Uint32Array(this.buffer);
-    this.view = new DataView(this.buffer);
+    const pages = Math.ceil((size + ARENA_BYTES) / WASM_PAGE);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    this.buffer = this.memory.buffer;
+    this.arena = new Arena(this.buffer, size, ARENA_BYTES);
+    this.u8 = new Uint8Array(this.buffer, 0, size);
+    this.i8 = new Int8Array(this.buffer, 0, size);
+    this.u16 = new Uint16Array(this.buffer, 0, size / 2);
+    this.i16 = new Int16Array(this.buffer, 0, size / 2);
+    this.i32 = new Int32Array(this.buffer, 0, size / 4);
+    this.u32 = new Uint32Array(this.buffer, 0, size / 4);
+    this.view = new DataView(this.buffer, 0, size);
   }
 }

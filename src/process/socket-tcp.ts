@@ -222,12 +222,14 @@ export class TcpSocket extends Socket {
     });
     conn.on("drain", () => this.wake(PollEv.OUT | PollEv.WRNORM));
     conn.on("error", (e) => {
+      if (this.conn !== conn) return; // a connection this socket gave up (a failed connect before a new one)
       this.error = errnoOf(e);
       this.dead = true;
       if (this.state === State.Connecting) this.state = State.Idle;
       this.wake(PollEv.IN | PollEv.OUT | PollEv.ERR | PollEv.HUP);
     });
     conn.on("close", () => {
+      if (this.conn !== conn) return;
       this.dead = true;
       if (this.state === State.Connecting) this.state = State.Idle;
       this.wake(PollEv.IN | PollEv.OUT | PollEv.HUP);

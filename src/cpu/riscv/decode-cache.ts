@@ -11,6 +11,7 @@
 import { Op, ROW_BY_OP } from "../../isa/riscv/table.js";
 import { operandFiles } from "../../isa/riscv/operands.js";
 import type { Decoded } from "../../isa/riscv/decode.js";
+import type { TranslatedPage } from "./jit/code-cache.js";
 
 /** Parcels (2-byte slots) in a page. */
 export const SLOTS = 2048;
@@ -51,13 +52,46 @@ export function packWord0(d: Decoded): number {
  */
 export class DecodeCache {
   private readonly pages: (Int32Array | undefined)[];
+  /**
+   * Translated code (jit/) by frame number, dropped with the frame's decoded
+   * instructions: a two-level table (frame >> 10, then frame & 1023) whose
+   * second level is made on first use, so a run that translates nothing pays nothing.
+   */
+  private translated: ((TranslatedPage | undefined)[] | undefined)[];
+  /** Translated pages dropped because their frame's code may have changed. */
+  invalidations = 0;
   /** Frames that have had a decoded page since the last invalidateAll (may repeat). */
   private live: number[] = [];
 
   /** A cache for `bytes` of memory (the RAM size). */
   constructor(bytes: number) {
     this.pages = new Array<Int32Array | undefined>(Math.ceil(bytes / 4096)).fill(undefined);
+    this.translated = new Array<(TranslatedPage | undefined)[] | undefined>(Math.ceil(bytes / 4096 / 1024)).fill(undefined);
   }
+
+  /** The translated code of frame number `f`, if any. */
+  translation(f: number): TranslatedPage | undefined {
+    const t = this.translated[f >>> 10];
+    return t === undefined ? undefined : t[f & 1023];
+  }
+
+  /** Sets (or clears) the translated code of frame number `f`; a new one is noted for invalidateAll. */
+  setTranslation(f: number, p: TranslatedPage | undefined): void {
+    let t = this.translated[f >>> 10];
+    if (t === undefined) {
+      if (p === undefined) return;
+      t = this.translated[f >>> 10] = new Array<TranslatedPage | undefined>(1024).fill(undefined);
+    }
+    if (p !== undefined) this.live.push(f);
+    else if (t[f & 1023] !== undefined) this.invalidations++;
+    t[f & 1023] = p;
+  }
+
+  /** Drops every translation (the code cache is full); not counted as invalidations. */
+  dropTranslations(): void {
+    this.translated.fill(undefined);
+  }
+
 
   /** The decoded page for the frame at host offset `frameOffset`, created empty on first use. */
   page(frameOffset: number): Int32Array {
@@ -75,12 +109,17 @@ export class DecodeCache {
 
   /** Forgets the decoded instructions of one frame (its memory changed). */
   invalidateFrame(frameOffset: number): void {
-    this.pages[frameOffset >>> 12] = undefined;
+    const f = frameOffset >>> 12;
+    this.pages[f] = undefined;
+    this.setTranslation(f, undefined);
   }
 
   /** Forgets everything (fence.i, or a change of mappings). */
   invalidateAll(): void {
-    for (const f of this.live) this.pages[f] = undefined;
+    for (const f of this.live) {
+      this.pages[f] = undefined;
+      this.setTranslation(f, undefined);
+    }
     this.live = [];
   }
 }

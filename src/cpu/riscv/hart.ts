@@ -65,22 +65,42 @@ export interface HartState {
   priv: Priv;
 }
 
+/**
+ * Byte offsets within a hart's state block in the arena (mem/arena.ts), where
+ * translated code finds what the interpreter sees as xl, xh and fi.
+ */
+export const enum StateLayout {
+  /** x0..x31 low words, then the sink */
+  Xl = 0,
+  /** x0..x31 high words, then the sink */
+  Xh = 256,
+  /** f0..f31, 8 bytes each */
+  F = 512,
+  /** Scratch words translated code shares with its helpers (jit/). */
+  Scratch = 768,
+  /** Bytes in a state block. */
+  Bytes = 1024,
+}
+
 /** Where harts nobody watches count their CSR instructions (shared by them, never read). */
 const UNWATCHED_CSR_COUNTS = new Float64Array(4096);
 
 /** One RISC-V hart's registers and the memory it sees. */
 export class Hart {
+  /** Arena offset of this hart's state block (StateLayout), or -1 when its registers live elsewhere (no translated code then). */
+  readonly stateBase: number;
   /** Low 32 bits of x0..x31, plus the x0 write sink at index 32. */
-  readonly xl = new Int32Array(33);
+  readonly xl: Int32Array;
   /** High 32 bits of x0..x31, plus the sink. */
-  readonly xh = new Int32Array(33);
-  private readonly fbuf = new ArrayBuffer(32 * 8);
+  readonly xh: Int32Array;
   /** f0..f31 as 32-bit words: f[n] low word at 2n, high word at 2n+1. */
-  readonly fi = new Int32Array(this.fbuf);
+  readonly fi: Int32Array;
   /** f0..f31 as doubles. */
-  readonly fd = new Float64Array(this.fbuf);
+  readonly fd: Float64Array;
   /** f0..f31 as singles: f[n]'s low word at index 2n. */
-  readonly fs = new Float32Array(this.fbuf);
+  readonly fs: Float32Array;
+  /** The scratch words of the state block (StateLayout.Scratch), for translated code's helpers. */
+  readonly scratch: Int32Array;
   /** Program counter, low and high words. */
   pcLo = 0;
   pcHi = 0;
@@ -117,7 +137,19 @@ export class Hart {
     public mmu: Mmu,
     /** Decoded instructions, shared by harts that share memory. */
     readonly cache: DecodeCache,
-  ) {}
+  ) {
+    const ram = mmu?.ram;
+    const base = ram?.arena.alloc(StateLayout.Bytes, this) ?? -1;
+    const buf = base < 0 ? new ArrayBuffer(StateLayout.Bytes) : ram!.buffer;
+    const at = base < 0 ? 0 : base;
+    this.stateBase = base;
+    this.xl = new Int32Array(buf, at + StateLayout.Xl, 33);
+    this.xh = new Int32Array(buf, at + StateLayout.Xh, 33);
+    this.fi = new Int32Array(buf, at + StateLayout.F, 64);
+    this.fd = new Float64Array(buf, at + StateLayout.F, 32);
+    this.fs = new Float32Array(buf, at + StateLayout.F, 64);
+    this.scratch = new Int32Array(buf, at + StateLayout.Scratch, (StateLayout.Bytes - StateLayout.Scratch) >> 2);
+  }
 
   /** Reads x[n] as an unsigned BigInt (for tests, tracing and syscall arguments that need all 64 bits). */
   getX(n: number): bigint {

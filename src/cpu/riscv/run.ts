@@ -71,8 +71,8 @@ const hremuw = HANDLERS[Op.REMUW];
 const scratch = newDecoded();
 const EMPTY = new Int32Array(0);
 
-/** Decodes the parcel at `slot` of the page whose host offset is `frame` into `ops`. */
-function fill(h: Hart, ops: Int32Array, frame: number, slot: number, baseLo: number, baseHi: number): void {
+/** Decodes the parcel at `slot` of the page whose host offset is `frame` (guest page base baseLo/baseHi) into `ops`. */
+export function fill(h: Hart, ops: Int32Array, frame: number, slot: number, baseLo: number, baseHi: number): void {
   const u16 = h.mmu.ram.u16;
   const lo16 = u16[(frame >>> 1) + slot];
   let hi16 = 0;
