@@ -2,6 +2,7 @@
 import { DiskImageError } from "../devices/virtio-blk/virtio-blk.js";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { jitOptions, jitStatsLine, parseJitMode } from "../cpu/riscv/jit/tier.js";
 import { MAX_HARTS, VirtBoard } from "../system/board.js";
 import { BootError } from "../system/elf.js";
 import { exitMetrics, formatExitSummary } from "../system/exits.js";
@@ -50,6 +51,10 @@ Options:
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
       --stats           Print instructions executed, time and MIPS to stderr at exit, then the
                         exits to the hypervisor by reason (since the last guest reset).
+      --jit MODE        The translating tier: off (interpreter only, the default for now:
+                        on a Linux boot translation still costs more than it saves),
+                        auto (hot code to WebAssembly) or always (translate on first
+                        execution: the test mode). TYPEVISOR_JIT sets the default.
       --debug           Show stack traces for internal errors, and the harts' state on --timeout.
   -h, --help            Show this help.
 
@@ -87,6 +92,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
         smp: { type: "string" },
         timeout: { type: "string" },
         stats: { type: "boolean" },
+        jit: { type: "string" },
         debug: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -101,6 +107,12 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeOut(HELP);
     return 0;
   }
+  const jit = parseJitMode(values.jit ?? process.env.TYPEVISOR_JIT ?? "off");
+  if (jit === undefined) {
+    writeErr(`typevisor boot: --jit must be auto, off or always, not '${values.jit ?? process.env.TYPEVISOR_JIT}'\n`);
+    return 2;
+  }
+  jitOptions.system = jit;
   const bareMetal = values.bios === "none";
   if (bareMetal && (values.append !== undefined || values.initrd !== undefined)) {
     writeErr(`typevisor boot: ${values.initrd !== undefined ? "--initrd" : "--append"} needs firmware (a device tree to carry it), not --bios none\n`);
@@ -180,6 +192,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     const seconds = (performance.now() - start) / 1000;
     const instructions = machine.retired;
     writeErr(`typevisor: stats: instructions=${instructions} seconds=${seconds.toFixed(3)} mips=${(instructions / seconds / 1e6).toFixed(1)}\n`);
+    writeErr(`typevisor: jit: ${jitStatsLine(machine.board.harts[0].hart.cache, jit)}\n`);
     for (const line of formatExitSummary(exitMetrics(machine.board))) writeErr(`${line}\n`);
   }
   switch (stop.kind) {

@@ -99,7 +99,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor run: --jit must be auto, off or always, not '${values.jit ?? process.env.TYPEVISOR_JIT}'\n`);
     return 2;
   }
-  jitOptions.mode = jit;
+  jitOptions.process = jit;
   const [program, ...args] = positionals;
   const sysroot = values.sysroot ?? (existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
   const env = new Map<string, string>();
@@ -144,7 +144,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const n = proc.kernel.instructions;
     writeErr(`typevisor: stats: instructions=${n} seconds=${seconds.toFixed(3)} mips=${(n / seconds / 1e6).toFixed(1)}\n`);
-    writeErr(`typevisor: jit: ${jitStatsLine(proc.kernel.cache)}\n`);
+    writeErr(`typevisor: jit: ${jitStatsLine(proc.kernel.cache, jit)}\n`);
   }
   return status;
 }

@@ -10,7 +10,7 @@ import type { ChildProcess } from "node:child_process";
 import { OutOfFrames } from "../mem/frames.js";
 import { Hart } from "../cpu/riscv/hart.js";
 import { Exit } from "../cpu/riscv/run.js";
-import { runTiered } from "../cpu/riscv/jit/tier.js";
+import { jitOptions, runTiered } from "../cpu/riscv/jit/tier.js";
 import { AddressSpace, GuestFault } from "./address-space.js";
 import { loadProgram, type LoadOptions, type LoadedProgram } from "./loader.js";
 import { Thread, ThreadState } from "./thread.js";
@@ -259,7 +259,7 @@ export class Process {
       if (left <= 0) return;
       let exit: Exit;
       try {
-        exit = runTiered(h, left);
+        exit = runTiered(h, left, jitOptions.process);
       } catch (e) {
         if (!(e instanceof OutOfFrames)) throw e;
         // As the kernel's OOM killer would: the process dies of SIGKILL.

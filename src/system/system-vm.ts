@@ -22,6 +22,7 @@ import { csrRead, csrWrite, type CsrValue } from "../cpu/riscv/zicsr.js";
 import { Irq, Mstatus, PCsr } from "../cpu/riscv/priv/csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "../cpu/riscv/priv/trap.js";
 import { runWatched } from "../cpu/riscv/priv/watch.js";
+import { jitOptions, runTiered } from "../cpu/riscv/jit/tier.js";
 import type { BoardHart, StopReason, VirtBoard } from "./board.js";
 import { RUN_YIELD } from "./exits.js";
 
@@ -194,7 +195,7 @@ export class SystemVm {
     // address: drop the reservation (an SC may fail spuriously; the LR/SC loop retries).
     if (this.waiting.length > 1) h.resValid = false;
     // Armed triggers (a debugger's breakpoints and watchpoints) are checked before every instruction.
-    const exit = c.triggers.armed ? runWatched(h, c.triggers, this.slice) : run(h, this.slice);
+    const exit = c.triggers.armed ? runWatched(h, c.triggers, this.slice) : runTiered(h, this.slice, jitOptions.system);
     const ex = bh.exits;
     ex.runExits[exit === Exit.Trap && h.trapCause === Cause.Yield ? RUN_YIELD : exit]++;
     switch (exit) {

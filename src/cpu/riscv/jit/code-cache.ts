@@ -1,30 +1,31 @@
 /**
- * The code cache: translated regions per frame, as compiled WebAssembly
- * functions indexed by entry slot. A frame's translations belong to one guest
- * virtual page (the code has its pc values built in); running the frame at
- * another address replaces them. They are dropped with the frame's decoded
- * instructions (DecodeCache.invalidateFrame/invalidateAll: fence.i, munmap,
- * mprotect, a freed frame) and all at once when too many are live.
+ * The code cache: translated regions per frame, as entries of one WebAssembly
+ * function table per RAM, indexed by entry slot. A frame's translations belong
+ * to one guest virtual page (the code has its pc values built in); running the
+ * frame at another address replaces them. They are dropped with the frame's
+ * decoded instructions (DecodeCache.invalidateFrame/invalidateAll: fence.i,
+ * munmap, mprotect, a freed frame), and all at once when the table is full.
  */
 import { SLOTS } from "../decode-cache.js";
 import type { DecodeCache } from "../decode-cache.js";
 
-/** A translated region: run(state block, TLB set, budget) -> TExit. */
-export type RunFn = (state: number, tlb: number, budget: number) => number;
-
-/** Entry slots whose region could not be translated (the interpreter runs them). */
-export const UNTRANSLATABLE: RunFn = () => { throw new Error("jit: untranslatable entry called"); };
-
-/** Most live translated regions before the cache is emptied (each is a module of a few KiB). */
-export const MAX_LIVE_REGIONS = 6000;
+/** What TranslatedPage.entry holds for a slot besides a table index (> 0). */
+export const enum Entry {
+  /** Not translated (yet). */
+  None = 0,
+  /** Its region could not be translated: the interpreter runs it. */
+  Refused = -1,
+  /** Translated, waiting in the current batch to be compiled. */
+  Pending = -2,
+}
 
 /** The translations of one frame while it runs at one virtual page. */
 export class TranslatedPage {
-  /** Translated entry points by slot (UNTRANSLATABLE for a refused one). */
-  readonly fns: (RunFn | undefined)[] = new Array<RunFn | undefined>(SLOTS).fill(undefined);
-  /** Whether the region at a slot holds floating-point instructions (it then needs mstatus.FS Dirty). */
+  /** Function table index of the region entered at each slot, or an Entry code. */
+  readonly entry = new Int32Array(SLOTS);
+  /** Whether the region at a slot holds floating-point instructions (it then needs mstatus.FS Dirty and frm RNE). */
   readonly usesFp = new Uint8Array(SLOTS);
-  /** Times each slot was entered untranslated (saturating). */
+  /** Times each slot was entered untranslated (saturating at 255). */
   readonly hits = new Uint8Array(SLOTS);
 
   constructor(
@@ -38,6 +39,8 @@ export class TranslatedPage {
 export interface JitStats {
   /** Regions compiled. */
   compiled: number;
+  /** Modules compiled (each holds a batch of regions). */
+  modules: number;
   /** Entry points refused (their first instruction is left to the interpreter). */
   refused: number;
   /** Host milliseconds spent translating and compiling. */
@@ -53,10 +56,7 @@ export interface JitStats {
 }
 
 /** The tier's counters for this host thread. */
-export const jitStats: JitStats = { compiled: 0, refused: 0, compileMs: 0, entries: 0, translatedInsns: 0, flushes: 0, wasmBytes: 0 };
-
-/** Live regions per decode cache. */
-const liveRegions = new WeakMap<DecodeCache, number>();
+export const jitStats: JitStats = { compiled: 0, modules: 0, refused: 0, compileMs: 0, entries: 0, translatedInsns: 0, flushes: 0, wasmBytes: 0 };
 
 /** The translated page for frame number `f` at virtual page (vLo, vHi), created (or replaced) as needed. */
 export function pageFor(cache: DecodeCache, f: number, vLo: number, vHi: number): TranslatedPage {
@@ -66,16 +66,4 @@ export function pageFor(cache: DecodeCache, f: number, vLo: number, vHi: number)
     cache.setTranslation(f, p);
   }
   return p;
-}
-
-/** Counts a new region in `cache`, emptying the cache's translations first when it is full. */
-export function countRegion(cache: DecodeCache): void {
-  const n = (liveRegions.get(cache) ?? 0) + 1;
-  if (n > MAX_LIVE_REGIONS) {
-    cache.dropTranslations();
-    jitStats.flushes++;
-    liveRegions.set(cache, 1);
-    return;
-  }
-  liveRegions.set(cache, n);
 }

@@ -1,8 +1,9 @@
 /**
  * A minimal WebAssembly binary writer: just what the translating tier emits.
  * Instructions are appended to a CodeWriter as bytes (opcodes from the
- * WebAssembly core specification, section 5.4); moduleBytes() wraps one
- * function body into a module that imports the shared memory and the helpers.
+ * WebAssembly core specification, section 5); batchModuleBytes() wraps
+ * function bodies into a module that imports the shared memory, the shared
+ * function table and the helpers.
  */
 
 /** Value types (core spec 5.3.1). */
@@ -17,7 +18,7 @@ export const enum T {
 /** Opcodes used by the tier (core spec 5.4). */
 export const enum W {
   Unreachable = 0x00, Block = 0x02, Loop = 0x03, If = 0x04, Else = 0x05, End = 0x0b,
-  Br = 0x0c, BrIf = 0x0d, BrTable = 0x0e, Return = 0x0f, Call = 0x10, Drop = 0x1a, Select = 0x1b,
+  Br = 0x0c, BrIf = 0x0d, BrTable = 0x0e, Return = 0x0f, Call = 0x10, CallIndirect = 0x11, Drop = 0x1a, Select = 0x1b,
   LocalGet = 0x20, LocalSet = 0x21, LocalTee = 0x22,
   I32Load = 0x28, I64Load = 0x29, I64Load8S = 0x30, I64Load8U = 0x31, I64Load16S = 0x32, I64Load16U = 0x33,
   I64Load32S = 0x34, I64Load32U = 0x35,
@@ -163,15 +164,30 @@ function funcType(out: CodeWriter, t: FuncType): void {
   for (const r of t.results) out.byte(r);
 }
 
+const MAGIC_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+function header(out: CodeWriter): void {
+  for (const b of MAGIC_VERSION) out.byte(b);
+}
+
+/** Imports a function table as table 0: module "e", field "tbl", funcref, at least `min` entries. */
+function importTable(imp: CodeWriter, min: number): void {
+  name(imp, "e"); name(imp, "tbl"); imp.byte(0x01).byte(0x70).byte(0x00).u32(min);
+}
+
 /**
- * A module of one exported function "run" of type `type`, whose locals beyond
- * the parameters are `locals` (grouped as [count, type]) and whose body
- * (without the final end) is `body`. It imports memory "e"."mem" (`pages`
- * 64 KiB pages, never grown) and the functions `imports`, numbered 0.. in order.
+ * A module of `bodies.length` functions of type `type` (each with the same
+ * extra `locals`; bodies without their final end), exported as "0", "1"...
+ * It imports memory "e"."mem" (`pages` 64 KiB pages, never grown) and the
+ * functions `imports`, numbered 0.. in order. (Not the function table: V8
+ * updates every instance that imports a table whenever the table changes.)
  */
-export function moduleBytes(type: FuncType, imports: readonly FuncImport[], locals: [number, T][], body: Uint8Array, pages: number): Uint8Array<ArrayBuffer> {
-  const out = new CodeWriter(body.length + 256);
-  out.byte(0x00).byte(0x61).byte(0x73).byte(0x6d).byte(0x01).byte(0x00).byte(0x00).byte(0x00);
+export function batchModuleBytes(type: FuncType, imports: readonly FuncImport[], locals: [number, T][],
+  bodies: readonly Uint8Array[], pages: number): Uint8Array<ArrayBuffer> {
+  let size = 256;
+  for (const b of bodies) size += b.length + 16;
+  const out = new CodeWriter(size);
+  header(out);
   const types = new CodeWriter(64).u32(imports.length + 1);
   for (const im of imports) funcType(types, im.type);
   funcType(types, type);
@@ -180,13 +196,46 @@ export function moduleBytes(type: FuncType, imports: readonly FuncImport[], loca
   name(imp, "e"); name(imp, "mem"); imp.byte(0x02).byte(0x01).u32(pages).u32(pages);
   imports.forEach((im, i) => { name(imp, "e"); name(imp, im.name); imp.byte(0x00).u32(i); });
   section(out, 2, imp);
-  section(out, 3, new CodeWriter(8).u32(1).u32(imports.length));
-  const exp = new CodeWriter(16).u32(1);
-  name(exp, "run"); exp.byte(0x00).u32(imports.length);
+  const fns = new CodeWriter(8 + bodies.length).u32(bodies.length);
+  for (let i = 0; i < bodies.length; i++) fns.u32(imports.length);
+  section(out, 3, fns);
+  const exp = new CodeWriter(16 + bodies.length * 6).u32(bodies.length);
+  for (let i = 0; i < bodies.length; i++) { name(exp, String(i)); exp.byte(0x00).u32(imports.length + i); }
   section(out, 7, exp);
-  const f = new CodeWriter(body.length + 32).u32(locals.length);
-  for (const [count, t] of locals) f.u32(count).byte(t);
-  f.append(body).op(W.End);
+  const code = new CodeWriter(size).u32(bodies.length);
+  for (const body of bodies) {
+    const f = new CodeWriter(body.length + 32).u32(locals.length);
+    for (const [count, t] of locals) f.u32(count).byte(t);
+    f.append(body).op(W.End);
+    code.u32(f.length).append(f.bytes());
+  }
+  section(out, 10, code);
+  return out.bytes();
+}
+
+/**
+ * The trampoline module: one exported function "call" taking a table index
+ * and then the parameters of `type`, which calls table entry `index` with
+ * them (call_indirect). Host code enters translated code only through it, so
+ * V8 optimizes one JS-to-WebAssembly call site instead of one per region.
+ */
+export function trampolineBytes(type: FuncType): Uint8Array<ArrayBuffer> {
+  const out = new CodeWriter(128);
+  header(out);
+  const types = new CodeWriter(32).u32(2);
+  funcType(types, type);
+  funcType(types, { params: [T.I32, ...type.params], results: type.results });
+  section(out, 1, types);
+  const imp = new CodeWriter(16).u32(1);
+  importTable(imp, 0);
+  section(out, 2, imp);
+  section(out, 3, new CodeWriter(8).u32(1).u32(1));
+  const exp = new CodeWriter(16).u32(1);
+  name(exp, "call"); exp.byte(0x00).u32(0);
+  section(out, 7, exp);
+  const f = new CodeWriter(32).u32(0);
+  for (let i = 0; i < type.params.length; i++) f.get(i + 1);
+  f.get(0).op(W.CallIndirect).u32(0).u32(0).op(W.End);
   section(out, 10, new CodeWriter(f.length + 8).u32(1).u32(f.length).append(f.bytes()));
   return out.bytes();
 }
