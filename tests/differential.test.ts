@@ -16,6 +16,8 @@ import { buildGuests, guestBinary, LINKAGES, listGuests } from "./build-guests.j
 import { GUEST_ENV, runUnderQemu, runUnderTypevisor, type RunRequest } from "./guest-run.js";
 
 const TIMEOUT_MS = Number(process.env["TV_TEST_TIMEOUT_MS"] ?? 60_000);
+/** The translating tier's modes each program runs under (undefined: typevisor's default). */
+const JIT_MODES = [undefined, "off", "always"] as const;
 
 interface GuestCase {
   /** Program name: tests/guest/<program>.c */
@@ -94,6 +96,9 @@ const CASES: GuestCase[] = [
   { program: "sockets", does: "talks TCP, UDP and socketpairs over loopback" },
   { program: "mmap_misc", does: "maps, remaps and protects memory" },
   { program: "jit", does: "runs machine code it wrote and then rewrote" },
+  { program: "jit-smc", does: "sees its code rewritten in a hot loop, remapped, and rewritten by another thread" },
+  { program: "jit-fault", does: "faults in the middle of hot code with exactly the registers before the fault" },
+  { program: "jit-timer", does: "has a timer signal interrupt a loop that makes no system call" },
   { program: "process_info", does: "reports its identity, limits and auxiliary vector" },
 ];
 
@@ -123,7 +128,7 @@ describe("typevisor matches qemu-riscv64 on the guest programs", { concurrency: 
 
   for (const c of allCases) {
     for (const linkage of LINKAGES) {
-      test(`the ${linkage} ${c.program} ${c.does}`, { timeout: TIMEOUT_MS * 2 + 10_000 }, async () => {
+      test(`the ${linkage} ${c.program} ${c.does}`, { timeout: TIMEOUT_MS * (1 + JIT_MODES.length) + 10_000 }, async () => {
         // Each run gets its own empty working directory, which also catches any core dumps.
         const cwd = mkdtempSync(join(scratch, `${c.program}-${linkage}-`));
         const req: RunRequest = {
@@ -139,16 +144,21 @@ describe("typevisor matches qemu-riscv64 on the guest programs", { concurrency: 
         if (c.status !== undefined)
           assert.equal(expected.status, c.status, `qemu-riscv64 exit status (the reference itself); stderr:\n${expected.stderr}`);
 
-        const actual = await runUnderTypevisor(linkage, req);
-        assert.equal(actual.timedOut, false, `typevisor timed out after ${TIMEOUT_MS} ms; stderr so far:\n${actual.stderr}`);
-        assert.equal(actual.stdout, expected.stdout, "stdout differs from qemu-riscv64");
-        assert.equal(actual.stderr, expected.stderr, "stderr differs from qemu-riscv64");
-        assert.equal(actual.status, expected.status, "exit status differs from qemu-riscv64");
-        if (expected.signaled) {
-          const name = Object.entries(constants.signals).find(([, n]) => n === actual.status - 128)?.[0];
-          assert.match(actual.signalNotice ?? "", new RegExp(`killed by ${name}\\b`), "typevisor names the fatal signal on stderr");
-        } else {
-          assert.equal(actual.signalNotice, undefined, "no fatal-signal notice for a normal exit");
+        // Every tier: the default (auto: hot code translated), the interpreter alone, and
+        // translation on first execution (every instruction that runs is translated code).
+        for (const jit of JIT_MODES) {
+          const actual = await runUnderTypevisor(linkage, req, jit === undefined ? [] : [`--jit=${jit}`]);
+          const how = jit === undefined ? "" : ` (--jit=${jit})`;
+          assert.equal(actual.timedOut, false, `typevisor${how} timed out after ${TIMEOUT_MS} ms; stderr so far:\n${actual.stderr}`);
+          assert.equal(actual.stdout, expected.stdout, `stdout differs from qemu-riscv64${how}`);
+          assert.equal(actual.stderr, expected.stderr, `stderr differs from qemu-riscv64${how}`);
+          assert.equal(actual.status, expected.status, `exit status differs from qemu-riscv64${how}`);
+          if (expected.signaled) {
+            const name = Object.entries(constants.signals).find(([, n]) => n === actual.status - 128)?.[0];
+            assert.match(actual.signalNotice ?? "", new RegExp(`killed by ${name}\\b`), "typevisor names the fatal signal on stderr");
+          } else {
+            assert.equal(actual.signalNotice, undefined, "no fatal-signal notice for a normal exit");
+          }
         }
         rmSync(cwd, { recursive: true, force: true });
       });

@@ -71,5 +71,6 @@ describe("trap accounting while Linux boots", () => {
     assert.match(lines[at + 1], /^typevisor: exits: \d+ \((\w+=\d+ ?)+\)$/);
     assert.ok(lines.some((l) => /^typevisor: sbi calls: \d+ \(.*TIME\.set_timer=\d+/.test(l)), r.stderr);
     assert.ok(lines.some((l) => /^typevisor: console: bytes_out=\d+ bytes_in=12$/.test(l)), r.stderr);
+    assert.ok(lines.some((l) => /^typevisor: jit: jit=\w+ regions_compiled=\d+ /.test(l)), r.stderr);
   });
 });

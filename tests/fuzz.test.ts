@@ -23,13 +23,14 @@ const bin = defaultTypevisorBin();
 const hasCli = existsSync(bin) && existsSync(resolve(dirname(bin), "../dist/src/cli/main.js"));
 const skip = !hasQemu ? "qemu-riscv64 not installed" : !hasCli ? "typevisor CLI not built" : false;
 
-const campaigns: (readonly Group[])[] = [...ALL_GROUPS.map((g) => [g]), ALL_GROUPS];
+/** Each group alone and all together, run as translated code (--jit=always); all together on the interpreter too. */
+const campaigns: [readonly Group[], string][] = [...ALL_GROUPS.map((g): [Group[], string] => [[g], "always"]), [ALL_GROUPS, "always"], [ALL_GROUPS, "off"]];
 
-for (const groups of campaigns) {
-  test(`typevisor matches qemu on ${CASES} random cases of ${groups.join(",")}`, { skip }, async () => {
+for (const [groups, jit] of campaigns) {
+  test(`typevisor (--jit=${jit}) matches qemu on ${CASES} random cases of ${groups.join(",")}`, { skip }, async () => {
     const r = await runCampaign({
       seed: SEED, cases: CASES, groups, length: LENGTH, batch: 50, jobs: 2, timeoutMs: 60_000,
-      oracle: qemuTarget(), subject: typevisorTarget(bin), maxMismatches: 1,
+      oracle: qemuTarget(), subject: typevisorTarget(bin, jit), maxMismatches: 1,
     });
     assert.equal(r.mismatches.length, 0, "\n" + r.mismatches.map((m) => m.report).join("\n\n"));
     assert.equal(r.cases, CASES);

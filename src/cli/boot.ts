@@ -50,7 +50,8 @@ Options:
       --smp N           Number of harts, 1-${MAX_HARTS} (default 1); they take turns on one host thread.
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
       --stats           Print instructions executed, time and MIPS to stderr at exit, then the
-                        exits to the hypervisor by reason (since the last guest reset).
+                        exits to the hypervisor by reason (since the last guest reset) and
+                        the translating tier's counters.
       --jit MODE        The translating tier: off (interpreter only, the default for now:
                         on a Linux boot translation still costs more than it saves),
                         auto (hot code to WebAssembly) or always (translate on first
@@ -192,8 +193,8 @@ export async function bootCommand(argv: string[]): Promise<number> {
     const seconds = (performance.now() - start) / 1000;
     const instructions = machine.retired;
     writeErr(`typevisor: stats: instructions=${instructions} seconds=${seconds.toFixed(3)} mips=${(instructions / seconds / 1e6).toFixed(1)}\n`);
-    writeErr(`typevisor: jit: ${jitStatsLine(machine.board.harts[0].hart.cache, jit)}\n`);
     for (const line of formatExitSummary(exitMetrics(machine.board))) writeErr(`${line}\n`);
+    writeErr(`typevisor: jit: ${jitStatsLine(machine.board.harts[0].hart.cache, jit)}\n`);
   }
   switch (stop.kind) {
     case "poweroff": return stop.code & 0xff;

@@ -23,7 +23,8 @@ Options:
                       (default: ${DEFAULT_SYSROOT} when it exists).
                       Absolute paths the program opens are looked up there first.
       --strace        Print every system call to stderr, as strace does.
-      --stats         Print instructions executed, time and MIPS to stderr at exit
+      --stats         Print instructions executed, time, MIPS and the translating
+                      tier's counters to stderr at exit
                       (instructions of every guest process the program started, too).
       --jit MODE      The translating tier: auto (translate hot code to WebAssembly,
                       the default), off (interpreter only) or always (translate

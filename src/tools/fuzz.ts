@@ -30,6 +30,8 @@ const USAGE = `usage: npm run fuzz -- [options]
   --max-mismatches N  stop after N mismatching cases (default 1)
   --qemu CMD          oracle command (default qemu-riscv64)
   --typevisor PATH    typevisor launcher (default bin/typevisor.js)
+  --jit MODE          typevisor's translating tier: always (default: every case runs
+                      as translated code), auto or off (the interpreter)
   --subject CMD       compare against this command instead of typevisor (CMD FILE is run)
   --write-elf FILE    write the single-case executable of --case to FILE and exit`;
 
@@ -57,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: "string" }, cases: { type: "string" }, ext: { type: "string" }, length: { type: "string" },
       case: { type: "string" }, "each-ext": { type: "boolean" }, "oracle-only": { type: "boolean" },
       batch: { type: "string" }, jobs: { type: "string" }, timeout: { type: "string" },
-      "max-mismatches": { type: "string" }, qemu: { type: "string" }, typevisor: { type: "string" }, subject: { type: "string" },
+      "max-mismatches": { type: "string" }, qemu: { type: "string" }, typevisor: { type: "string" }, jit: { type: "string" }, subject: { type: "string" },
       "write-elf": { type: "string" }, help: { type: "boolean", short: "h" },
     },
   });
@@ -81,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const subject = values["oracle-only"] ? undefined
-    : values.subject !== undefined ? commandTarget(values.subject) : typevisorTarget(values.typevisor);
+    : values.subject !== undefined ? commandTarget(values.subject) : typevisorTarget(values.typevisor, values.jit ?? "always");
   const base: Omit<CampaignOptions, "groups"> = {
     seed, length, only,
     cases: int(values.cases, "cases", 500),

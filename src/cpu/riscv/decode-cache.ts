@@ -45,13 +45,17 @@ export function packWord0(d: Decoded): number {
 }
 
 /**
- * Decoded pages indexed by frame number. The array is allocated at full size
- * up front: V8 turns an array grown by sparse stores (a kernel at frame 512,
- * its device tree at frame 32767) into a dictionary, and every page entry of
- * the run loop would become a hash lookup.
+ * Decoded pages indexed by frame number. The array is never sparse: V8 turns an
+ * array grown by sparse stores (a kernel at frame 512, its device tree at frame
+ * 32767) into a dictionary, and every page entry of the run loop would become a
+ * hash lookup. It starts small and is grown (filled) to cover a frame when one
+ * beyond it is first decoded: a 4 GiB process VM that touches a few MiB then
+ * does not allocate a million entries at start-up.
  */
 export class DecodeCache {
-  private readonly pages: (Int32Array | undefined)[];
+  private pages: (Int32Array | undefined)[];
+  /** Frames in the whole RAM. */
+  private readonly frames: number;
   /**
    * Translated code (jit/) by frame number, dropped with the frame's decoded
    * instructions: a two-level table (frame >> 10, then frame & 1023) whose
@@ -65,7 +69,8 @@ export class DecodeCache {
 
   /** A cache for `bytes` of memory (the RAM size). */
   constructor(bytes: number) {
-    this.pages = new Array<Int32Array | undefined>(Math.ceil(bytes / 4096)).fill(undefined);
+    this.frames = Math.ceil(bytes / 4096);
+    this.pages = new Array<Int32Array | undefined>(Math.min(this.frames, 4096)).fill(undefined);
     this.translated = new Array<(TranslatedPage | undefined)[] | undefined>(Math.ceil(bytes / 4096 / 1024)).fill(undefined);
   }
 
@@ -96,6 +101,7 @@ export class DecodeCache {
   /** The decoded page for the frame at host offset `frameOffset`, created empty on first use. */
   page(frameOffset: number): Int32Array {
     const f = frameOffset >>> 12;
+    if (f >= this.pages.length) this.grow(f);
     let p = this.pages[f];
     if (p === undefined) {
       p = new Int32Array(PAGE_WORDS);
@@ -107,10 +113,18 @@ export class DecodeCache {
     return p;
   }
 
+  /** Makes the page array cover frame `f` (at least doubling it, so growth is rare). */
+  private grow(f: number): void {
+    const n = Math.min(this.frames, Math.max(f + 1, this.pages.length * 2));
+    const a = new Array<Int32Array | undefined>(n).fill(undefined);
+    for (let i = 0; i < this.pages.length; i++) a[i] = this.pages[i];
+    this.pages = a;
+  }
+
   /** Forgets the decoded instructions of one frame (its memory changed). */
   invalidateFrame(frameOffset: number): void {
     const f = frameOffset >>> 12;
-    this.pages[f] = undefined;
+    if (f < this.pages.length) this.pages[f] = undefined;
     this.setTranslation(f, undefined);
   }
 

@@ -39,9 +39,9 @@ export function defaultTypevisorBin(): string {
   return resolve(here, "../../../../bin/typevisor.js");
 }
 
-/** typevisor's `run` subcommand under the current Node binary. */
-export function typevisorTarget(bin = defaultTypevisorBin()): Target {
-  return { name: "typevisor", argv: (file) => [process.execPath, bin, "run", file] };
+/** typevisor as the subject, with its translating tier in mode `jit` (always: every instruction runs translated). */
+export function typevisorTarget(bin = defaultTypevisorBin(), jit = "always"): Target {
+  return { name: jit === "always" ? "typevisor" : `typevisor --jit=${jit}`, argv: (file) => [process.execPath, bin, "run", `--jit=${jit}`, file] };
 }
 
 /** Any command line; the executable's path is appended (words split on spaces). */

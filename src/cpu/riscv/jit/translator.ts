@@ -27,6 +27,8 @@ import { Entry, jitStats, pageFor, type TranslatedPage } from "./code-cache.js";
 
 /** Most function table entries; when they are used up every translation is dropped and numbering restarts. */
 export const TABLE_MAX = 16384;
+/** Most live modules (each holds its code and V8's bookkeeping; "always" makes one per region) before everything is dropped. */
+export const MAX_MODULES = 2048;
 /** Regions per batch in "auto" mode: enough to spread a module's fixed cost thin. */
 export const BATCH_REGIONS = 24;
 /** Untranslated block runs after which a smaller batch is compiled anyway (so a program with a few hot loops gets them). */
@@ -100,6 +102,7 @@ export class Translator {
   private readonly imports: WebAssembly.Imports;
   private readonly pages: number;
   private next = 1;
+  private modules = 0;
   private pending: PendingRegion[] = [];
   /** Untranslated block runs since the oldest pending region was queued. */
   private age = 0;
@@ -156,13 +159,17 @@ export class Translator {
     this.age = 0;
     if (batch.length === 0) return;
     const t0 = performance.now();
-    if (this.next + batch.length > TABLE_MAX) {
-      // Full: drop every translation (the pending ones' pages go too) and number from the start.
+    if (this.next + batch.length > TABLE_MAX || this.modules >= MAX_MODULES) {
+      // Full: drop every translation (the pending ones' pages go too), let the
+      // modules be collected, and number from the start.
       this.cache.dropTranslations();
+      for (let i = 1; i < this.next; i++) this.table.set(i, null);
       this.next = 1;
+      this.modules = 0;
       jitStats.flushes++;
       return;
     }
+    this.modules++;
     const base = this.next;
     this.next += batch.length;
     const bytes = batchModuleBytes(RUN_TYPE, IMPORTS, LOCALS, batch.map((r) => r.body), this.pages);
