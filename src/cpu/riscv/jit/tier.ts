@@ -6,7 +6,8 @@
  * times is translated. Translated code returns to this loop whenever it leaves
  * its region, so pc, instret and the budget are exact at every return.
  */
-import { TLB_MASK } from "../../../mem/mmu.js";
+import { Access, TLB_MASK } from "../../../mem/mmu.js";
+import { Trap } from "../trap.js";
 import { FsState, Hart } from "../hart.js";
 import { Exit, run } from "../run.js";
 import type { DecodeCache } from "../decode-cache.js";
@@ -52,6 +53,7 @@ export function runTiered(h: Hart, budget: number, mode: JitMode): Exit {
     const xi = (pcLo >>> 12) & TLB_MASK;
     const vLo = pcLo & ~0xfff;
     let k = 0;
+    if ((mmu.xTag[xi] !== vLo || mmu.xTagHi[xi] !== pcHi) && (pcLo & 1) === 0) fillExecuteTlb(h, pcLo, pcHi);
     if (mmu.xTag[xi] === vLo && mmu.xTagHi[xi] === pcHi && (pcLo & 1) === 0) {
       const frame = mmu.xOff[xi];
       const slot = (pcLo & 0xfff) >>> 1;
@@ -82,6 +84,15 @@ export function runTiered(h: Hart, budget: number, mode: JitMode): Exit {
     tr.tick();
     const e = run(h, 1);
     if (e !== Exit.Budget) return e;
+  }
+}
+
+/** Fills the execute TLB for pc (lo, hi); a fault is left for the interpreter to raise when it fetches. */
+function fillExecuteTlb(h: Hart, lo: number, hi: number): void {
+  try {
+    h.mmu.hostOffset(lo, hi, Access.Execute);
+  } catch (e) {
+    if (!(e instanceof Trap)) throw e;
   }
 }
 
