@@ -4,10 +4,6 @@
  * `--debug` shows stack traces.
  */
 import { writeSync } from "node:fs";
-import { runCommand } from "./run.js";
-import { bootCommand } from "./boot.js";
-import { serveCommand } from "./serve.js";
-import { vmCommand } from "./vm.js";
 
 const USAGE = `Usage: typevisor <command> [options]
 
@@ -38,10 +34,12 @@ export async function main(argv: string[]): Promise<number> {
     writeOut("typevisor 0.1.0\n");
     return 0;
   }
-  if (cmd === "run") return runCommand(rest);
-  if (cmd === "boot") return bootCommand(rest);
-  if (cmd === "serve") return serveCommand(rest);
-  if (cmd === "vm") return vmCommand(rest);
+  // Each command's modules are loaded only when it runs: loading all of them
+  // (the hypervisor's server, the system VM's devices) is a third of a short run.
+  if (cmd === "run") return (await import("./run.js")).runCommand(rest);
+  if (cmd === "boot") return (await import("./boot.js")).bootCommand(rest);
+  if (cmd === "serve") return (await import("./serve.js")).serveCommand(rest);
+  if (cmd === "vm") return (await import("./vm.js")).vmCommand(rest);
   writeErr(`typevisor: unknown command '${cmd}' (try 'typevisor --help')\n`, 2);
   return 2;
 }
