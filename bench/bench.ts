@@ -14,6 +14,7 @@
  */
 import { benchBoot } from "./boot.js";
 import { benchHypervisor } from "./hypervisor.js";
+import { benchWorkloads } from "./workloads.js";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -150,7 +151,7 @@ function table(rows: Row[]): string {
 }
 
 const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]... [--timeout SECONDS]
-(NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
+(NAME "workloads" is busybox gzip -9 and sha256sum of a 20 MB file; NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
  NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest.)
 Programs: ${PROGRAMS.map((p) => p.name).join(", ")}`;
 
@@ -171,12 +172,13 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && name !== "hypervisor" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
   const selected = only.length > 0 ? PROGRAMS.filter((p) => only.includes(p.name)) : PROGRAMS;
   const withBoot = only.length === 0 || only.includes("boot");
+  const withWorkloads = only.length === 0 || only.includes("workloads");
   const withHypervisor = only.length === 0 || only.includes("hypervisor");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
@@ -190,6 +192,7 @@ async function main(): Promise<number> {
 
   const cwd = mkdtempSync(join(tmpdir(), "typevisor-bench-"));
   const rows: Row[] = [];
+  const workloads: Row[] = [];
   const started = performance.now();
   try {
     for (const p of selected) {
@@ -198,6 +201,7 @@ async function main(): Promise<number> {
       process.stderr.write(row.problem === undefined ? `${fmtSeconds(row.typevisor)} s\n` : `problem: ${row.problem}\n`);
       rows.push(row);
     }
+    if (withWorkloads) workloads.push(...await benchWorkloads(values.quick, timeoutSeconds, cwd));
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -206,7 +210,11 @@ async function main(): Promise<number> {
     console.log(`\n${values.quick ? "Quick" : "Full"} sizes; wall-clock seconds per run.\n`);
     console.log(table(rows));
   }
-  const problems = rows.filter((r) => r.problem !== undefined);
+  if (workloads.length > 0) {
+    console.log("\nLarger workloads (Debian's busybox; the native column is the host's own gzip and sha256sum).\n");
+    console.log(table(workloads));
+  }
+  const problems = [...rows, ...workloads].filter((r) => r.problem !== undefined);
   if (problems.length > 0) {
     console.log("");
     for (const r of problems) console.log(`⚠ ${r.name}: ${r.problem}`);
