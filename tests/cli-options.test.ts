@@ -59,6 +59,23 @@ describe("typevisor run options", () => {
     assert.ok(Number(m[1]) > 10_000, "a libc program retires more than ten thousand instructions");
   });
 
+  test("--jit chooses the tier: always translates what runs, off translates nothing, a bad mode is one line and status 2", () => {
+    const counters = (mode: string) => {
+      const r = run([`--jit=${mode}`, "--stats", PROGRAM]);
+      assert.equal(r.status, 0, r.stderr);
+      const m = /^typevisor: jit: jit=(\w+) regions_compiled=(\d+) .* translated_insns=(\d+) /m.exec(r.stderr);
+      assert.ok(m, r.stderr);
+      return { mode: m[1], compiled: Number(m[2]), translated: Number(m[3]) };
+    };
+    const always = counters("always"), off = counters("off");
+    assert.equal(always.mode, "always");
+    assert.ok(always.compiled > 0 && always.translated > 10_000, JSON.stringify(always));
+    assert.deepEqual(off, { mode: "off", compiled: 0, translated: 0 });
+    const bad = run(["--jit=fast", PROGRAM]);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, "typevisor run: --jit must be auto, off or always, not 'fast'\n");
+  });
+
   test("-E sets, -U removes variables and --argv0 replaces argv[0]", () => {
     const r = run(["-E", "FOO=changed", "-U", "PATH", "--argv0", "renamed", PROGRAM]);
     assert.match(r.stdout, /^argv\[0\]=renamed$/m);

@@ -110,7 +110,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   }
   const jit = parseJitMode(values.jit ?? process.env.TYPEVISOR_JIT ?? "off");
   if (jit === undefined) {
-    writeErr(`typevisor boot: --jit must be auto, off or always, not '${values.jit ?? process.env.TYPEVISOR_JIT}'\n`);
+    writeErr(`typevisor boot: ${values.jit !== undefined ? "--jit" : "TYPEVISOR_JIT"} must be auto, off or always, not '${values.jit ?? process.env.TYPEVISOR_JIT}'\n`);
     return 2;
   }
   jitOptions.system = jit;

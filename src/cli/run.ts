@@ -97,7 +97,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const jit = parseJitMode(values.jit ?? process.env.TYPEVISOR_JIT ?? "auto");
   if (jit === undefined) {
-    writeErr(`typevisor run: --jit must be auto, off or always, not '${values.jit ?? process.env.TYPEVISOR_JIT}'\n`);
+    writeErr(`typevisor run: ${values.jit !== undefined ? "--jit" : "TYPEVISOR_JIT"} must be auto, off or always, not '${values.jit ?? process.env.TYPEVISOR_JIT}'\n`);
     return 2;
   }
   jitOptions.process = jit;
