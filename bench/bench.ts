@@ -15,6 +15,7 @@
 import { benchBoot } from "./boot.js";
 import { benchHypervisor } from "./hypervisor.js";
 import { benchWorkloads } from "./workloads.js";
+import { describeFailure, JIT_LINE, STATS_LINE, timed, type Row } from "./timing.js";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -45,39 +46,6 @@ const PROGRAMS: BenchProgram[] = [
   { name: "tokenizer", args: ["100000", "40"], quickArgs: ["40000", "6"] },
 ];
 
-const STATS_LINE = /^typevisor: stats: instructions=(\d+) seconds=([0-9.]+) mips=([0-9.]+)\n?/m;
-/** The translating tier's counters that follow the stats line. */
-const JIT_LINE = /^typevisor: jit: .*\n?/m;
-
-interface Timed {
-  result: RunResult;
-  seconds: number;
-}
-
-interface Row {
-  name: string;
-  typevisor?: number;
-  qemu?: number;
-  native?: number;
-  mips?: number;
-  /** Why the row is incomplete or wrong, if it is. */
-  problem?: string;
-}
-
-async function timed(run: () => Promise<RunResult>): Promise<Timed> {
-  const start = performance.now();
-  const result = await run();
-  return { result, seconds: (performance.now() - start) / 1000 };
-}
-
-function describeFailure(who: string, t: Timed, timeoutSeconds: number): string | undefined {
-  if (t.result.timedOut) return `${who} timed out after ${timeoutSeconds} s`;
-  if (t.result.status !== 0) {
-    const firstLine = t.result.stderr.trim().split("\n")[0] ?? "";
-    return `${who} exited with status ${t.result.status}${firstLine ? `: ${firstLine}` : ""}`;
-  }
-  return undefined;
-}
 
 async function benchOne(p: BenchProgram, quick: boolean, timeoutSeconds: number, cwd: string): Promise<Row> {
   const args = quick ? p.quickArgs : p.args;

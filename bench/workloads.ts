@@ -8,19 +8,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBusybox, BUSYBOX } from "../tests/busybox-build.js";
-import { GUEST_ENV, runProcess, runUnderQemu, runUnderTypevisor, type RunResult } from "../tests/guest-run.js";
+import { GUEST_ENV, runProcess, runUnderQemu, runUnderTypevisor } from "../tests/guest-run.js";
+import { describeFailure, STATS_LINE, timed, type Row } from "./timing.js";
 
-/** One workload's timings (seconds) and typevisor's guest MIPS. */
-export interface WorkloadRow {
-  name: string;
-  typevisor?: number;
-  qemu?: number;
-  native?: number;
-  mips?: number;
-  problem?: string;
-}
-
-const STATS = /^typevisor: stats: instructions=\d+ seconds=[0-9.]+ mips=([0-9.]+)$/m;
 const WORDS = ["the", "virtual", "machine", "emulates", "a", "RISC-V", "hart", "and", "its", "memory", "page", "table",
   "trap", "of", "to", "in", "interrupt", "timer", "console", "kernel", "user", "mode", "register", "instruction"];
 
@@ -36,14 +26,8 @@ function text(bytes: number): Buffer {
   return out;
 }
 
-async function timed(run: () => Promise<RunResult>): Promise<[RunResult, number]> {
-  const t0 = performance.now();
-  const r = await run();
-  return [r, (performance.now() - t0) / 1000];
-}
-
 /** Runs the workloads on a file of 20 MB (2 MB with `quick`) in `cwd`. */
-export async function benchWorkloads(quick: boolean, timeoutSeconds: number, cwd: string): Promise<WorkloadRow[]> {
+export async function benchWorkloads(quick: boolean, timeoutSeconds: number, cwd: string): Promise<Row[]> {
   buildBusybox();
   const input = join(cwd, "input.txt");
   writeFileSync(input, text(quick ? 2 << 20 : 20 << 20));
@@ -51,20 +35,23 @@ export async function benchWorkloads(quick: boolean, timeoutSeconds: number, cwd
     [`busybox gzip -9 (${quick ? 2 : 20} MB of text)`, ["gzip", "-9", "-c", input], ["gzip", "-9", "-c", "-n", input]],
     [`busybox sha256sum (${quick ? 2 : 20} MB)`, ["sha256sum", input], ["sha256sum", input]],
   ];
-  const rows: WorkloadRow[] = [];
+  const rows: Row[] = [];
   const base = { cwd, timeoutMs: timeoutSeconds * 1000, env: GUEST_ENV };
   for (const [name, args, nativeArgs] of jobs) {
     process.stderr.write(`bench: ${name} ... `);
-    const [q, qs] = await timed(() => runUnderQemu("static", { ...base, program: BUSYBOX, args }));
-    const [t, ts] = await timed(() => runUnderTypevisor("static", { ...base, program: BUSYBOX, args }, ["--stats"]));
-    const [n, ns] = await timed(() => runProcess(nativeArgs, base));
-    const row: WorkloadRow = { name, qemu: qs, typevisor: ts, native: ns };
-    const m = STATS.exec(t.stderr);
-    if (m !== null) row.mips = Number(m[1]);
-    if (q.status !== 0 || t.status !== 0 || n.status !== 0) row.problem = `exit status: qemu ${q.status}, typevisor ${t.status}, host ${n.status}`;
-    else if (t.stdout !== q.stdout) row.problem = "typevisor's output differs from qemu's";
-    else if (m === null) row.problem = "no --stats line from typevisor";
-    process.stderr.write(row.problem === undefined ? `${ts.toFixed(2)} s\n` : `problem: ${row.problem}\n`);
+    const q = await timed(() => runUnderQemu("static", { ...base, program: BUSYBOX, args }));
+    const t = await timed(() => runUnderTypevisor("static", { ...base, program: BUSYBOX, args }, ["--stats"]));
+    const n = await timed(() => runProcess(nativeArgs, base));
+    const row: Row = { name, qemu: q.seconds, typevisor: t.seconds, native: n.seconds };
+    const m = STATS_LINE.exec(t.result.stderr);
+    if (m !== null) row.mips = Number(m[3]);
+    row.problem =
+      describeFailure("qemu", q, timeoutSeconds) ??
+      describeFailure("typevisor", t, timeoutSeconds) ??
+      describeFailure("host", n, timeoutSeconds) ??
+      (t.result.stdout !== q.result.stdout ? "typevisor's output differs from qemu's" : undefined) ??
+      (m === null ? "no --stats line from typevisor" : undefined);
+    process.stderr.write(row.problem === undefined ? `${t.seconds.toFixed(2)} s\n` : `problem: ${row.problem}\n`);
     rows.push(row);
   }
   return rows;

@@ -97,7 +97,6 @@ export class DecodeCache {
     this.translated.fill(undefined);
   }
 
-
   /** The decoded page for the frame at host offset `frameOffset`, created empty on first use. */
   page(frameOffset: number): Int32Array {
     const f = frameOffset >>> 12;

@@ -32,16 +32,17 @@ export const EBREAK = 0x00100073;
 
 /**
  * Writes `words` (32-bit instructions) at `at` followed by ebreak, runs from
- * there, and returns the cause of the trap that ended the run (Cause.Breakpoint
- * when the program completed).
+ * there with `step` (run() by default; a test of another tier passes its own),
+ * and returns the cause of the trap that ended the run (Cause.Breakpoint when
+ * the program completed).
  */
-export function runProgram(h: Hart, words: number[], at = 0x1000): number {
+export function runProgram(h: Hart, words: number[], at = 0x1000, step: (h: Hart) => Exit = (h) => run(h, 1_000_000)): number {
   const v = h.mmu.ram.view;
   [...words, EBREAK].forEach((w, i) => v.setInt32(at + i * 4, w, true));
   h.cache.invalidateAll();
   h.pc = BigInt(at);
   for (;;) {
-    const e = run(h, 1_000_000);
+    const e = step(h);
     if (e === Exit.Trap) return h.trapCause;
     if (e === Exit.Ecall) throw new Error("unexpected ecall in a test program");
   }

@@ -110,10 +110,7 @@ class Emitter {
   emit(): Uint8Array {
     const { w, region } = this;
     this.scanRegisters();
-    for (const r of new Set([...this.read, ...this.written])) {
-      w.get(L.St).mem(W.I64Load32U, 2, StateLayout.Xl + 4 * r);
-      w.get(L.St).mem(W.I64Load32S, 2, StateLayout.Xh + 4 * r).i64(32n).op(W.I64Shl).op(W.I64Or).set(L.X + r);
-    }
+    for (const r of new Set([...this.read, ...this.written])) this.loadX(r);
     w.get(L.St).mem(W.I32Load, 2, StateLayout.Scratch + Scratch.Flags).set(L.Flags);
     w.i32(region.entry).set(L.Next);
     this.open(W.Block); this.exitLevel = this.depth;
@@ -130,10 +127,7 @@ class Emitter {
     this.close(); // loop
     this.close(); // exit block
     // The shared exit tail: registers back, then pc and the count for the caller.
-    for (const r of this.written) {
-      w.get(L.St).get(L.X + r).mem(W.I64Store32, 2, StateLayout.Xl + 4 * r);
-      w.get(L.St).get(L.X + r).i64(32n).op(W.I64ShrU).mem(W.I64Store32, 2, StateLayout.Xh + 4 * r);
-    }
+    for (const r of this.written) this.storeX(r);
     w.get(L.St).get(L.Epc).mem(W.I64Store, 3, StateLayout.Scratch + Scratch.Pc);
     w.get(L.St).get(L.N).mem(W.I32Store, 2, StateLayout.Scratch + Scratch.Count);
     w.get(L.St).get(L.Flags).mem(W.I32Store, 2, StateLayout.Scratch + Scratch.Flags);
@@ -216,6 +210,20 @@ class Emitter {
       return;
     }
     w.i32(j).set(L.Next).op(W.Br).u32(this.depth - this.loopLevel);
+  }
+
+  /** Loads x[r]'s local from the state block (its low and high words). */
+  private loadX(r: number): void {
+    const w = this.w;
+    w.get(L.St).mem(W.I64Load32U, 2, StateLayout.Xl + 4 * r);
+    w.get(L.St).mem(W.I64Load32S, 2, StateLayout.Xh + 4 * r).i64(32n).op(W.I64Shl).op(W.I64Or).set(L.X + r);
+  }
+
+  /** Stores x[r]'s local into the state block, where the interpreter and helpers see it. */
+  private storeX(r: number): void {
+    const w = this.w;
+    w.get(L.St).get(L.X + r).mem(W.I64Store32, 2, StateLayout.Xl + 4 * r);
+    w.get(L.St).get(L.X + r).i64(32n).op(W.I64ShrU).mem(W.I64Store32, 2, StateLayout.Xh + 4 * r);
   }
 
   /** Pushes x[r] as i64. */
@@ -367,10 +375,7 @@ class Emitter {
     const w = this.w;
     const f = operandFiles(ROW_BY_OP[op]!);
     for (const [file, r] of [[f.rs1, rs1], [f.rs2, hasRs2(op) ? rs2 : 0]] as const) {
-      if (file === "x" && r !== 0) {
-        w.get(L.St).get(L.X + r).mem(W.I64Store32, 2, StateLayout.Xl + 4 * r);
-        w.get(L.St).get(L.X + r).i64(32n).op(W.I64ShrU).mem(W.I64Store32, 2, StateLayout.Xh + 4 * r);
-      }
+      if (file === "x" && r !== 0) this.storeX(r);
     }
     // fflags pass through the scratch word both ways (the handler may raise flags).
     w.get(L.St).get(L.Flags).mem(W.I32Store, 2, StateLayout.Scratch + Scratch.Flags);
@@ -379,10 +384,7 @@ class Emitter {
     this.trapHere(s);
     this.close();
     w.get(L.St).mem(W.I32Load, 2, StateLayout.Scratch + Scratch.Flags).set(L.Flags);
-    if (f.rd === "x" && rd !== 0 && rd !== 32) {
-      w.get(L.St).mem(W.I64Load32U, 2, StateLayout.Xl + 4 * rd);
-      w.get(L.St).mem(W.I64Load32S, 2, StateLayout.Xh + 4 * rd).i64(32n).op(W.I64Shl).op(W.I64Or).set(L.X + rd);
-    }
+    if (f.rd === "x" && rd !== 0 && rd !== 32) this.loadX(rd);
   }
 
   /** frflags/fsflags/fscsr-style accesses to fflags, and reads of frm (0 here) and fcsr (= fflags here). */

@@ -2,28 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Op } from "../../../isa/riscv/table.js";
 import { encode } from "../../../isa/riscv/decode.js";
-import { EBREAK, testHart } from "../testing.js";
+import { runProgram, testHart } from "../testing.js";
 import { Cause } from "../trap.js";
-import { Exit, run } from "../run.js";
+import { run } from "../run.js";
 import type { Hart } from "../hart.js";
 import { runTiered, type JitMode } from "./tier.js";
 import { jitStats } from "./code-cache.js";
 
 const AT = 0x1000;
 const DATA = 0x8000;
-
-/** Loads `words` (then ebreak) at AT on `h`, runs it to the ebreak or a trap with `step`, and returns the exit. */
-function runOn(h: Hart, words: number[], step: (h: Hart) => Exit): { exit: Exit; cause: number } {
-  const v = h.mmu.ram.view;
-  [...words, EBREAK].forEach((w, i) => v.setInt32(AT + i * 4, w, true));
-  h.cache.invalidateAll();
-  h.pc = BigInt(AT);
-  for (let i = 0; i < 10_000; i++) {
-    const e = step(h);
-    if (e !== Exit.Budget) return { exit: e, cause: h.trapCause };
-  }
-  throw new Error("program did not end");
-}
 
 /** The architectural state compared between tiers. */
 function state(h: Hart): unknown {
@@ -34,10 +21,10 @@ function state(h: Hart): unknown {
 function sameAsInterpreter(words: number[], mode: JitMode, setup: (h: Hart) => void = () => {}): Hart {
   const a = testHart(), b = testHart();
   setup(a); setup(b);
-  const ra = runOn(a, words, (h) => run(h, 1000));
+  const ca = runProgram(a, words, AT, (h) => run(h, 1000));
   const before = jitStats.entries;
-  const rb = runOn(b, words, (h) => runTiered(h, 37, mode));
-  assert.deepEqual(rb, ra);
+  const cb = runProgram(b, words, AT, (h) => runTiered(h, 37, mode));
+  assert.equal(cb, ca);
   assert.deepEqual(state(b), state(a));
   if (mode === "always") assert.ok(jitStats.entries > before, "translated code ran");
   return b;

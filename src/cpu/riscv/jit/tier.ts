@@ -53,12 +53,11 @@ export function runTiered(h: Hart, budget: number, mode: JitMode): Exit {
     const xi = (pcLo >>> 12) & TLB_MASK;
     const vLo = pcLo & ~0xfff;
     let k = 0;
-    if ((mmu.xTag[xi] !== vLo || mmu.xTagHi[xi] !== pcHi) && (pcLo & 1) === 0) fillExecuteTlb(h, pcLo, pcHi);
-    if (mmu.xTag[xi] === vLo && mmu.xTagHi[xi] === pcHi && (pcLo & 1) === 0) {
+    if ((pcLo & 1) === 0 && (mmu.xTag[xi] !== vLo || mmu.xTagHi[xi] !== pcHi)) fillExecuteTlb(h, pcLo, pcHi);
+    if ((pcLo & 1) === 0 && mmu.xTag[xi] === vLo && mmu.xTagHi[xi] === pcHi) {
       const frame = mmu.xOff[xi];
       const slot = (pcLo & 0xfff) >>> 1;
-      let page = cache.translation(frame >>> 12);
-      if (page === undefined || page.vLo !== vLo || page.vHi !== pcHi) page = pageFor(cache, frame >>> 12, vLo, pcHi);
+      let page = pageFor(cache, frame >>> 12, vLo, pcHi);
       k = page.entry[slot];
       if (k === Entry.None && page.hits[slot]++ + 1 >= threshold) {
         k = tr.translate(h, frame, slot, vLo, pcHi, mode === "always");

@@ -52,8 +52,9 @@ function recordTrap(e: unknown): number {
 function ld(lo: number, hi: number, size: number): number {
   const h = current, sc = h.scratch;
   try {
-    if (size === 8) { sc[0] = h.mmu.load64(lo, hi); sc[1] = h.mmu.hi; }
-    else { sc[0] = h.mmu.loadSlow(lo, hi, size); sc[1] = 0; }
+    const v = Scratch.Value >> 2;
+    if (size === 8) { sc[v] = h.mmu.load64(lo, hi); sc[v + 1] = h.mmu.hi; }
+    else { sc[v] = h.mmu.loadSlow(lo, hi, size); sc[v + 1] = 0; }
     return 0;
   } catch (e) {
     return recordTrap(e);

@@ -1,0 +1,44 @@
+/**
+ * What the benchmark's tables share: a row of timings, timing one run, the
+ * typevisor --stats lines to read and strip, and how a failed run is described.
+ */
+import type { RunResult } from "../tests/guest-run.js";
+
+/** typevisor's --stats line: instructions, seconds, MIPS. */
+export const STATS_LINE = /^typevisor: stats: instructions=(\d+) seconds=([0-9.]+) mips=([0-9.]+)\n?/m;
+/** The translating tier's counters that follow the stats line. */
+export const JIT_LINE = /^typevisor: jit: .*\n?/m;
+
+/** One run's outcome and wall-clock seconds. */
+export interface Timed {
+  result: RunResult;
+  seconds: number;
+}
+
+/** One table row: seconds under each runner and typevisor's guest MIPS. */
+export interface Row {
+  name: string;
+  typevisor?: number;
+  qemu?: number;
+  native?: number;
+  mips?: number;
+  /** Why the row is incomplete or wrong, if it is. */
+  problem?: string;
+}
+
+/** Runs `run` and measures it. */
+export async function timed(run: () => Promise<RunResult>): Promise<Timed> {
+  const start = performance.now();
+  const result = await run();
+  return { result, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Why `who`'s run failed (timed out, or a non-zero status with the first line of its stderr); undefined when it did not. */
+export function describeFailure(who: string, t: Timed, timeoutSeconds: number): string | undefined {
+  if (t.result.timedOut) return `${who} timed out after ${timeoutSeconds} s`;
+  if (t.result.status !== 0) {
+    const firstLine = t.result.stderr.trim().split("\n")[0] ?? "";
+    return `${who} exited with status ${t.result.status}${firstLine ? `: ${firstLine}` : ""}`;
+  }
+  return undefined;
+}
