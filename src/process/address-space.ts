@@ -46,7 +46,7 @@ export class AddressSpace implements PageTranslator {
    * kept in `cache` (both keyed by frame, so every process of a Kernel can
    * share them).
    */
-  constructor(readonly ram: Ram, frames = new FrameAllocator(ram), cache = new DecodeCache(ram.size)) {
+  constructor(readonly ram: Ram, frames = new FrameAllocator(ram), cache = new DecodeCache(ram.i32)) {
     this.frames = frames;
     this.mmu = new Mmu(ram, this);
     this.cache = cache;

@@ -39,7 +39,7 @@ export class Kernel {
   constructor(memory: number, firstId: number) {
     this.ram = new Ram(memory);
     this.frames = new FrameAllocator(this.ram);
-    this.cache = new DecodeCache(memory);
+    this.cache = new DecodeCache(this.ram.i32);
     this.nextId = firstId;
   }
 

@@ -3,8 +3,9 @@
  * UART, the SiFive test finisher and virtio-mmio slots at QEMU virt's
  * addresses (memory-map.ts), plus HTIF for ELF files that define `tohost`.
  * Devices reach the harts only through IrqLines wired here. The harts share
- * RAM and the decoded-instruction cache (keyed by physical frame; fence.i on
- * any hart drops it for all), each has its own TLB and privileged CSRs.
+ * RAM and the decoded-instruction cache (keyed by physical frame; after a
+ * fence.i on any hart, every hart's next use of a page checks its bytes);
+ * each has its own TLB and privileged CSRs.
  */
 import { randomBytes } from "node:crypto";
 import { FsState, Hart, Priv } from "../cpu/riscv/hart.js";
@@ -96,7 +97,7 @@ export class VirtBoard {
     this.bus = new PhysBus(this.ram, RAM_BASE);
     const n = opts.harts ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new BootError(`the board has 1 to ${MAX_HARTS} harts, not ${n}`);
-    const cache = new DecodeCache(this.ram.size);
+    const cache = new DecodeCache(this.ram.i32);
     for (let id = 0; id < n; id++) {
       const csrs = new PrivCsrs(id, () => this.clint.mtime());
       const mmu = new Mmu(this.ram, { translate: () => 0 }, TLB_SETS);

@@ -7,6 +7,12 @@
  *
  * Pages are keyed by host page (frame), so the cache survives remapping of the
  * same frame and is shared by all harts that share memory.
+ *
+ * fence.i does not drop anything at once: it starts a new epoch, and a page
+ * (with its translations) is next used only after its bytes are found
+ * unchanged since it was decoded; a page whose code changed is dropped then.
+ * Boot code and JIT-generating guests run fence.i thousands of times while
+ * almost all of their code stays as it was.
  */
 import { Op, ROW_BY_OP } from "../../isa/riscv/table.js";
 import { operandFiles } from "../../isa/riscv/operands.js";
@@ -15,8 +21,22 @@ import type { TranslatedPage } from "./jit/code-cache.js";
 
 /** Parcels (2-byte slots) in a page. */
 export const SLOTS = 2048;
-/** Int32 words per decoded page: two per slot, plus two sentinel slots. */
+/** Int32 words of decoded slots in a page: two per slot, plus two sentinel slots. */
 export const PAGE_WORDS = (SLOTS + 2) * 2;
+
+/**
+ * Where a decoded page keeps, after its slots, the bytes it was decoded from
+ * (1024 words copied from RAM when the page is made), the fence.i epoch in
+ * which that copy last matched RAM, and a flag set when a slot was decoded
+ * from bytes that differ from the copy.
+ */
+export const enum PageTail {
+  /** = PAGE_WORDS. */
+  Snapshot = 4100,
+  Epoch = Snapshot + 1024,
+  Stale = Epoch + 1,
+  Words = Stale + 1,
+}
 
 /** Word-0 field positions. */
 export const enum Pack {
@@ -64,11 +84,16 @@ export class DecodeCache {
   private translated: ((TranslatedPage | undefined)[] | undefined)[];
   /** Translated pages dropped because their frame's code may have changed. */
   invalidations = 0;
-  /** Frames that have had a decoded page since the last invalidateAll (may repeat). */
-  private live: number[] = [];
+  /** The fence.i epoch (see the class comment). */
+  private epoch = 0;
+  /** Pages found unchanged after a fence.i (for --stats). */
+  verified = 0;
+  /** Pages dropped after a fence.i because their code changed (for --stats). */
+  changed = 0;
 
-  /** A cache for `bytes` of memory (the RAM size). */
-  constructor(bytes: number) {
+  /** A cache for the code in `ram` (the RAM's words). */
+  constructor(private readonly ram: Int32Array) {
+    const bytes = ram.length * 4;
     this.frames = Math.ceil(bytes / 4096);
     this.pages = new Array<Int32Array | undefined>(Math.min(this.frames, 4096)).fill(undefined);
     this.translated = new Array<(TranslatedPage | undefined)[] | undefined>(Math.ceil(bytes / 4096 / 1024)).fill(undefined);
@@ -76,19 +101,22 @@ export class DecodeCache {
 
   /** The translated code of frame number `f`, if any. */
   translation(f: number): TranslatedPage | undefined {
+    if (f < this.pages.length) {
+      const p = this.pages[f];
+      if (p !== undefined && p[PageTail.Epoch] !== this.epoch) this.verify(f, p);
+    }
     const t = this.translated[f >>> 10];
     return t === undefined ? undefined : t[f & 1023];
   }
 
-  /** Sets (or clears) the translated code of frame number `f`; a new one is noted for invalidateAll. */
+  /** Sets (or clears) the translated code of frame number `f`. */
   setTranslation(f: number, p: TranslatedPage | undefined): void {
     let t = this.translated[f >>> 10];
     if (t === undefined) {
       if (p === undefined) return;
       t = this.translated[f >>> 10] = new Array<TranslatedPage | undefined>(1024).fill(undefined);
     }
-    if (p !== undefined) this.live.push(f);
-    else if (t[f & 1023] !== undefined) this.invalidations++;
+    if (p === undefined && t[f & 1023] !== undefined) this.invalidations++;
     t[f & 1023] = p;
   }
 
@@ -102,14 +130,40 @@ export class DecodeCache {
     const f = frameOffset >>> 12;
     if (f >= this.pages.length) this.grow(f);
     let p = this.pages[f];
+    if (p !== undefined && p[PageTail.Epoch] !== this.epoch) p = this.verify(f, p);
     if (p === undefined) {
-      p = new Int32Array(PAGE_WORDS);
+      p = new Int32Array(PageTail.Words);
       p[SLOTS * 2] = Op.PAGE_END | (1 << Pack.LenShift);
       p[SLOTS * 2 + 2] = Op.PAGE_END | (1 << Pack.LenShift);
+      p.set(this.ram.subarray(f << 10, (f + 1) << 10), PageTail.Snapshot);
+      p[PageTail.Epoch] = this.epoch;
       this.pages[f] = p;
-      this.live.push(f);
     }
     return p;
+  }
+
+  /**
+   * After a fence.i: keeps frame `f`'s page `p` (and its translations) for
+   * this epoch if its code is as it was decoded, else drops them.
+   */
+  private verify(f: number, p: Int32Array): Int32Array | undefined {
+    const ram = this.ram, base = f << 10;
+    let same = p[PageTail.Stale] === 0;
+    for (let i = 0; same && i < 1024; i++) same = p[PageTail.Snapshot + i] === ram[base + i];
+    if (same) {
+      p[PageTail.Epoch] = this.epoch;
+      this.verified++;
+      return p;
+    }
+    this.changed++;
+    this.pages[f] = undefined;
+    this.setTranslation(f, undefined);
+    return undefined;
+  }
+
+  /** fence.i: code may have changed anywhere; each page is checked when next used. */
+  fenceI(): void {
+    this.epoch = (this.epoch + 1) | 0;
   }
 
   /** Makes the page array cover frame `f` (at least doubling it, so growth is rare). */
@@ -127,12 +181,11 @@ export class DecodeCache {
     this.setTranslation(f, undefined);
   }
 
-  /** Forgets everything (fence.i, or a change of mappings). */
+  /** Forgets everything at once (a reset). */
   invalidateAll(): void {
-    for (const f of this.live) {
-      this.pages[f] = undefined;
-      this.setTranslation(f, undefined);
-    }
-    this.live = [];
+    this.pages.fill(undefined);
+    this.translated.forEach((t, hi) => {
+      if (t !== undefined) for (let lo = 0; lo < 1024; lo++) this.setTranslation((hi << 10) | lo, undefined);
+    });
   }
 }

@@ -16,7 +16,7 @@ import { decode, newDecoded } from "../../isa/riscv/decode.js";
 import { Access, TLB_MASK } from "../../mem/mmu.js";
 import { FsState, Hart, Priv } from "./hart.js";
 import { FP_USE, fpTouch } from "./fs.js";
-import { Pack, packWord0, SLOTS } from "./decode-cache.js";
+import { Pack, packWord0, PageTail, SLOTS } from "./decode-cache.js";
 import { Cause, Trap } from "./trap.js";
 import { HANDLERS } from "./handlers.js";
 import { mul64, mulw } from "./int64.js";
@@ -83,9 +83,16 @@ export function fill(h: Hart, ops: Int32Array, frame: number, slot: number, base
       hi16 = h.mmu.fetch16(a, a === 0 ? (baseHi + 1) | 0 : baseHi);
     }
   }
+  // Decoding bytes other than the page's snapshot: the next fence.i must drop the page.
+  if (parcel(ops, slot) !== lo16 || (hi16 !== 0 && slot + 1 < SLOTS && parcel(ops, slot + 1) !== hi16)) ops[PageTail.Stale] = 1;
   const d = decode(lo16, hi16, scratch);
   ops[slot * 2] = packWord0(d);
   ops[slot * 2 + 1] = d.op === Op.ILLEGAL ? ((d.length === 2 ? lo16 : (hi16 << 16) | lo16) | 0) : d.imm;
+}
+
+/** Parcel `slot` of the bytes decoded page `ops` was made from (decode-cache.ts PageTail). */
+function parcel(ops: Int32Array, slot: number): number {
+  return (ops[PageTail.Snapshot + (slot >>> 1)] >>> ((slot & 1) << 4)) & 0xffff;
 }
 
 /** Runs hart `h` for at most about `budget` instructions (checked at jumps and page changes). */
@@ -345,7 +352,7 @@ export function run(h: Hart, budget: number): Exit {
           case Op.FENCE:
             slot += w >>> Pack.LenShift; continue;
           case Op.FENCE_I:
-            cache.invalidateAll();
+            cache.fenceI();
             t = (slot + (w >>> Pack.LenShift)) << 1;
             break;
           case Op.ECALL:

@@ -24,7 +24,7 @@ class Identity implements PageTranslator {
 /** Makes a hart whose memory is a fresh 1 MiB block at address 0. */
 export function testHart(): Hart {
   const ram = new Ram(TEST_RAM_SIZE);
-  return new Hart(new Mmu(ram, new Identity()), new DecodeCache(ram.size));
+  return new Hart(new Mmu(ram, new Identity()), new DecodeCache(ram.i32));
 }
 
 /** The ebreak instruction, which ends a test program. */

@@ -143,7 +143,7 @@ define(140, "setpriority", "ddd", () => 0);
 define(141, "getpriority", "dd", () => 20);
 
 define(259, "riscv_flush_icache", "xxx", (p) => {
-  p.space.cache.invalidateAll();
+  p.space.cache.fenceI();
   return 0;
 });
 

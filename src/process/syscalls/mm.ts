@@ -101,7 +101,7 @@ define(222, "mmap", "xuxxdx", (p, _t, a) => {
     }
     if (type === Map.SHARED) p.shared.add(addr, len, file, off);
   }
-  if (prot & Prot.Exec) p.space.cache.invalidateAll();
+  if (prot & Prot.Exec) p.space.cache.fenceI();
   return addr;
 });
 
@@ -118,7 +118,7 @@ define(226, "mprotect", "xux", (p, _t, a) => {
   if (addr % PAGE_SIZE !== 0) return -Errno.EINVAL;
   if (len === 0) return 0;
   if (!p.space.protect(addr, len, prot & 7)) return -Errno.ENOMEM;
-  if (prot & Prot.Exec) p.space.cache.invalidateAll();
+  if (prot & Prot.Exec) p.space.cache.fenceI();
   return 0;
 });
 

@@ -160,7 +160,7 @@ export function roundTo(fmt: RefFormat, x: Rat, rm: number): Rounded {
 
 /** A hart with no memory, for running FP handlers directly. */
 export function bareHart(): Hart {
-  return new Hart(undefined as unknown as Mmu, new DecodeCache(0));
+  return new Hart(undefined as unknown as Mmu, new DecodeCache(new Int32Array(0)));
 }
 
 /** Runs the handler of `op` on h. */

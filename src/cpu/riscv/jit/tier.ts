@@ -95,9 +95,10 @@ function fillExecuteTlb(h: Hart, lo: number, hi: number): void {
   }
 }
 
-/** The tier's counters as one line for --stats (invalidations are `cache`'s). */
+/** The tier's counters as one line for --stats (invalidations and fence.i's page checks are `cache`'s). */
 export function jitStatsLine(cache: DecodeCache, mode: JitMode): string {
   const s = jitStats;
   return `jit=${mode} regions_compiled=${s.compiled} modules=${s.modules} regions_refused=${s.refused} compile_ms=${s.compileMs.toFixed(1)} ` +
-    `wasm_bytes=${s.wasmBytes} entries=${s.entries} translated_insns=${s.translatedInsns} invalidations=${cache.invalidations} flushes=${s.flushes}`;
+    `wasm_bytes=${s.wasmBytes} entries=${s.entries} translated_insns=${s.translatedInsns} invalidations=${cache.invalidations} flushes=${s.flushes} ` +
+    `code_pages_rechecked=${cache.verified} code_pages_changed=${cache.changed}`;
 }

@@ -11,7 +11,7 @@ import { Irq, Mstatus, PCsr, PrivCsrs, TLB_SETS, tlbSet } from "./csr.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap.js";
 
 function setup() {
-  const hart = new Hart(new Mmu(new Ram(4096), { translate: () => 0 }), new DecodeCache(4096));
+  const hart = new Hart(new Mmu(new Ram(4096), { translate: () => 0 }), new DecodeCache(new Int32Array(1024)));
   const csrs = new PrivCsrs(3, () => 12345);
   hart.csrFile = csrs;
   hart.priv = Priv.Machine;
@@ -245,7 +245,7 @@ describe("traps and interrupts", () => {
 describe("TLB sets per translation context", () => {
   function wired() {
     const mmu = new Mmu(new Ram(4096), { translate: () => 0 }, TLB_SETS);
-    const hart = new Hart(mmu, new DecodeCache(4096));
+    const hart = new Hart(mmu, new DecodeCache(new Int32Array(1024)));
     const csrs = new PrivCsrs(0, () => 0);
     let flushes = 0;
     csrs.onTranslationChange = () => { flushes++; mmu.flush(); };

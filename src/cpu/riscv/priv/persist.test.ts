@@ -14,7 +14,7 @@ import { Access, Mcontrol, TCsr, TriggerType } from "./trigger.js";
 
 /** A hart with privileged CSRs over 4 KiB of RAM, in M-mode; `switches` counts the CSR file's TLB callbacks. */
 function privHart() {
-  const hart = new Hart(new Mmu(new Ram(4096), { translate: () => 0 }), new DecodeCache(4096));
+  const hart = new Hart(new Mmu(new Ram(4096), { translate: () => 0 }), new DecodeCache(new Int32Array(1024)));
   const csrs = new PrivCsrs(0, () => 0);
   const switches = { translation: 0, context: 0 };
   csrs.onTranslationChange = () => switches.translation++;

@@ -29,7 +29,7 @@ class Phys implements PhysicalMemory {
 function setup(mode: SatpMode = SatpMode.Sv39) {
   const phys = new Phys();
   const csrs = new PrivCsrs(0, () => 0);
-  const hart = new Hart(new Mmu(phys.ram, { translate: () => 0 }), new DecodeCache(phys.ram.size));
+  const hart = new Hart(new Mmu(phys.ram, { translate: () => 0 }), new DecodeCache(phys.ram.i32));
   const sv = new SvTranslator(hart, csrs, phys);
   const root = BASE + 0x1000;
   csrs.satpHi = mode << 28;
