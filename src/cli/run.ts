@@ -11,6 +11,9 @@ import { writeErr, writeOut } from "./main.js";
 export const DEFAULT_SYSROOT = "/usr/riscv64-linux-gnu";
 
 import { jitOptions, jitStatsLine, parseJitMode } from "../cpu/riscv/jit/tier.js";
+import { acceptGdb, GdbListenError, type GdbConnection } from "../debug/tcp.js";
+import { SIGTRAP } from "../debug/stub.js";
+import { ProcessDebugger } from "../process/debugger.js";
 
 const HELP = `Usage: typevisor run [options] [--] PROGRAM [ARGS...]
 
@@ -33,6 +36,9 @@ Options:
   -E, --env VAR=VAL   Set a variable in the program's environment (repeatable).
   -U, --unset VAR     Remove a variable from the program's environment (repeatable).
       --argv0 NAME    Pass NAME as argv[0] instead of PROGRAM.
+  -g, --gdb PORT      Wait for a GDB connection on 127.0.0.1:PORT with the program
+                      stopped at its first instruction, as qemu-riscv64 -g does
+                      (gdb-multiarch: target remote :PORT). See docs/debugging.md.
       --debug         Show stack traces for internal errors.
   -h, --help          Show this help.
 
@@ -40,7 +46,7 @@ Exit status: the program's, or 128+N when it is killed by signal N.
 `;
 
 /** Options that take a value (so the word after them is not the program). */
-const WITH_VALUE = new Set(["--sysroot", "-L", "--env", "-E", "--unset", "-U", "--argv0", "--jit"]);
+const WITH_VALUE = new Set(["--sysroot", "-L", "--env", "-E", "--unset", "-U", "--argv0", "--jit", "--gdb", "-g"]);
 
 /**
  * Splits `argv` into typevisor's options and the program with its arguments:
@@ -74,6 +80,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         env: { type: "string", short: "E", multiple: true },
         unset: { type: "string", short: "U", multiple: true },
         argv0: { type: "string" },
+        gdb: { type: "string", short: "g" },
         debug: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -101,6 +108,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 2;
   }
   jitOptions.process = jit;
+  const gdbPort = values.gdb === undefined ? undefined : Number(values.gdb);
+  if (gdbPort !== undefined && !(Number.isInteger(gdbPort) && gdbPort > 0 && gdbPort < 65536)) {
+    writeErr(`typevisor run: --gdb wants a TCP port (1-65535), not '${values.gdb}'\n`);
+    return 2;
+  }
   const [program, ...args] = positionals;
   const sysroot = values.sysroot ?? (existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
   const env = new Map<string, string>();
@@ -134,11 +146,19 @@ export async function runCommand(argv: string[]): Promise<number> {
     return internalError(e, values.debug ?? false);
   }
   let status: number;
+  let gdb: GdbConnection | undefined;
   try {
+    if (gdbPort !== undefined) gdb = await attachGdb(proc, gdbPort);
     warmUpProcessVm();
     status = await proc.run();
   } catch (e) {
+    if (e instanceof GdbListenError) {
+      writeErr(`typevisor run: --gdb: ${e.message}\n`);
+      return 1;
+    }
     return internalError(e, values.debug ?? false);
+  } finally {
+    gdb?.close();
   }
   if (proc.killedBy !== 0) writeErr(`typevisor: ${program}: killed by ${describeSignal(proc.killedBy)}\n`);
   if (values.stats) {
@@ -148,6 +168,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor: jit: ${jitStatsLine(proc.kernel.cache, jit)}\n`);
   }
   return status;
+}
+
+/** Holds `proc` at its first instruction and waits for a debugger on `port`. */
+async function attachGdb(proc: Process, port: number): Promise<GdbConnection> {
+  const dbg = new ProcessDebugger(proc);
+  proc.kernel.debugger = dbg;
+  const main = proc.threads[0].tid;
+  const conn = await acceptGdb(port, dbg, { kind: "signal", thread: main, signal: SIGTRAP },
+    () => writeErr(`typevisor: waiting for gdb on 127.0.0.1:${port}\n`));
+  dbg.attach(conn.stub.points, (e) => conn.stub.stopped(e));
+  return conn;
 }
 
 function internalError(e: unknown, debug: boolean): number {

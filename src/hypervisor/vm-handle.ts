@@ -11,7 +11,7 @@ import { ApiError, conflict } from "./api/errors.js";
 import { ConsoleLog } from "./console-log.js";
 import { NO_METRICS, type FromWorker, type Request, type ToWorker, type VmMetrics, type WorkerInit } from "./protocol.js";
 
-const WORKER = new URL("./worker.js", import.meta.url);
+const WORKER = new URL("../hypervisor/worker.js", import.meta.url); // also right from dist/src/bundle/
 /** Default heap limit of a guest's worker thread (guest RAM is outside the heap). */
 export const WORKER_HEAP_MIB = 256;
 /** How long a worker may take to obey InstanceStop before it is terminated. */

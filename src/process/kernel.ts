@@ -13,6 +13,7 @@ import { FrameAllocator } from "../mem/frames.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
 import { ThreadState, type Thread } from "./thread.js";
 import type { Process } from "./process.js";
+import type { ProcessDebugger } from "./debugger.js";
 
 /** Most processes (live and zombie) a run may hold: fork fails with EAGAIN beyond, as RLIMIT_NPROC makes it. */
 export const MAX_PROCESSES = 512;
@@ -53,6 +54,9 @@ export class Kernel {
     return this.processes.find((p) => p.pid === pid);
   }
 
+  /** The debugger holding and stepping the first process, if one is attached (run -g). */
+  debugger: ProcessDebugger | undefined;
+
   /** Wakes the scheduler if it is waiting for a blocked thread. */
   notify(): void {
     const w = this.wake;
@@ -64,6 +68,11 @@ export class Kernel {
   async run(init: Process): Promise<number> {
     let lastYield = Date.now();
     while (!init.exited) {
+      if (this.debugger?.held) {
+        await this.debugger.waitForResume();
+        lastYield = Date.now();
+        continue;
+      }
       this.finishExited(init);
       const next = this.pick();
       if (next === undefined) {
@@ -84,6 +93,7 @@ export class Kernel {
     for (const p of this.processes) if (p !== init && !p.exited) p.kill(9);
     this.finishExited(init);
     init.finish();
+    this.debugger?.ended();
     return init.exitStatus;
   }
 

@@ -50,6 +50,8 @@ export interface LoadedProgram {
   interpBias: number;
   /** Path of the interpreter on the host, if dynamic. */
   interpPath: string | undefined;
+  /** The auxiliary vector as written on the stack (key/value pairs of 64-bit words, AT_NULL last). */
+  auxv: Uint8Array;
 }
 
 /** What to run. */
@@ -135,13 +137,13 @@ export function loadProgram(space: AddressSpace, opts: LoadOptions): LoadedProgr
   const firstLoad = elf.phdrs.filter((p) => p.type === PType.Load).sort((a, b) => a.offset - b.offset)[0];
   const phdrAddr = phdrSeg ? phdrSeg.vaddr + bias : firstLoad.vaddr - firstLoad.offset + elf.phoff + bias;
   const random = opts.random ?? crypto.getRandomValues(new Uint8Array(16));
-  const sp = buildStack(space, opts, [
+  const { sp, auxv } = buildStack(space, opts, [
     [At.PHDR, phdrAddr], [At.PHENT, elf.phentsize], [At.PHNUM, elf.phnum], [At.PAGESZ, PAGE_SIZE],
     [At.BASE, interpBias], [At.FLAGS, 0], [At.ENTRY, elf.entry + bias], [At.UID, uid()], [At.EUID, uid()],
     [At.GID, gid()], [At.EGID, gid()], [At.HWCAP, HWCAP_RV64GC], [At.CLKTCK, 100], [At.SECURE, 0],
     [At.HWCAP2, 0],
   ], random);
-  return { entry, sp, brk, bias, interpBias, interpPath };
+  return { entry, sp, brk, bias, interpBias, interpPath, auxv };
 }
 
 function uid(): number {
@@ -152,8 +154,8 @@ function gid(): number {
   return process.getgid?.() ?? 0;
 }
 
-/** Writes strings, AT_RANDOM bytes, auxv, envp, argv and argc below Layout.StackTop; returns sp. */
-function buildStack(space: AddressSpace, opts: LoadOptions, aux: [number, number][], random: Uint8Array): number {
+/** Writes strings, AT_RANDOM bytes, auxv, envp, argv and argc below Layout.StackTop; returns sp and the auxv's bytes. */
+function buildStack(space: AddressSpace, opts: LoadOptions, aux: [number, number][], random: Uint8Array): { sp: number; auxv: Uint8Array } {
   let top = Layout.StackTop;
   const push = (bytes: Uint8Array): number => {
     top -= bytes.length;
@@ -174,6 +176,7 @@ function buildStack(space: AddressSpace, opts: LoadOptions, aux: [number, number
   top -= top % 16;
   const buf = new DataView(new ArrayBuffer(words.length * 8));
   words.forEach((w, i) => buf.setBigUint64(i * 8, BigInt(w), true));
-  space.write(top, new Uint8Array(buf.buffer));
-  return top;
+  const bytes = new Uint8Array(buf.buffer);
+  space.write(top, bytes);
+  return { sp: top, auxv: bytes.slice((words.length - auxv.length) * 8) };
 }

@@ -252,14 +252,16 @@ export class Process {
     const h = t.hart;
     if (this.threads.length > 1) for (const o of this.threads) o.hart.resValid = false;
     const end = h.instret + SLICE;
+    const dbg = this.kernel.debugger;
     while (!this.exited && t.state === ThreadState.Runnable) {
+      if (dbg?.held) return;
       deliverPending(this, t);
-      if (this.exited || t.state !== ThreadState.Runnable) return;
+      if (this.exited || t.state !== ThreadState.Runnable || dbg?.held) return;
       const left = end - h.instret;
       if (left <= 0) return;
       let exit: Exit;
       try {
-        exit = runTiered(h, left, jitOptions.process);
+        exit = dbg?.watches(this) ? dbg.run(t, left) : runTiered(h, left, jitOptions.process);
       } catch (e) {
         if (!(e instanceof OutOfFrames)) throw e;
         // As the kernel's OOM killer would: the process dies of SIGKILL.
@@ -272,7 +274,8 @@ export class Process {
         if (this.yieldRequested) { this.yieldRequested = false; return; }
       }
       else if (exit === Exit.Trap) faultSignal(this, t);
-      else if (exit === Exit.Budget) return;
+      dbg?.afterSlice(t);
+      if (exit === Exit.Budget) return;
     }
   }
 

@@ -382,6 +382,11 @@ function returnedEintr(t: Thread): boolean {
   return t.hart.xl[10] === -4 && t.hart.xh[10] === -1;
 }
 
+/** Puts signal `s` back at the head of thread `t`'s queue (a debugger passing on a signal it intercepted). */
+export function requeueSignal(t: Thread, s: QueuedSignal): void {
+  t.pending.unshift(s);
+}
+
 /** Delivers thread `t`'s deliverable pending signals: default actions, or handler frames. */
 export function deliverPending(p: Process, t: Thread): void {
   const st = p.signals;
@@ -392,6 +397,7 @@ export function deliverPending(p: Process, t: Thread): void {
     if (p.exited) return;
     const s = dequeue(p, t, ~t.sigmask);
     if (s === undefined) break;
+    if (p.kernel.debugger?.intercepts(p, t, s)) return; // the debugger decides what becomes of it
     const act = st.actions[s.signo];
     if (act.handler === SIG_IGN) continue;
     if (act.handler === SIG_DFL) {

@@ -33,16 +33,22 @@ const NO_OFFSET = new Set<Op>([...DATA_ACCESS.keys()].filter((op) => op >= Op.LR
 
 const scratch = newDecoded();
 
-/** The address a trigger matched for the instruction at h's pc, or undefined when none fires. */
-function firing(h: Hart, t: Triggers): bigint | undefined {
-  const pc = h.pc;
-  if (t.check(h.priv, Access.Execute, pc, 0) >= 0) return pc;
+/** The data access of the instruction at h's pc: its address and size, and whether it loads, stores or both. */
+export interface DataAccess {
+  addr: bigint;
+  size: number;
+  load: boolean;
+  store: boolean;
+}
+
+/** The data access the instruction at h's pc will make, or undefined for none (or when its fetch faults). */
+export function dataAccess(h: Hart): DataAccess | undefined {
   let lo16: number, hi16 = 0;
   try {
     lo16 = h.mmu.fetch16(h.pcLo, h.pcHi);
     if ((lo16 & 3) === 3) hi16 = h.mmu.fetch16((h.pcLo + 2) | 0, (h.pcLo >>> 0) > 0xfffffffd ? (h.pcHi + 1) | 0 : h.pcHi);
   } catch (e) {
-    if (e instanceof Trap) return undefined; // the fetch faults: step() raises that
+    if (e instanceof Trap) return undefined; // the fetch faults: running the instruction raises that
     throw e;
   }
   const d = decode(lo16, hi16, scratch);
@@ -50,9 +56,17 @@ function firing(h: Hart, t: Triggers): bigint | undefined {
   if (data === undefined) return undefined;
   const offset = NO_OFFSET.has(d.op) ? 0n : BigInt(d.imm);
   const addr = BigInt.asUintN(64, h.getX(d.rs1) + offset);
-  for (const access of [Access.Load, Access.Store]) {
-    if ((data[0] & access) !== 0 && t.check(h.priv, access, addr, data[1]) >= 0) return addr;
-  }
+  return { addr, size: data[1], load: (data[0] & Access.Load) !== 0, store: (data[0] & Access.Store) !== 0 };
+}
+
+/** The address a trigger matched for the instruction at h's pc, or undefined when none fires. */
+function firing(h: Hart, t: Triggers): bigint | undefined {
+  const pc = h.pc;
+  if (t.check(h.priv, Access.Execute, pc, 0) >= 0) return pc;
+  const a = dataAccess(h);
+  if (a === undefined) return undefined;
+  if (a.load && t.check(h.priv, Access.Load, a.addr, a.size) >= 0) return a.addr;
+  if (a.store && t.check(h.priv, Access.Store, a.addr, a.size) >= 0) return a.addr;
   return undefined;
 }
 

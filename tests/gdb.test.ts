@@ -1,0 +1,168 @@
+/**
+ * The GDB stub of the process VM (`typevisor run -g PORT`), driven by Debian's
+ * gdb-multiarch in batch mode, against the same GDB script run on
+ * `qemu-riscv64 -g PORT`: both transcripts must agree once the addresses
+ * (each VM loads the program elsewhere) and the names each stub gives its
+ * threads are masked out, and must show what the script is about.
+ */
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { compile, CROSS_CC, GUEST_BUILD_DIR, RISCV_SYSROOT, ROOT, requireTool } from "./build-guests.js";
+import { TYPEVISOR_BIN } from "./guest-run.js";
+
+const SRC = join(ROOT, "tests", "debug");
+const WATCH_SORT = join(GUEST_BUILD_DIR, "debug", "watch-sort");
+const THREADS = join(GUEST_BUILD_DIR, "debug", "threads");
+
+/** A TCP port nobody listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** True once something listens on TCP `port` (IPv4 or IPv6), read from /proc/net without connecting. */
+function listening(port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  return ["/proc/net/tcp", "/proc/net/tcp6"].some((f) => {
+    try {
+      return readFileSync(f, "utf8").split("\n").some((l) => {
+        const cols = l.trim().split(/\s+/);
+        return cols[1]?.endsWith(`:${hex}`) && cols[3] === "0A";
+      });
+    } catch {
+      return false;
+    }
+  });
+}
+
+interface Session {
+  /** What gdb printed (stdout and stderr). */
+  gdb: string;
+  /** What the guest printed on stdout. */
+  guest: string;
+}
+
+/** Starts `program` under `vm` waiting for a debugger, runs gdb-multiarch with `commands` against it, and collects both sides. */
+async function debugSession(vm: "typevisor" | "qemu", program: string, commands: string[]): Promise<Session> {
+  const port = await freePort();
+  const argv = vm === "typevisor"
+    ? [process.execPath, TYPEVISOR_BIN, "run", "-g", String(port), program]
+    : ["qemu-riscv64", "-L", RISCV_SYSROOT, "-g", String(port), program];
+  const guest = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+  let guestOut = "";
+  guest.stdout.on("data", (d: Buffer) => { guestOut += d.toString(); });
+  const guestDone = new Promise<void>((r) => guest.on("close", () => r()));
+  const deadline = Date.now() + 30_000;
+  while (!listening(port)) {
+    assert.ok(Date.now() < deadline, `${vm} never listened on port ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ex = ["set sysroot " + RISCV_SYSROOT, "file " + program, `target remote :${port}`, ...commands].flatMap((c) => ["-ex", c]);
+  const g = spawnSync("gdb-multiarch", ["-batch", "-nx", ...ex], { encoding: "utf8", timeout: 120_000 });
+  const killer = setTimeout(() => guest.kill("SIGKILL"), 30_000);
+  await guestDone;
+  clearTimeout(killer);
+  return { gdb: (g.stdout ?? "") + (g.stderr ?? ""), guest: guestOut };
+}
+
+/** A transcript with what legitimately differs between the two VMs masked. */
+function normalize(s: string): string {
+  return s
+    .replace(/0x[0-9a-f]+/g, "ADDR")
+    .replace(/Thread \d+(\.\d+)?( \(CPU#\d+ \[\w+\]\))?/g, "Thread")
+    .replace(/Hardware watchpoint/g, "Watchpoint")
+    .replace(/ \((Remote target|process \d+)\)/g, "")
+    .replace(/^qemu-riscv64: .*\n/gm, "")
+    .replace(/ {2,}/g, " ")
+    .replace(/ +$/gm, "");
+}
+
+/** Runs the script on both VMs; asserts their transcripts agree and returns typevisor's. */
+async function sameAsQemu(program: string, commands: string[], qemuOnly: string[] = []): Promise<Session> {
+  const ours = await debugSession("typevisor", program, commands);
+  const qemu = await debugSession("qemu", program, [...qemuOnly, ...commands]);
+  assert.equal(normalize(ours.gdb), normalize(qemu.gdb));
+  assert.equal(ours.guest, qemu.guest);
+  return ours;
+}
+
+describe("the GDB stub (typevisor run -g), against qemu-riscv64 -g", () => {
+  before(async () => {
+    requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
+    requireTool("gdb-multiarch", "gdb-multiarch");
+    requireTool("qemu-riscv64", "qemu-user");
+    mkdirSync(join(GUEST_BUILD_DIR, "debug"), { recursive: true });
+    await compile({ cc: CROSS_CC, source: join(SRC, "watch-sort.c"), output: WATCH_SORT, flags: ["-g", "-O0"], libs: [] });
+    await compile({ cc: CROSS_CC, source: join(SRC, "threads.c"), output: THREADS, flags: ["-g", "-O0", "-pthread"], libs: [] });
+  });
+
+  test("a breakpoint in a comparator called by libc's qsort: a backtrace through libc, a local, finish", async () => {
+    const s = await sameAsQemu(WATCH_SORT, ["break compare", "continue", "bt", "next", "print x", "finish", "continue"]);
+    assert.match(s.gdb, /Breakpoint 1, compare \(a=0x[0-9a-f]+, b=0x[0-9a-f]+\) at .*watch-sort\.c:13/);
+    assert.match(s.gdb, /in qsort_r \(\) from .*libc\.so\.6\n#\d+ +0x[0-9a-f]+ in main \(\) at .*watch-sort\.c:23/);
+    assert.match(s.gdb, /\$1 = 42\n/);
+    assert.match(s.gdb, /in \?\? \(\) from .*libc\.so\.6\nValue returned is \$2 = 1\n/);
+  });
+
+  test("a watchpoint on a global stops at the line after each store, with the old and new values", async () => {
+    // qemu-user has no watchpoints of its own: gdb emulates them there by single-stepping.
+    const s = await sameAsQemu(WATCH_SORT, ["break 24", "continue", "watch counter", "continue", "continue", "continue", "delete", "continue"],
+      ["set can-use-hw-watchpoints 0"]);
+    assert.match(s.gdb, /Hardware watchpoint 2: counter\n\nOld value = 0\nNew value = 3\nmain \(\) at .*watch-sort\.c:24\n/);
+    assert.match(s.gdb, /Old value = 3\nNew value = 10\n/);
+    assert.match(s.gdb, /Old value = 10\nNew value = 29\n/);
+  });
+
+  test("next over a line whose signal handler runs in the middle of it", async () => {
+    const s = await sameAsQemu(WATCH_SORT, ["handle SIGUSR1 nostop noprint pass", "break 28", "continue", "print handled", "next", "print handled", "continue"]);
+    assert.equal(s.guest, "sorted 3 19 42, counter 96, handled 10\n");
+    assert.match(s.gdb, /Breakpoint 1, main \(\) at .*watch-sort\.c:28\n28\t  raise\(SIGUSR1\);\n\$1 = 0\n29\t/);
+    assert.match(s.gdb, /\$2 = 10\n/);
+  });
+
+  test("the threads of a pthread program, each with its frame", async () => {
+    const s = await sameAsQemu(THREADS, ["break all_started", "continue", "info threads", "thread apply all bt 1", "continue"]);
+    const rows = s.gdb.split("\n").filter((l) => /^[* ] +\d+ +Thread /.test(l));
+    assert.equal(rows.length, 4, s.gdb);
+    assert.match(rows[0], /^\* +1 +Thread \d+ +all_started \(\) at .*threads\.c:10/);
+    for (const r of rows.slice(1)) assert.match(r, /in pthread_barrier_wait \(\) from .*libc\.so\.6/);
+    assert.equal(s.guest, "all started\n");
+  });
+
+  test("single steps and register reads agree instruction by instruction", async () => {
+    await sameAsQemu(WATCH_SORT, ["break main", "continue", "stepi", "stepi", "stepi", "info registers pc sp ra a0", "x/4i $pc", "print $fcsr", "continue"]);
+  });
+});
+
+describe("typevisor run -g: bad input", () => {
+  test("a port that is not a number is one line and status 2", () => {
+    const r = spawnSync(process.execPath, [TYPEVISOR_BIN, "run", "-g", "x", "/bin/true"], { encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "typevisor run: --gdb wants a TCP port (1-65535), not 'x'\n");
+  });
+
+  test("a port already in use is one line and status 1", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+    const port = (busy.address() as { port: number }).port;
+    const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, [TYPEVISOR_BIN, "run", "-g", String(port), join(ROOT, "examples", "hello.riscv64")]);
+      let stderr = "";
+      c.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+      c.on("close", (status) => resolve({ status, stderr }));
+    });
+    busy.close();
+    assert.equal(r.stderr, `typevisor run: --gdb: port ${port} is already in use\n`);
+    assert.equal(r.status, 1);
+  });
+});
