@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The command-line tool: the one-file bundle of dist/ when it is at least as
+// The command-line tool: the bundle of dist/ when it is at least as
 // new as the build (scripts/bundle.mjs; it loads faster), else dist/ itself.
 import { statSync } from "node:fs";
 
-const bundle = new URL("../dist/src/bundle/typevisor.js", import.meta.url);
+const bundle = new URL("../dist/src/bundle/main.js", import.meta.url);
 const modules = new URL("../dist/src/cli/main.js", import.meta.url);
 
 function bundleIsCurrent() {
