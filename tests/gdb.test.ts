@@ -7,90 +7,26 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { compile, CROSS_CC, GUEST_BUILD_DIR, RISCV_SYSROOT, ROOT, requireTool } from "./build-guests.js";
 import { TYPEVISOR_BIN } from "./guest-run.js";
+import { debugSession, normalize, type Session } from "./gdb-session.js";
 
 const SRC = join(ROOT, "tests", "debug");
 const WATCH_SORT = join(GUEST_BUILD_DIR, "debug", "watch-sort");
 const THREADS = join(GUEST_BUILD_DIR, "debug", "threads");
 
-/** A TCP port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** True once something listens on TCP `port` (IPv4 or IPv6), read from /proc/net without connecting. */
-function listening(port: number): boolean {
-  const hex = port.toString(16).toUpperCase().padStart(4, "0");
-  return ["/proc/net/tcp", "/proc/net/tcp6"].some((f) => {
-    try {
-      return readFileSync(f, "utf8").split("\n").some((l) => {
-        const cols = l.trim().split(/\s+/);
-        return cols[1]?.endsWith(`:${hex}`) && cols[3] === "0A";
-      });
-    } catch {
-      return false;
-    }
-  });
-}
-
-interface Session {
-  /** What gdb printed (stdout and stderr). */
-  gdb: string;
-  /** What the guest printed on stdout. */
-  guest: string;
-}
-
-/** Starts `program` under `vm` waiting for a debugger, runs gdb-multiarch with `commands` against it, and collects both sides. */
-async function debugSession(vm: "typevisor" | "qemu", program: string, commands: string[]): Promise<Session> {
-  const port = await freePort();
-  const argv = vm === "typevisor"
-    ? [process.execPath, TYPEVISOR_BIN, "run", "-g", String(port), program]
-    : ["qemu-riscv64", "-L", RISCV_SYSROOT, "-g", String(port), program];
-  const guest = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-  let guestOut = "";
-  guest.stdout.on("data", (d: Buffer) => { guestOut += d.toString(); });
-  const guestDone = new Promise<void>((r) => guest.on("close", () => r()));
-  const deadline = Date.now() + 30_000;
-  while (!listening(port)) {
-    assert.ok(Date.now() < deadline, `${vm} never listened on port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const ex = ["set sysroot " + RISCV_SYSROOT, "file " + program, `target remote :${port}`, ...commands].flatMap((c) => ["-ex", c]);
-  const g = spawnSync("gdb-multiarch", ["-batch", "-nx", ...ex], { encoding: "utf8", timeout: 120_000 });
-  const killer = setTimeout(() => guest.kill("SIGKILL"), 30_000);
-  await guestDone;
-  clearTimeout(killer);
-  return { gdb: (g.stdout ?? "") + (g.stderr ?? ""), guest: guestOut };
-}
-
-/** A transcript with what legitimately differs between the two VMs masked. */
-function normalize(s: string): string {
-  return s
-    .replace(/0x[0-9a-f]+/g, "ADDR")
-    .replace(/Thread \d+(\.\d+)?( \(CPU#\d+ \[\w+\]\))?/g, "Thread")
-    .replace(/Hardware watchpoint/g, "Watchpoint")
-    .replace(/ \((Remote target|process \d+)\)/g, "")
-    .replace(/^qemu-riscv64: .*\n/gm, "")
-    .replace(/ {2,}/g, " ")
-    .replace(/ +$/gm, "");
-}
-
 /** Runs the script on both VMs; asserts their transcripts agree and returns typevisor's. */
 async function sameAsQemu(program: string, commands: string[], qemuOnly: string[] = []): Promise<Session> {
-  const ours = await debugSession("typevisor", program, commands);
-  const qemu = await debugSession("qemu", program, [...qemuOnly, ...commands]);
+  const vm = (which: "typevisor" | "qemu") => (port: number) => which === "typevisor"
+    ? [process.execPath, TYPEVISOR_BIN, "run", "-g", String(port), program]
+    : ["qemu-riscv64", "-L", RISCV_SYSROOT, "-g", String(port), program];
+  const setup = ["set sysroot " + RISCV_SYSROOT, "file " + program];
+  const ours = await debugSession(vm("typevisor"), [...setup], commands);
+  const qemu = await debugSession(vm("qemu"), [...setup, ...qemuOnly], commands);
   assert.equal(normalize(ours.gdb), normalize(qemu.gdb));
   assert.equal(ours.guest, qemu.guest);
   return ours;

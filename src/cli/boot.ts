@@ -2,6 +2,7 @@
 import { DiskImageError } from "../devices/virtio-blk/virtio-blk.js";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { GdbListenError, listenGdb, type GdbServer } from "../debug/tcp.js";
 import { jitOptions, jitStatsLine, parseJitMode } from "../cpu/riscv/jit/tier.js";
 import { MAX_HARTS, VirtBoard } from "../system/board.js";
 import { BootError } from "../system/elf.js";
@@ -56,6 +57,12 @@ Options:
                         on a Linux boot translation still costs more than it saves),
                         auto (hot code to WebAssembly) or always (translate on first
                         execution: the test mode). TYPEVISOR_JIT sets the default.
+      --gdb tcp::PORT   Serve a GDB stub on 127.0.0.1:PORT, as QEMU does (gdb-multiarch:
+                        target remote :PORT); each hart is a thread, with its CSRs and
+                        privilege level. The machine stops when the debugger connects.
+  -s                    Shorthand for --gdb tcp::1234.
+  -S, --freeze          Hold every hart before its first instruction until the
+                        debugger continues (with --gdb or -s). See docs/debugging.md.
       --debug           Show stack traces for internal errors, and the harts' state on --timeout.
   -h, --help            Show this help.
 
@@ -94,6 +101,9 @@ export async function bootCommand(argv: string[]): Promise<number> {
         timeout: { type: "string" },
         stats: { type: "boolean" },
         jit: { type: "string" },
+        gdb: { type: "string" },
+        "gdb-1234": { type: "boolean", short: "s" },
+        freeze: { type: "boolean", short: "S" },
         debug: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -114,6 +124,15 @@ export async function bootCommand(argv: string[]): Promise<number> {
     return 2;
   }
   jitOptions.system = jit;
+  const gdbPort = values["gdb-1234"] ? 1234 : values.gdb === undefined ? undefined : parseGdbDevice(values.gdb);
+  if (gdbPort === null) {
+    writeErr(`typevisor boot: --gdb wants tcp::PORT (or :PORT, or PORT), not '${values.gdb}'\n`);
+    return 2;
+  }
+  if (values.freeze && gdbPort === undefined) {
+    writeErr("typevisor boot: -S holds the harts for a debugger: give --gdb tcp::PORT or -s too\n");
+    return 2;
+  }
   const bareMetal = values.bios === "none";
   if (bareMetal && (values.append !== undefined || values.initrd !== undefined)) {
     writeErr(`typevisor boot: ${values.initrd !== undefined ? "--initrd" : "--append"} needs firmware (a device tree to carry it), not --bios none\n`);
@@ -169,12 +188,28 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor boot: ${e.message}${hint}\n`);
     return 2;
   }
+  let gdb: GdbServer | undefined;
+  if (gdbPort !== undefined) {
+    const dbg = machine.attachDebugger(values.freeze ?? false);
+    try {
+      gdb = await listenGdb(gdbPort, dbg, (stub) => {
+        dbg.attach(stub.points, (e) => stub.stopped(e));
+        return dbg.holdNow();
+      });
+    } catch (e) {
+      if (!(e instanceof GdbListenError)) throw e;
+      writeErr(`typevisor boot: --gdb: ${e.message}\n`);
+      return 1;
+    }
+    writeErr(`typevisor: gdb stub on 127.0.0.1:${gdbPort}${values.freeze ? ", harts held until the debugger continues" : ""}\n`);
+  }
   const consoleInput = attachConsoleInput(machine);
   const start = performance.now();
   let stop: RunStop;
   try {
     stop = await machine.run({ timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
   } catch (e) {
+    gdb?.close();
     flush();
     consoleInput.detach();
     if (e instanceof BootError || e instanceof DiskImageError) {
@@ -188,6 +223,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   }
   flush();
   consoleInput.detach();
+  gdb?.close();
   if (values.debug && stop.kind === "timeout") printHarts(machine);
   if (values.stats) {
     const seconds = (performance.now() - start) / 1000;
@@ -252,4 +288,11 @@ function attachConsoleInput(machine: Machine): ConsoleInput {
     stdin.unref?.();
   };
   return input;
+}
+
+/** The port of a --gdb device (QEMU's tcp::PORT, or :PORT, or PORT); null when it is not one. */
+function parseGdbDevice(dev: string): number | null {
+  const m = /^(?:tcp:)?:?(\d+)$/.exec(dev);
+  const port = m === null ? NaN : Number(m[1]);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
 }

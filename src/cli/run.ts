@@ -11,8 +11,8 @@ import { writeErr, writeOut } from "./main.js";
 export const DEFAULT_SYSROOT = "/usr/riscv64-linux-gnu";
 
 import { jitOptions, jitStatsLine, parseJitMode } from "../cpu/riscv/jit/tier.js";
-import { acceptGdb, GdbListenError, type GdbConnection } from "../debug/tcp.js";
-import { SIGTRAP } from "../debug/stub.js";
+import { GdbListenError, listenGdb, type GdbServer } from "../debug/tcp.js";
+import { SIGTRAP } from "../debug/held-guest.js";
 import { ProcessDebugger } from "../process/debugger.js";
 
 const HELP = `Usage: typevisor run [options] [--] PROGRAM [ARGS...]
@@ -146,7 +146,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return internalError(e, values.debug ?? false);
   }
   let status: number;
-  let gdb: GdbConnection | undefined;
+  let gdb: GdbServer | undefined;
   try {
     if (gdbPort !== undefined) gdb = await attachGdb(proc, gdbPort);
     warmUpProcessVm();
@@ -171,14 +171,17 @@ export async function runCommand(argv: string[]): Promise<number> {
 }
 
 /** Holds `proc` at its first instruction and waits for a debugger on `port`. */
-async function attachGdb(proc: Process, port: number): Promise<GdbConnection> {
+async function attachGdb(proc: Process, port: number): Promise<GdbServer> {
   const dbg = new ProcessDebugger(proc);
   proc.kernel.debugger = dbg;
   const main = proc.threads[0].tid;
-  const conn = await acceptGdb(port, dbg, { kind: "signal", thread: main, signal: SIGTRAP },
-    () => writeErr(`typevisor: waiting for gdb on 127.0.0.1:${port}\n`));
-  dbg.attach(conn.stub.points, (e) => conn.stub.stopped(e));
-  return conn;
+  const server = await listenGdb(port, dbg, (stub) => {
+    dbg.attach(stub.points, (e) => stub.stopped(e));
+    return { kind: "signal", thread: main, signal: SIGTRAP };
+  });
+  writeErr(`typevisor: waiting for gdb on 127.0.0.1:${port}\n`);
+  await server.connected;
+  return server;
 }
 
 function internalError(e: unknown, debug: boolean): number {

@@ -81,18 +81,20 @@ export class DebugPoints {
 }
 
 /**
- * Runs hart h one instruction at a time for up to `budget` instructions,
- * stopping before one that hits a point (`onHit` is told, and the result is
- * Exit.Budget with `stopped` true). The instruction at the starting pc is not
- * checked when `skipFirst` (resuming from the point that stopped it).
+ * Runs hart h one instruction at a time (`stepOne`, which a system VM points
+ * at its guest's own triggers) for up to `budget` instructions, stopping
+ * before one that hits a point: `onHit` is told, and the result is
+ * Exit.Budget. The instruction at the starting pc is not checked when
+ * `skipFirst` (resuming from the point that stopped it).
  */
-export function runPoints(h: Hart, points: DebugPoints, budget: number, skipFirst: boolean, onHit: (hit: Hit) => void): Exit {
+export function runPoints(h: Hart, points: DebugPoints, budget: number, skipFirst: boolean, onHit: (hit: Hit) => void,
+  stepOne: (h: Hart) => Exit = step): Exit {
   for (let n = 0; n < budget; n++) {
     if (n > 0 || !skipFirst) {
       const hit = points.hit(h);
       if (hit !== undefined) { onHit(hit); return Exit.Budget; }
     }
-    const exit = step(h);
+    const exit = stepOne(h);
     if (exit !== Exit.Budget) return exit;
   }
   return Exit.Budget;

@@ -9,14 +9,11 @@
 import type { Hart } from "../cpu/riscv/hart.js";
 import { DebugPoints, WatchKind } from "./points.js";
 import { framePacket, fromHex, hexLe, le64Hex, PacketReader, toHex } from "./rsp.js";
-import { Reg, targetXml } from "./target-xml.js";
+import { PRIV_REG, Reg, SYSTEM_CSRS, targetXml } from "./target-xml.js";
 import type { DebugTarget, StopEvent } from "./target.js";
 import { gdbSignal, linuxSignal } from "./signals.js";
 
-/** SIGTRAP (Linux's number, as in every StopEvent): the stop of a breakpoint, watchpoint or step. */
-export const SIGTRAP = 5;
-/** SIGINT: the stop of an interrupt request (Ctrl-C in the debugger). */
-export const SIGINT = 2;
+import { SIGTRAP } from "./held-guest.js";
 
 /** Reply data GDB reads as "not supported". */
 const UNSUPPORTED = "";
@@ -32,16 +29,16 @@ export class GdbStub {
   /** The thread of the last stop, and the one Hg selected for registers and memory. */
   private stopThread = 0;
   private gThread = 0;
-  private lastStop: StopEvent;
+  private lastStop: StopEvent = { kind: "signal", thread: 1, signal: SIGTRAP };
   private threadList: number[] = [];
 
-  /**
-   * A stub for `target` that sends its replies through `send` (latin1 text,
-   * one char per byte); the guest is held, stopped as `initial` tells.
-   */
-  constructor(private readonly target: DebugTarget, private readonly send: (bytes: string) => void, initial: StopEvent) {
-    this.lastStop = initial;
-    if (initial.kind === "signal") this.stopThread = this.gThread = initial.thread;
+  /** A stub for `target` that sends its replies through `send` (latin1 text, one char per byte). */
+  constructor(private readonly target: DebugTarget, private readonly send: (bytes: string) => void) {}
+
+  /** The guest is held as `e` tells (on connection), without a reply: the debugger asks with `?`. */
+  holdAt(e: StopEvent): void {
+    this.lastStop = e;
+    if (e.kind === "signal") this.stopThread = this.gThread = e.thread;
   }
 
   /** Bytes from the debugger (latin1). */
@@ -87,9 +84,9 @@ export class GdbStub {
       case "H": return this.selectThread(p.slice(2));
       case "T": return this.target.hart(parseInt(p.slice(1), 16)) !== undefined ? "OK" : "E01";
       case "k": this.target.kill(); return undefined;
-      case "D": this.points.clear(); this.target.detach(); return "OK";
+      case "D": this.target.detach(); return "OK";
       case "q": return this.query(p);
-      case "Q": return p === "QStartNoAckMode" ? (this.noAck = true, "OK") : UNSUPPORTED;
+      case "Q": return this.set(p);
       case "v": return this.vPacket(p);
       default: return UNSUPPORTED;
     }
@@ -99,19 +96,29 @@ export class GdbStub {
     if (p.startsWith("qSupported")) {
       return "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;qXfer:auxv:read+;swbreak+;hwbreak+;vContSupported+";
     }
-    if (p === "qAttached") return "0"; // the stub started the program: gdb kills it when it quits
+    if (p === "qAttached") return this.target.attachedToExisting ? "1" : "0";
     if (p === "qC") return `QC${this.currentThread().toString(16)}`;
     if (p === "qfThreadInfo") {
       this.threadList = this.target.threadIds();
       return "m" + this.threadList.map((t) => t.toString(16)).join(",");
     }
     if (p === "qsThreadInfo") return "l";
-    if (p.startsWith("qXfer:features:read:target.xml:")) return xfer(targetXml(), p.slice("qXfer:features:read:target.xml:".length));
+    if (p.startsWith("qXfer:features:read:target.xml:")) {
+      return xfer(targetXml(this.target.privileged !== undefined), p.slice("qXfer:features:read:target.xml:".length));
+    }
     if (p.startsWith("qXfer:auxv:read::")) {
       const a = this.target.auxv();
       return a === undefined ? "E01" : xfer(String.fromCharCode(...a), p.slice("qXfer:auxv:read::".length));
     }
     if (p === "qSymbol::") return "OK";
+    return UNSUPPORTED;
+  }
+
+  private set(p: string): string {
+    if (p === "QStartNoAckMode") { this.noAck = true; return "OK"; }
+    // QEMU's "maintenance packet Qqemu.PhyMemMode:1": memory packets use physical addresses.
+    const phys = /^Qqemu\.PhyMemMode:([01])$/.exec(p);
+    if (phys !== null && this.target.privileged !== undefined) { this.target.privileged.setPhysical(phys[1] === "1"); return "OK"; }
     return UNSUPPORTED;
   }
 
@@ -181,17 +188,27 @@ export class GdbStub {
   }
 
   private readRegister(r: number): string {
-    const h = this.hart(this.currentThread());
-    if (h === undefined || !(r >= 0 && r < Reg.Count)) return "E01";
-    const v = registerValue(h, r);
-    return r >= Reg.Fflags ? le64Hex(v).slice(0, 8) : le64Hex(v);
+    const tid = this.currentThread(), h = this.hart(tid), pr = this.target.privileged;
+    if (h === undefined) return "E01";
+    if (r >= 0 && r < Reg.Count) {
+      const v = registerValue(h, r);
+      return r >= Reg.Fflags ? le64Hex(v).slice(0, 8) : le64Hex(v);
+    }
+    if (pr === undefined) return "E01";
+    if (r === PRIV_REG) return le64Hex(BigInt(pr.priv(tid)));
+    const csr = SYSTEM_CSRS[r - Reg.FirstCsr];
+    const v = csr === undefined ? undefined : pr.readCsr(tid, csr[1]);
+    return v === undefined ? "E01" : le64Hex(v);
   }
 
   private writeRegister(args: string): string {
     const [n, hex] = args.split("=");
-    const r = parseInt(n, 16), h = this.hart(this.currentThread());
-    if (h === undefined || !(r >= 0 && r < Reg.Count) || hex === undefined) return "E01";
+    const r = parseInt(n, 16), tid = this.currentThread(), h = this.hart(tid), pr = this.target.privileged;
+    if (h === undefined || hex === undefined) return "E01";
     const v = hexLe(hex);
+    if (pr !== undefined && r === PRIV_REG) { pr.setPriv(tid, Number(v & 3n)); return "OK"; }
+    if (pr !== undefined && r >= Reg.FirstCsr && r < PRIV_REG) return pr.writeCsr(tid, SYSTEM_CSRS[r - Reg.FirstCsr][1], v) ? "OK" : "E01";
+    if (!(r >= 0 && r < Reg.Count)) return "E01";
     if (r < 32) h.setX(r, v);
     else if (r === Reg.Pc) h.pc = v;
     else if (r < Reg.Fflags) { h.fi[(r - Reg.F0) * 2] = Number(BigInt.asIntN(32, v)); h.fi[(r - Reg.F0) * 2 + 1] = Number(BigInt.asIntN(32, v >> 32n)); }

@@ -19,8 +19,25 @@ export interface Resume {
   signal: number;
 }
 
+/** The privileged state of a system VM's harts, which a process VM does not have. */
+export interface PrivilegedRegisters {
+  /** CSR `csr` of thread `tid`'s hart, whatever its privilege level; undefined when there is no such CSR. */
+  readCsr(tid: number, csr: number): bigint | undefined;
+  /** Writes CSR `csr` (as M-mode would); false when it cannot be written. */
+  writeCsr(tid: number, csr: number, v: bigint): boolean;
+  /** The hart's privilege level (0 U, 1 S, 3 M). */
+  priv(tid: number): number;
+  setPriv(tid: number, priv: number): void;
+  /** Memory reads and writes use physical addresses (QEMU's Qqemu.PhyMemMode) when on. */
+  setPhysical(on: boolean): void;
+}
+
 /** A VM as the stub sees it. */
 export interface DebugTarget {
+  /** True for a machine that was running before the debugger came (gdb detaches from it when it quits), false for a program started for the debugger (gdb kills it). */
+  readonly attachedToExisting: boolean;
+  /** A system VM's privileged registers (CSRs, privilege level), if it has them. */
+  readonly privileged?: PrivilegedRegisters;
   /** Live thread ids (positive), the first being the main one. */
   threadIds(): number[];
   /** The hart of thread `tid`, if it lives. */

@@ -1,16 +1,17 @@
 /**
  * Serving a GDB stub on a TCP port (Node's net module): `typevisor run -g PORT`
- * listens on the loopback interface, as a debugger on the same machine
- * (`target remote :PORT`) expects, and takes one connection.
+ * and `typevisor boot -s` listen on the loopback interface, as a debugger on
+ * the same machine (`target remote :PORT`) expects, and take one connection.
  */
 import { createServer, type Socket } from "node:net";
 import { GdbStub } from "./stub.js";
 import type { DebugTarget, StopEvent } from "./target.js";
 
-/** A debugger connected over TCP. */
-export interface GdbConnection {
-  readonly stub: GdbStub;
-  /** Sends what is pending and closes the connection. */
+/** A port waiting for, then serving, one debugger. */
+export interface GdbServer {
+  /** Resolves with the stub once a debugger has connected. */
+  readonly connected: Promise<GdbStub>;
+  /** Stops listening, or sends what is pending and closes the connection. */
   close(): void;
 }
 
@@ -18,31 +19,43 @@ export interface GdbConnection {
 export class GdbListenError extends Error {}
 
 /**
- * Listens on 127.0.0.1:`port`, calls `listening` once it does, and resolves
- * when a debugger connects (the listener then closes). The stub reports the
- * guest as stopped by `initial` until the debugger resumes it; when the
- * debugger disconnects without killing the guest, the guest runs on.
+ * Listens on 127.0.0.1:`port` and resolves once it does. When a debugger
+ * connects (the listener then closes), `onConnect` attaches the stub to the
+ * VM and returns the stop the guest is held at. When the debugger
+ * disconnects without ending the guest, the guest runs on (target.detach()).
  */
-export function acceptGdb(port: number, target: DebugTarget & { detach(): void }, initial: StopEvent, listening: () => void): Promise<GdbConnection> {
+export function listenGdb(port: number, target: DebugTarget, onConnect: (stub: GdbStub) => StopEvent): Promise<GdbServer> {
   return new Promise((resolve, reject) => {
     const server = createServer({ noDelay: true });
+    let socket: Socket | undefined;
+    let open = false;
+    let connected!: (s: GdbStub) => void;
+    const whenConnected = new Promise<GdbStub>((r) => { connected = r; });
     server.once("error", (e: NodeJS.ErrnoException) => {
       reject(new GdbListenError(e.code === "EADDRINUSE" ? `port ${port} is already in use` : `cannot listen on port ${port}: ${e.message}`));
     });
-    server.listen(port, "127.0.0.1", listening);
-    server.once("connection", (socket: Socket) => {
+    server.once("connection", (s: Socket) => {
       server.close();
-      socket.setNoDelay(true);
-      let open = true;
-      const stub = new GdbStub(target, (bytes) => { if (open) socket.write(bytes, "latin1"); }, initial);
-      socket.on("data", (d: Buffer) => stub.receive(d.toString("latin1")));
-      socket.on("error", () => {});
-      socket.on("close", () => {
+      socket = s;
+      open = true;
+      s.setNoDelay(true);
+      const stub = new GdbStub(target, (bytes) => { if (open) s.write(bytes, "latin1"); });
+      stub.holdAt(onConnect(stub));
+      s.on("data", (d: Buffer) => stub.receive(d.toString("latin1")));
+      s.on("error", () => {});
+      s.on("close", () => {
         if (!open) return;
         open = false;
         target.detach();
       });
-      resolve({ stub, close: () => { if (open) { open = false; socket.end(); } } });
+      connected(stub);
     });
+    server.listen(port, "127.0.0.1", () => resolve({
+      connected: whenConnected,
+      close: () => {
+        if (socket === undefined) server.close();
+        else if (open) { open = false; socket.end(); }
+      },
+    }));
   });
 }

@@ -93,7 +93,7 @@ export class Kernel {
     for (const p of this.processes) if (p !== init && !p.exited) p.kill(9);
     this.finishExited(init);
     init.finish();
-    this.debugger?.ended();
+    this.debugger?.processEnded();
     return init.exitStatus;
   }
 

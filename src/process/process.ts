@@ -261,7 +261,7 @@ export class Process {
       if (left <= 0) return;
       let exit: Exit;
       try {
-        exit = dbg?.watches(this) ? dbg.run(t, left) : runTiered(h, left, jitOptions.process);
+        exit = dbg?.watches(this) ? dbg.runThread(t, left) : runTiered(h, left, jitOptions.process);
       } catch (e) {
         if (!(e instanceof OutOfFrames)) throw e;
         // As the kernel's OOM killer would: the process dies of SIGKILL.
@@ -274,7 +274,7 @@ export class Process {
         if (this.yieldRequested) { this.yieldRequested = false; return; }
       }
       else if (exit === Exit.Trap) faultSignal(this, t);
-      dbg?.afterSlice(t);
+      dbg?.afterSlice(t.tid);
       if (exit === Exit.Budget) return;
     }
   }

@@ -11,6 +11,7 @@ import { VirtBoard } from "./board.js";
 import { BootError } from "./elf.js";
 import { DEFAULT_MEMORY_MIB } from "./memory-map.js";
 import { SystemVm, type RunStop } from "./system-vm.js";
+import { SystemDebugger } from "./debugger.js";
 import { warmUpSystemVm } from "./warm-up.js";
 import { captureState, restoreFromImage, restoreMachine, restoreSnapshotFiles, writeSnapshotFiles, type RestoredMachine, type SnapshotPaths } from "./snapshot/index.js";
 import { encodeState } from "./snapshot/state-file.js";
@@ -110,6 +111,8 @@ export class Machine {
   /** The current board and run loop (a guest reset replaces them). */
   board: VirtBoard;
   vm: SystemVm;
+  /** The debugger attached by attachDebugger(), kept over a guest reset. */
+  private debugger: SystemDebugger | undefined;
   state: MachineState = "NotStarted";
   /** How the machine stopped, once it has. */
   stopReason: RunStop | undefined = undefined;
@@ -217,6 +220,7 @@ export class Machine {
         this.retiredBefore += this.board.retired;
         const typed = this.board.uart.takePendingInput(); // console input the guest had not taken goes to the rebooted one
         [this.board, this.vm] = this.build();
+        this.vm.debugger = this.debugger;
         this.board.uart.receive(typed);
       }
     } finally {
@@ -234,6 +238,18 @@ export class Machine {
     await this.vm.pause();
     this.state = "Paused";
     this.pausedAt = performance.now();
+  }
+
+  /**
+   * Attaches a debugger target (boot --gdb) to the harts; with `held`, no
+   * hart runs until the debugger lets them (boot -S).
+   */
+  attachDebugger(held: boolean): SystemDebugger {
+    const d = new SystemDebugger(() => this.board, held);
+    d.wake = () => this.vm.wakeUp();
+    d.end = () => this.vm.stop();
+    this.debugger = this.vm.debugger = d;
+    return d;
   }
 
   /** Continues a paused machine. */

@@ -25,6 +25,7 @@ import { runWatched } from "../cpu/riscv/priv/watch.js";
 import { jitOptions, runTiered } from "../cpu/riscv/jit/tier.js";
 import type { BoardHart, StopReason, VirtBoard } from "./board.js";
 import { RUN_YIELD } from "./exits.js";
+import type { SystemDebugger } from "./debugger.js";
 
 /** Instructions per run() slice with one hart: about a millisecond of guest time. */
 const SLICE = 100_000;
@@ -71,6 +72,8 @@ export class SystemVm {
   private unpark: (() => void) | undefined = undefined;
   /** mtime when the loop parked, so the guest's clock continues from there on resume. */
   private pausedMtime = 0;
+  /** A debugger holding and stepping the harts (boot --gdb), if one is attached. */
+  debugger: SystemDebugger | undefined;
 
   constructor(readonly board: VirtBoard) {
     board.onInterrupt = () => this.wake?.();
@@ -95,6 +98,14 @@ export class SystemVm {
         lastYield = performance.now();
         continue;
       }
+      if (this.debugger?.held) {
+        opts.flush?.();
+        const mtime = board.clint.mtime(); // the guest's clock stands still while the debugger holds it
+        await this.debugger.waitForResume();
+        board.clint.setMtime(mtime);
+        lastYield = performance.now();
+        continue;
+      }
       board.clint.update();
       board.rtc.update();
       let ran = false;
@@ -103,9 +114,11 @@ export class SystemVm {
         if (this.waiting[i]) continue;
         this.runSlice(harts[i], i);
         ran = true;
+        if (this.debugger?.held) break; // all-stop: the other harts do not run on
       }
       if (board.stop !== undefined) {
         opts.flush?.();
+        this.debugger?.machineEnded(board.stop.kind === "poweroff" ? board.stop.code : 0);
         return board.stop;
       }
       const now = performance.now();
@@ -162,6 +175,11 @@ export class SystemVm {
     return this.isPaused ? this.pausedMtime : this.board.clint.mtime();
   }
 
+  /** Ends a host sleep (every hart in wfi) so the loop looks at its state again (a debugger's hold). */
+  wakeUp(): void {
+    this.wake?.();
+  }
+
   /** Ends run() at the end of the current slice with { kind: "stopped" } (also from a pause). */
   stop(): void {
     this.stopRequested = true;
@@ -194,8 +212,17 @@ export class SystemVm {
     // Another hart ran since this one's last slice and may have written the reserved
     // address: drop the reservation (an SC may fail spuriously; the LR/SC loop retries).
     if (this.waiting.length > 1) h.resValid = false;
-    // Armed triggers (a debugger's breakpoints and watchpoints) are checked before every instruction.
-    const exit = c.triggers.armed ? runWatched(h, c.triggers, this.slice) : runTiered(h, this.slice, jitOptions.system);
+    // A debugger's points, and armed triggers (the guest's own), are checked before every instruction.
+    const dbg = this.debugger;
+    const exit = dbg?.watching ? dbg.runHart(bh, i, this.slice)
+      : c.triggers.armed ? runWatched(h, c.triggers, this.slice) : runTiered(h, this.slice, jitOptions.system);
+    this.handleExit(bh, i, exit);
+    dbg?.afterSlice(i + 1);
+  }
+
+  /** Turns how hart i's slice ended into what the architecture does. */
+  private handleExit(bh: BoardHart, i: number, exit: Exit): void {
+    const h = bh.hart, c = bh.csrs;
     const ex = bh.exits;
     ex.runExits[exit === Exit.Trap && h.trapCause === Cause.Yield ? RUN_YIELD : exit]++;
     switch (exit) {

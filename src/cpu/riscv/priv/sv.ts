@@ -65,7 +65,11 @@ export class SvTranslator implements PageTranslator {
     private readonly phys: PhysicalMemory,
   ) {}
 
-  translate(lo: number, hi: number, access: Access): number {
+  /**
+   * PageTranslator.translate; with `peek` (a debugger's access) the walk is
+   * neither counted nor allowed to set A and D bits.
+   */
+  translate(lo: number, hi: number, access: Access, peek = false): number {
     const c = this.csrs;
     let priv = this.hart.priv;
     if (access !== Access.Execute && (c.mstatus & Mstatus.MPRV) !== 0) {
@@ -77,7 +81,7 @@ export class SvTranslator implements PageTranslator {
       const pa = (hi >>> 0) < 0x1000000 ? (hi >>> 0) * TWO32 + ((lo & ~0xfff) >>> 0) : 2 ** 56;
       return this.phys.resolve(pa);
     }
-    this.walks++;
+    if (!peek) this.walks++;
     const levels = mode === SatpMode.Sv39 ? 3 : 4;
     // Canonical: bits 63..(VA bits) must all equal the top VA bit (38 or 47).
     const canonical = levels === 3 ? (hi << 25) >> 25 === hi : (hi << 16) >> 16 === hi;
@@ -116,7 +120,7 @@ export class SvTranslator implements PageTranslator {
       const span = 2 ** (9 * level); // 4 KiB pages in this leaf's region
       if (ppn % span !== 0) throw new Trap(PAGE_FAULT[access], lo, hi);
       const need = Pte.A | (access === Access.Write ? Pte.D : 0);
-      if ((pteLo & need) !== need) ram.i32[o] = pteLo | need;
+      if ((pteLo & need) !== need && !peek) ram.i32[o] = pteLo | need;
       const pagePa = (ppn + (Math.floor(va / 4096) % span)) * 4096;
       return this.phys.resolve(pagePa);
     }
