@@ -64,22 +64,29 @@ export async function debugSession(argvFor: (port: number) => string[], setup: s
     assert.ok(Date.now() < deadline, `${vm} never listened on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const ex = [...setup, `target remote :${port}`, ...commands].flatMap((c) => ["-ex", c]);
-  // gdb runs asynchronously, so this process keeps reading the VM's output meanwhile (a VM blocked on a full pipe stops).
-  const gdbOut = await new Promise<string>((resolve) => {
-    const g = spawn("gdb-multiarch", ["-batch", "-nx", ...ex], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    g.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    g.stderr.on("data", (d: Buffer) => { out += d.toString(); });
-    const timer = setTimeout(() => g.kill("SIGKILL"), 120_000);
-    g.on("close", () => { clearTimeout(timer); resolve(out); });
-  });
+  const gdbOut = await gdbBatch([...setup, `target remote :${port}`, ...commands]);
   const killer = setTimeout(() => guest.kill("SIGKILL"), 30_000);
   const seen = setInterval(() => { if (opts.until !== undefined && guestOut.includes(opts.until)) guest.kill("SIGKILL"); }, 50);
   await guestDone;
   clearTimeout(killer);
   clearInterval(seen);
   return { gdb: gdbOut, guest: guestOut };
+}
+
+/**
+ * Runs gdb-multiarch in batch mode with `commands` and resolves with what it
+ * printed (stdout and stderr). It runs asynchronously, so this process keeps
+ * reading a VM's output meanwhile (a VM blocked on a full pipe would stop).
+ */
+export function gdbBatch(commands: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const g = spawn("gdb-multiarch", ["-batch", "-nx", ...commands.flatMap((c) => ["-ex", c])], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    g.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    g.stderr.on("data", (d: Buffer) => { out += d.toString(); });
+    const timer = setTimeout(() => g.kill("SIGKILL"), 120_000);
+    g.on("close", () => { clearTimeout(timer); resolve(out); });
+  });
 }
 
 /** A transcript with what legitimately differs between typevisor and QEMU masked: addresses, thread names, watchpoint kinds. */

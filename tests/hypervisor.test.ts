@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { compile, CROSS_CC, requireTool, ROOT } from "./build-guests.js";
 import { WebSocket } from "ws";
 import { api, command, serve, waitConsole, type Served } from "./hypervisor-server.js";
+import { gdbBatch } from "./gdb-session.js";
 
 const BUILD = join(ROOT, "tests", "build", "hypervisor");
 const SPIN = join(BUILD, "spin.elf");
@@ -99,6 +100,25 @@ describe("typevisor serve", { concurrency: false }, () => {
     const c = (await api(s, "GET", "/vms/g1/metrics")).json;
     assert.ok(c.instructions > b.instructions + 1e6, `instructions after resume: ${c.instructions - b.instructions}`);
     await command(s, "g1", "kill %1; echo killed-$((40+2))", /killed-42/);
+  });
+
+  test("PUT /vms/{id}/gdb opens a GDB stub on a loopback port: gdb-multiarch stops the VM, reads its registers, and it runs on after detach", { timeout: 120_000 }, async () => {
+    requireTool("gdb-multiarch", "gdb-multiarch");
+    await boot(s, "dbg", { "boot-source": { kernel_image_path: SPIN }, firmware_path: "none", "machine-config": { mem_size_mib: 16 } });
+    assert.equal((await api(s, "PUT", "/vms/dbg/gdb", { port: 70000 })).status, 400);
+    const r = await api(s, "PUT", "/vms/dbg/gdb", {});
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.address, "127.0.0.1");
+    assert.equal((await api(s, "PUT", "/vms/dbg/gdb", {})).status, 409, "one stub per VM");
+    const out = await gdbBatch(["set architecture riscv:rv64", `target remote :${r.json.port}`, "p $priv", "p/x $pc", "x/i $pc", "p/x $mstatus & 8", "info threads", "detach"]);
+    // Stopped in the spin loop (_start: csrci mstatus, 8; then j . at 0x80000004), in M-mode with interrupts off.
+    assert.match(out, /\$1 = 3\n\$2 = 0x80000004\n=> 0x80000004:\tj\t0x80000004\n\$3 = 0x0\n/, out);
+    assert.match(out, /\* 1 +Thread 1 /);
+    const before = (await api(s, "GET", "/vms/dbg/metrics")).json.instructions;
+    await new Promise((res) => setTimeout(res, 300));
+    assert.ok((await api(s, "GET", "/vms/dbg/metrics")).json.instructions > before, "the VM runs on after the debugger detached");
+    assert.equal((await api(s, "GET", "/vms/dbg")).json.state, "Running");
+    assert.equal((await api(s, "PUT", "/vms/dbg/actions", { action_type: "InstanceStop" })).status, 204);
   });
 
   test("a guest spinning with interrupts off is stopped through the API while another keeps answering", { timeout: 120_000 }, async () => {

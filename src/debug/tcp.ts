@@ -9,6 +9,8 @@ import type { DebugTarget, StopEvent } from "./target.js";
 
 /** A port waiting for, then serving, one debugger. */
 export interface GdbServer {
+  /** The port listened on (the one asked for, or the one the host chose for port 0). */
+  readonly port: number;
   /** Resolves with the stub once a debugger has connected. */
   readonly connected: Promise<GdbStub>;
   /** Stops listening, or sends what is pending and closes the connection. */
@@ -19,7 +21,7 @@ export interface GdbServer {
 export class GdbListenError extends Error {}
 
 /**
- * Listens on 127.0.0.1:`port` and resolves once it does. When a debugger
+ * Listens on 127.0.0.1:`port` (0: any free port) and resolves once it does. When a debugger
  * connects (the listener then closes), `onConnect` attaches the stub to the
  * VM and returns the stop the guest is held at. When the debugger
  * disconnects without ending the guest, the guest runs on (target.detach()).
@@ -51,6 +53,7 @@ export function listenGdb(port: number, target: DebugTarget, onConnect: (stub: G
       connected(stub);
     });
     server.listen(port, "127.0.0.1", () => resolve({
+      port: (server.address() as { port: number }).port,
       connected: whenConnected,
       close: () => {
         if (socket === undefined) server.close();

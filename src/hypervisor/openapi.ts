@@ -79,6 +79,14 @@ export const OPENAPI = {
           uptime_seconds: { type: "number" }, exits: { type: "object", description: "Exits to the hypervisor by reason" },
         },
       },
+      GdbParams: {
+        type: "object", additionalProperties: false,
+        properties: { port: { type: "integer", minimum: 0, maximum: 65535, description: "TCP port on 127.0.0.1 (0 or absent: any free port)" } },
+      },
+      GdbStub: {
+        type: "object",
+        properties: { address: { type: "string" }, port: { type: "integer", description: "gdb-multiarch: target remote ADDRESS:PORT" } },
+      },
       MigrateParams: {
         type: "object", additionalProperties: false, required: ["destination", "token"],
         properties: { destination: { type: "string", description: "http://HOST:PORT of the destination typevisor serve" }, token: { type: "string", description: "The destination's API token" } },
@@ -147,6 +155,13 @@ export const OPENAPI = {
     "/vms/{id}/migration/abort": {
       parameters: [vmId],
       put: { summary: "Destination side: the source gave up; what arrived is dropped", responses: { "204": { description: "Dropped" }, ...errors(401) } },
+    },
+    "/vms/{id}/gdb": {
+      parameters: [vmId],
+      put: {
+        summary: "Open a GDB remote stub for a running or paused VM (one per VM): each hart a thread, with its CSRs and privilege level; the VM stops when the debugger connects and runs on when it detaches (docs/debugging.md)",
+        requestBody: json("GdbParams"), responses: { "200": { description: "Listening", ...json("GdbStub") }, ...errors(400, 401, 404, 409) },
+      },
     },
     "/vms/{id}/metrics": {
       parameters: [vmId],

@@ -30,7 +30,9 @@ export type Request =
   /** Live migration, source side: RAM pages changed since the last call (all non-zero pages the first time). */
   | { type: "migrate-pages"; id: number }
   /** Live migration, source side: the paused machine's state file bytes. */
-  | { type: "migrate-state"; id: number };
+  | { type: "migrate-state"; id: number }
+  /** Open a GDB stub for the machine on 127.0.0.1:port (0: any free port); the reply's value is { port }. */
+  | { type: "gdb"; id: number; port: number };
 
 /** Messages to a worker. */
 export type ToWorker =

@@ -180,6 +180,14 @@ export class ApiServer {
         else throw badRequest(`state must be Paused or Resumed, not '${state}'`);
         return undefined;
       }
+      case "gdb": {
+        allow("PUT");
+        const b = await json();
+        onlyFields("body", b, ["port"]);
+        const port = b.port ?? 0;
+        if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) throw badRequest(`port must be a TCP port (0-65535; 0 for any free one), not ${JSON.stringify(port)}`);
+        return { json: { address: "127.0.0.1", port: await m.get(id).openGdb(port as number) } };
+      }
       case "metrics":
         allow("GET");
         return { json: await m.get(id).metrics() };

@@ -169,6 +169,12 @@ export class VmHandle {
     return (await this.request({ type: "metrics", id: 0 })) as VmMetrics;
   }
 
+  /** Opens a GDB stub for the running or paused VM on 127.0.0.1:`port` (0: any free port); resolves with the port. */
+  async openGdb(port: number): Promise<number> {
+    this.requireLive("debug it");
+    return ((await this.request({ type: "gdb", id: 0, port })) as { port: number }).port;
+  }
+
   /** Writes a snapshot of the (paused) VM to the two files. */
   async snapshot(statePath: string, memPath: string): Promise<void> {
     if (this.state !== "Paused") throw conflict(`VM ${this.id} is ${this.state}; pause it before taking a snapshot`);

@@ -14,6 +14,7 @@ import { PageTracker } from "./migration/pages.js";
 import { IncomingRam } from "./migration/incoming.js";
 import { warmUpSystemVm } from "../system/warm-up.js";
 import { exitMetrics } from "../system/exits.js";
+import { GdbListenError, listenGdb, type GdbServer } from "../debug/tcp.js";
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -33,6 +34,8 @@ let machine: Machine | undefined;
 let arriving: IncomingRam | undefined;
 /** What a live migration has sent so far (from its first migrate-pages request). */
 let tracker: PageTracker | undefined;
+/** The machine's GDB stub, once PUT /vms/{id}/gdb opened one. */
+let gdb: GdbServer | undefined;
 try {
   if (init.incoming !== undefined) {
     warmUpSystemVm(); // now, not in the guest's downtime
@@ -90,7 +93,7 @@ async function perform(r: Request): Promise<unknown> {
       const machine = current();
       if (machine.state !== "NotStarted") throw wrongState("start it");
       void machine.run({ paused: init.restore !== undefined && !init.restore.resume }).then(
-        (stop) => { flush(); post({ type: "state", state: "Stopped", reason: describeStop(stop) }); },
+        (stop) => { flush(); gdb?.close(); post({ type: "state", state: "Stopped", reason: describeStop(stop) }); },
         (e: Error) => { flush(); post({ type: "state", state: "Stopped", reason: `internal error: ${e.message}` }); },
       );
       post({ type: "state", state: machine.state });
@@ -121,6 +124,22 @@ async function perform(r: Request): Promise<unknown> {
     case "migrate-state":
       if (current().state !== "Paused") throw wrongState("send its state (pause it first)");
       return current().stateBytes();
+    case "gdb": {
+      const m = current();
+      if (m.state !== "Running" && m.state !== "Paused") throw wrongState("debug it");
+      if (gdb !== undefined) throw failure(409, `a GDB stub is already open on port ${gdb.port}`);
+      const dbg = m.attachDebugger(false);
+      try {
+        gdb = await listenGdb(r.port, dbg, (stub) => {
+          dbg.attach(stub.points, (e) => stub.stopped(e));
+          return dbg.holdNow();
+        });
+      } catch (e) {
+        if (e instanceof GdbListenError) throw failure(409, e.message);
+        throw e;
+      }
+      return { port: gdb.port };
+    }
     case "snapshot":
       if (current().state !== "Paused") throw wrongState("take a snapshot (pause it first)");
       try {
