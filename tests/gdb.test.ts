@@ -19,10 +19,10 @@ const SRC = join(ROOT, "tests", "debug");
 const WATCH_SORT = join(GUEST_BUILD_DIR, "debug", "watch-sort");
 const THREADS = join(GUEST_BUILD_DIR, "debug", "threads");
 
-/** Runs the script on both VMs; asserts their transcripts agree and returns typevisor's. */
-async function sameAsQemu(program: string, commands: string[], qemuOnly: string[] = []): Promise<Session> {
+/** Runs the script on both VMs (typevisor with `options`); asserts their transcripts agree and returns typevisor's. */
+async function sameAsQemu(program: string, commands: string[], qemuOnly: string[] = [], options: string[] = []): Promise<Session> {
   const vm = (which: "typevisor" | "qemu") => (port: number) => which === "typevisor"
-    ? [process.execPath, TYPEVISOR_BIN, "run", "-g", String(port), program]
+    ? [process.execPath, TYPEVISOR_BIN, "run", ...options, "-g", String(port), program]
     : ["qemu-riscv64", "-L", RISCV_SYSROOT, "-g", String(port), program];
   const setup = ["set sysroot " + RISCV_SYSROOT, "file " + program];
   const ours = await debugSession(vm("typevisor"), [...setup], commands);
@@ -57,6 +57,12 @@ describe("the GDB stub (typevisor run -g), against qemu-riscv64 -g", () => {
     assert.match(s.gdb, /Hardware watchpoint 2: counter\n\nOld value = 0\nNew value = 3\nmain \(\) at .*watch-sort\.c:24\n/);
     assert.match(s.gdb, /Old value = 3\nNew value = 10\n/);
     assert.match(s.gdb, /Old value = 10\nNew value = 29\n/);
+  });
+
+  test("with every block translated on first execution (--jit=always), points and steps behave the same", async () => {
+    const s = await sameAsQemu(WATCH_SORT, ["break 24", "continue", "delete", "tbreak compare", "stepi", "stepi", "watch counter", "continue",
+      "continue", "info registers pc"], ["set can-use-hw-watchpoints 0"], ["--jit=always"]);
+    assert.match(s.gdb, /Old value = 0\nNew value = 3\n/);
   });
 
   test("next over a line whose signal handler runs in the middle of it", async () => {
