@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ROOT, requireTool } from "./build-guests.js";
 import { TYPEVISOR_BIN } from "./guest-run.js";
+import { gdbBatch } from "./gdb-session.js";
 
 /** How long the built-in guest may take to reach its shell prompt (about 1-2 s when the host is idle). */
 const BOOT_TIMEOUT_MS = 60_000;
@@ -193,6 +194,18 @@ describe("typevisor vm drives a real 'typevisor serve'", { timeout: 10 * TEST_TI
     await ok(["pause", "a"]);
     assert.equal(await stateOf("a"), "Paused");
     await ok(["resume", "a"]);
+    assert.equal(await stateOf("a"), "Running");
+  });
+
+  test("gdb opens a stub on the VM and prints the gdb-multiarch command that attaches to it", { timeout: TEST_TIMEOUT_MS }, async () => {
+    requireTool("gdb-multiarch", "gdb-multiarch");
+    assert.equal((await vm(["gdb", "a", "--port", "x"])).status, 2);
+    const out = await ok(["gdb", "a"]);
+    const m = /^gdb-multiarch -ex 'set architecture riscv:rv64' -ex 'target remote (127\.0\.0\.1:\d+)'\n$/.exec(out);
+    assert.ok(m !== null, out);
+    const g = await gdbBatch(["set architecture riscv:rv64", `target remote ${m[1]}`, "p $priv", "info threads", "detach"]);
+    assert.match(g, /\$1 = [013]\n/, g);
+    assert.match(g, /\* 1 +Thread 1 /, g);
     assert.equal(await stateOf("a"), "Running");
   });
 

@@ -273,6 +273,22 @@ until it runs.`,
       return 0;
     },
   },
+  gdb: {
+    args: ["ID"], usage: "[--port N]", summary: "Open a GDB stub for a running VM",
+    details: `Opens a GDB remote stub for VM ID on the server's loopback interface and prints the
+command that attaches gdb-multiarch to it. The VM stops when the debugger connects and
+runs on when it detaches. One stub per VM; it closes when the VM stops.`,
+    options: { port: { type: "string" } },
+    optionHelp: [["--port N", "Listen on port N (default: any free port)."]],
+    async run({ args: [id], values, api }) {
+      const given = str(values.port);
+      if (given !== undefined && !(/^\d+$/.test(given) && Number(given) <= 65535)) throw usageError(`--port wants a TCP port (0-65535), got '${given}'`);
+      const port = given === undefined ? 0 : Number(given);
+      const r = await api().json<{ address: string; port: number }>("PUT", vmPath(id, "gdb"), { port });
+      writeOut(`gdb-multiarch -ex 'set architecture riscv:rv64' -ex 'target remote ${r.address}:${r.port}'\n`);
+      return 0;
+    },
+  },
   metrics: {
     args: ["ID"], summary: "Instructions, MIPS, host CPU time, uptime and exits by reason",
     details: `Prints VM ID's metrics: instructions executed, MIPS, host CPU seconds, uptime, and its
