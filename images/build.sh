@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds typevisor's default guest reproducibly from Debian sources:
 #   images/Image              Linux 6.1 (linux-source-6.1) for RISC-V, config = tinyconfig + linux.fragment
+#   images/vmlinux.sym        its symbols (the ELF vmlinux without its contents), for gdb's `file` (docs/debugging.md)
 #   images/initramfs.cpio     a static busybox (Debian's busybox source) and the init script, uncompressed
 #                             (the kernel would spend a third of the boot inflating a gzip one)
 # Needs: linux-source-6.1 gcc-riscv64-linux-gnu bc flex bison libssl-dev cpio dpkg-dev (deb-src enabled),
@@ -21,8 +22,11 @@ k="$work/linux-source-6.1"
 make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" tinyconfig >/dev/null
 "$k/scripts/kconfig/merge_config.sh" -m -O "$work/linux" "$work/linux/.config" "$here/linux.fragment" >/dev/null
 make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" olddefconfig >/dev/null
+# The build number in the version string ("#4") comes from .version, which each link increments.
+echo 3 > "$work/linux/.version"
 make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" -j"$jobs" Image >/dev/null
 cp "$work/linux/arch/riscv/boot/Image" "$here/Image"
+${cross}objcopy --only-keep-debug "$work/linux/vmlinux" "$here/vmlinux.sym"
 
 # --- busybox initramfs ---
 if ! ls -d "$work"/busybox-*/ >/dev/null 2>&1; then

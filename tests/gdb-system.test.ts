@@ -4,8 +4,8 @@
  * `qemu-system-riscv64 -gdb tcp::PORT -S`: a bare-metal program with its
  * symbols (breakpoint in S-mode under Sv39, CSRs, privilege level, memory
  * through the page tables and physically), and the built-in Linux guest held
- * at the firmware's first instruction, stopped at the kernel's entry, then
- * let go to its shell.
+ * at the firmware's first instruction, stopped at start_kernel (symbols from
+ * images/vmlinux.sym), then let go to its shell.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -18,12 +18,10 @@ import { connect } from "node:net";
 
 const PAGING = join(GUEST_BUILD_DIR, "debug", "paging.elf");
 const IMAGE = join(ROOT, "images", "Image"), INITRD = join(ROOT, "images", "initramfs.cpio");
-/** The kernel's entry: OpenSBI's fw_dynamic jumps to the next stage at RAM + 2 MiB. */
-const KERNEL_ENTRY = "0x80200000";
 
 /** Masks the first stop, which differs by design: QEMU starts at its reset vector (0x1000), typevisor at the firmware. */
-/** gdb without the kernel's symbols (the image build keeps no vmlinux). */
-const LINUX_SETUP = ["set architecture riscv:rv64"];
+/** gdb with the built-in kernel's symbols. */
+const LINUX_SETUP = ["set architecture riscv:rv64", `file ${join(ROOT, "images", "vmlinux.sym")}`];
 
 const withoutFirstStop = (s: string) => normalize(s).replace(/^ADDR in .*\n/, "");
 
@@ -52,8 +50,8 @@ describe("the GDB stub of the system VM (typevisor boot --gdb -S), against qemu-
     assert.match(ours.guest, /PASS/);
   });
 
-  test("Linux: held at the firmware's first instruction, stopped at the kernel's entry in S-mode, then let go to the shell", async () => {
-    const script = ["p $priv", `hbreak *${KERNEL_ENTRY}`, "continue", "p $priv", "p/x $satp", "p/x $a0", "p/x $sstatus", "x/2i $pc",
+  test("Linux: held at the firmware's first instruction, stopped at start_kernel in S-mode under paging, then let go to the shell", async () => {
+    const script = ["p $priv", "hbreak start_kernel", "continue", "p $priv", "p/x $satp", "p/x $sstatus", "bt", "x/2i $pc",
       "stepi", "stepi", "info registers pc", "delete", "detach"];
     const ours = await debugSession((port) => [process.execPath, TYPEVISOR_BIN, "boot", "--gdb", `tcp::${port}`, "-S", "--timeout", "60"],
       LINUX_SETUP, script, { until: "/ # " });
@@ -61,7 +59,9 @@ describe("the GDB stub of the system VM (typevisor boot --gdb -S), against qemu-
       "-kernel", IMAGE, "-initrd", INITRD, "-append", "console=ttyS0", "-gdb", `tcp::${port}`, "-S"], LINUX_SETUP, script, { until: "/ # " });
     assert.equal(withoutFirstStop(ours.gdb), withoutFirstStop(qemu.gdb));
     assert.match(ours.gdb, /\n0x0000000080000000 in \?\? \(\)\n\$1 = 3\n/, "held in M-mode at the firmware's first instruction");
-    assert.match(ours.gdb, new RegExp(`Breakpoint 1, ${KERNEL_ENTRY.replace("0x", "0x0*")} in \\?\\? \\(\\)\\n\\$2 = 1\\n\\$3 = 0x0\\n\\$4 = 0x0\\n`));
+    // start_kernel runs in S-mode with paging on (satp's MODE is Sv39 or Sv48: 8 or 9).
+    assert.match(ours.gdb, /Breakpoint 1, 0xffffffff[0-9a-f]+ in start_kernel \(\)\n\$2 = 1\n\$3 = 0x[89]0{6}[0-9a-f]{9}\n/);
+    assert.match(ours.gdb, /in _start_kernel \(\)\n/);
     assert.match(ours.guest, /Run \/init as init process[\s\S]*\/ # $/, "the guest went on to its shell");
   });
 
