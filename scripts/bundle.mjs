@@ -9,7 +9,7 @@
 // The bundle sits at the depth of dist/src/<dir>/ so paths that modules make
 // from import.meta.url (images/, hypervisor/worker.js) resolve as unbundled.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -28,3 +28,20 @@ await build({
   packages: "external",
   logLevel: "warning",
 });
+
+// The dashboard (src/web/dashboard/), served by typevisor serve at / from dist/web/.
+rmSync(`${root}/dist/web`, { recursive: true, force: true });
+mkdirSync(`${root}/dist/web`, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { dashboard: "src/web/dashboard/main.ts" },
+  outdir: "dist/web",
+  bundle: true,
+  platform: "browser",
+  format: "esm",
+  target: "chrome110",
+  minify: true,
+  sourcemap: true,
+  logLevel: "warning",
+});
+copyFileSync(`${root}/src/web/dashboard/index.html`, `${root}/dist/web/index.html`);

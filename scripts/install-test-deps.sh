@@ -31,9 +31,10 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get update
 # golang-go: Go guests cross-compiled for riscv64
 # dpkg-dev, bzip2, xz-utils: unpacking Debian source packages
 # gdb-multiarch: the debugger the GDB stub's tests drive (tests/gdb.test.ts)
+# chromium: the browser the dashboard's tests drive through playwright-core (tests/web-dashboard.test.ts)
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user qemu-system-misc \
-  opensbi device-tree-compiler gdb-multiarch \
+  opensbi device-tree-compiler gdb-multiarch chromium \
   gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils
 
 # Debian's busybox source, unpacked under tests/build/src (built by the busybox test).

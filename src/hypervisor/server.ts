@@ -13,6 +13,7 @@ import { checkId, object, onlyFields, optBool, optInt, optString, parseBody, req
 import { MAX_MEM_MIB, parseCreateVm } from "./api/create-vm.js";
 import type { MachineConfig } from "../system/machine.js";
 import { OPENAPI } from "./openapi.js";
+import { serveWeb } from "./web-assets.js";
 import { migrate } from "./migration/source.js";
 import type { VmManager } from "./manager.js";
 import type { PathPolicy } from "./paths.js";
@@ -67,7 +68,8 @@ function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
 /** The hypervisor's HTTP server. */
 export class ApiServer {
   readonly http: Server;
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // A browser sends the token as a second subprotocol; the connection speaks "typevisor".
+  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has("typevisor") ? "typevisor" : false) });
   private readonly token: Buffer;
 
   constructor(private readonly opts: ServerOptions) {
@@ -94,15 +96,23 @@ export class ApiServer {
     return new Promise((r) => this.http.close(() => r()));
   }
 
+  /**
+   * Whether the request carries the token: as a bearer token, or (a browser's
+   * WebSocket, which cannot set headers) as the subprotocol "bearer.TOKEN".
+   */
   private authorized(req: IncomingMessage): boolean {
     const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
-    if (m === null) return false;
-    const given = Buffer.from(m[1]);
+    const proto = /(?:^|,\s*)bearer\.([A-Za-z0-9_-]+)/.exec(String(req.headers["sec-websocket-protocol"] ?? ""));
+    const t = m?.[1] ?? proto?.[1];
+    if (t === undefined) return false;
+    const given = Buffer.from(t);
     return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      // The dashboard's page and assets are public (they hold no secret); the page asks for the token.
+      if ((req.method === "GET" || req.method === "HEAD") && serveWeb(req.url ?? "/", res)) return;
       if (!this.authorized(req)) throw new ApiError(401, "missing or wrong bearer token (Authorization: Bearer <token from the state dir>)");
       const url = new URL(req.url ?? "/", "http://localhost");
       const out = await this.route(req.method ?? "GET", url, req);

@@ -1,0 +1,93 @@
+/**
+ * The hypervisor's dashboard in a real Chromium (Debian's chromium, driven by
+ * playwright-core): `typevisor serve` on a loopback port serves the page; the
+ * test signs in with the token, creates and starts the built-in Linux guest,
+ * waits for its shell in the page's console, types a command and reads the
+ * answer from the DOM; pause and resume change the state; a wrong token gets
+ * a clear message. Screenshots go to tests/build/screenshots/.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { requireTool, ROOT } from "./build-guests.js";
+import { serve, type Served } from "./hypervisor-server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = join(ROOT, "tests", "build", "screenshots");
+
+/** The text of the console's terminal (xterm's rows in the DOM). */
+function consoleText(page: Page): Promise<string> {
+  return page.locator(".console-box .xterm-rows").innerText();
+}
+
+async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    assert.ok(Date.now() < end, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("the dashboard (typevisor serve at /) in Chromium", { concurrency: false }, () => {
+  let s: Served;
+  let browser: Browser;
+  before(async () => {
+    requireTool(CHROMIUM, "chromium");
+    mkdirSync(SHOTS, { recursive: true });
+    s = await serve();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  test("a wrong token gets a clear message, and the right one opens the dashboard", { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(s.url + "/");
+    await page.getByLabel("API token").fill("not-the-token");
+    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("alert").filter({ hasText: "refused this token" }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "dashboard-wrong-token-360px.png") });
+    await page.getByLabel("API token").fill(s.token);
+    await page.getByLabel("API token").press("Enter"); // keyboard only
+    await page.getByRole("table").waitFor();
+    assert.match(await page.locator("#host").innerText(), /0 VMs · memory 0 of \d+ MiB in use/);
+    await page.close();
+  });
+
+  test("create and start the built-in guest, type in its console, pause and resume it", { timeout: 240_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(s.url + "/");
+    await page.getByLabel("API token").fill(s.token);
+    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByLabel("Name").fill("web");
+    await page.getByRole("button", { name: "Create" }).click();
+    const row = page.locator('tr[data-vm="web"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /NotStarted/);
+    await page.getByRole("button", { name: "Start web" }).click();
+    await page.getByRole("button", { name: "Open web" }).click();
+    await waitFor("the shell prompt in the page", async () => /\/ # *$/m.test(await consoleText(page)), 180_000);
+    await page.locator(".console-box").click();
+    await page.keyboard.type("uname -sm; echo $((6*7))\n");
+    await waitFor("the command's answer", async () => /Linux riscv64\s+42/.test(await consoleText(page)), 60_000);
+    // The trap counters are live: some kind of exit is counted per second.
+    await waitFor("trap rates", async () => /[1-9][\d.]*\/s/.test(await page.locator("dl.rates").innerText()), 10_000);
+    assert.match(await page.locator("dl.rates").innerText(), /SBI calls[\s\S]*the kernel asks the firmware/);
+    await page.screenshot({ path: join(SHOTS, "dashboard-running.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "Pause web" }).click();
+    await waitFor("Paused", async () => /Paused/.test(await row.innerText()), 10_000);
+    assert.match(await page.locator("#announce").innerText(), /web (paused|is Paused)/);
+    await page.getByRole("button", { name: "Resume web" }).click();
+    await waitFor("Running", async () => /Running/.test(await row.innerText()), 10_000);
+    await page.getByRole("button", { name: "Stop web" }).click();
+    await waitFor("Stopped", async () => /Stopped/.test(await row.innerText()), 20_000);
+    await page.getByRole("button", { name: "Delete web" }).click();
+    await waitFor("the row to go", async () => (await row.count()) === 0, 10_000);
+    await page.close();
+  });
+});
