@@ -23,9 +23,9 @@ export const HOT_THRESHOLD = 24;
 
 /**
  * The tier's settings for this host thread, per VM kind. The system VM's
- * default is off: measured on a Linux boot (docs/jit.md), translation costs
- * more than it saves there until translations survive fence.i and regions
- * grow past one page.
+ * default is off: measured on a Linux boot (docs/jit.md), where most code
+ * runs a few times, compiling and entering regions cost more than they save
+ * until regions chain to each other inside WebAssembly.
  */
 export const jitOptions: { process: JitMode; system: JitMode } = { process: "auto", system: "off" };
 
