@@ -153,6 +153,8 @@ interface FakeProcess {
   threads: Thread[];
   exited: boolean;
   killedBy: number;
+  /** No debugger is attached (signals.ts asks the kernel's). */
+  kernel: { debugger: undefined };
   kill(sig: number): void;
   notify(): void;
 }
@@ -165,7 +167,7 @@ function setup(): { p: Process; fake: FakeProcess; t: Thread } {
   t.hart.setX(2, BigInt(STACK_HI - 0x100));
   t.hart.pc = 0x1000n;
   const fake: FakeProcess = {
-    pid: 500, space, signals: new SignalState(), threads: [t], exited: false, killedBy: 0,
+    pid: 500, space, signals: new SignalState(), threads: [t], exited: false, killedBy: 0, kernel: { debugger: undefined },
     kill(sig) { this.exited = true; this.killedBy = sig; },
     notify() {},
   };
