@@ -12,7 +12,6 @@ import { framePacket, fromHex, hexLe, le64Hex, PacketReader, toHex } from "./rsp
 import { PRIV_REG, Reg, SYSTEM_CSRS, targetXml } from "./target-xml.js";
 import type { DebugTarget, StopEvent } from "./target.js";
 import { gdbSignal, linuxSignal } from "./signals.js";
-
 import { SIGTRAP } from "./held-guest.js";
 
 /** Reply data GDB reads as "not supported". */
@@ -26,11 +25,9 @@ export class GdbStub {
   private noAck = false;
   /** Whether the guest is running (a stop reply is owed). */
   private running = false;
-  /** The thread of the last stop, and the one Hg selected for registers and memory. */
-  private stopThread = 0;
+  /** The thread registers and memory are read from: the last stop's, or the one Hg selected. */
   private gThread = 0;
   private lastStop: StopEvent = { kind: "signal", thread: 1, signal: SIGTRAP };
-  private threadList: number[] = [];
 
   /** A stub for `target` that sends its replies through `send` (latin1 text, one char per byte). */
   constructor(private readonly target: DebugTarget, private readonly send: (bytes: string) => void) {}
@@ -38,7 +35,7 @@ export class GdbStub {
   /** The guest is held as `e` tells (on connection), without a reply: the debugger asks with `?`. */
   holdAt(e: StopEvent): void {
     this.lastStop = e;
-    if (e.kind === "signal") this.stopThread = this.gThread = e.thread;
+    if (e.kind === "signal") this.gThread = e.thread;
   }
 
   /** Bytes from the debugger (latin1). */
@@ -55,8 +52,7 @@ export class GdbStub {
   /** The target stopped (or ended): tells the debugger. */
   stopped(e: StopEvent): void {
     this.running = false;
-    this.lastStop = e;
-    if (e.kind === "signal") this.stopThread = this.gThread = e.thread;
+    this.holdAt(e);
     this.reply(stopReply(e));
   }
 
@@ -98,10 +94,7 @@ export class GdbStub {
     }
     if (p === "qAttached") return this.target.attachedToExisting ? "1" : "0";
     if (p === "qC") return `QC${this.currentThread().toString(16)}`;
-    if (p === "qfThreadInfo") {
-      this.threadList = this.target.threadIds();
-      return "m" + this.threadList.map((t) => t.toString(16)).join(",");
-    }
+    if (p === "qfThreadInfo") return "m" + this.target.threadIds().map((t) => t.toString(16)).join(",");
     if (p === "qsThreadInfo") return "l";
     if (p.startsWith("qXfer:features:read:target.xml:")) {
       return xfer(targetXml(this.target.privileged !== undefined), p.slice("qXfer:features:read:target.xml:".length));
@@ -136,15 +129,16 @@ export class GdbStub {
       return "E01";
     }
     if (p.startsWith("vKill")) { this.target.kill(); return "OK"; }
-    if (p === "vMustReplyEmpty") return UNSUPPORTED;
-    return UNSUPPORTED;
+    return UNSUPPORTED; // vMustReplyEmpty and the rest
   }
 
+  /** Continues every thread, or steps thread `step` (the current one if it does not live), from `addr` if given. */
   private resume(step: number | undefined, signal: number, addr: string): undefined {
-    const h = this.hart(step ?? this.currentThread());
+    const tid = step !== undefined && this.target.hart(step) !== undefined ? step : this.currentThread();
+    const h = this.target.hart(tid);
     if (addr !== "" && h !== undefined) h.pc = BigInt("0x" + addr);
     this.running = true;
-    this.target.resume({ step: step === undefined ? undefined : (this.target.hart(step) ? step : this.currentThread()), signal: linuxSignal(signal) });
+    this.target.resume({ step: step === undefined ? undefined : tid, signal: linuxSignal(signal) });
     return undefined;
   }
 
@@ -175,12 +169,8 @@ export class GdbStub {
     return this.target.threadIds()[0] ?? 1;
   }
 
-  private hart(tid: number): Hart | undefined {
-    return this.target.hart(tid);
-  }
-
   private readAllRegisters(): string {
-    const h = this.hart(this.currentThread());
+    const h = this.target.hart(this.currentThread());
     if (h === undefined) return "E01";
     let s = "";
     for (let r = 0; r <= Reg.Pc; r++) s += le64Hex(registerValue(h, r));
@@ -188,7 +178,7 @@ export class GdbStub {
   }
 
   private readRegister(r: number): string {
-    const tid = this.currentThread(), h = this.hart(tid), pr = this.target.privileged;
+    const tid = this.currentThread(), h = this.target.hart(tid), pr = this.target.privileged;
     if (h === undefined) return "E01";
     if (r >= 0 && r < Reg.Count) {
       const v = registerValue(h, r);
@@ -203,7 +193,7 @@ export class GdbStub {
 
   private writeRegister(args: string): string {
     const [n, hex] = args.split("=");
-    const r = parseInt(n, 16), tid = this.currentThread(), h = this.hart(tid), pr = this.target.privileged;
+    const r = parseInt(n, 16), tid = this.currentThread(), h = this.target.hart(tid), pr = this.target.privileged;
     if (h === undefined || hex === undefined) return "E01";
     const v = hexLe(hex);
     if (pr !== undefined && r === PRIV_REG) { pr.setPriv(tid, Number(v & 3n)); return "OK"; }

@@ -20,7 +20,6 @@ import type { DebugTarget, PrivilegedRegisters, StopEvent } from "../debug/targe
 import type { BoardHart, VirtBoard } from "./board.js";
 import { RAM_BASE } from "./memory-map.js";
 
-const TWO32 = 4294967296;
 
 /** A board's harts held by, and run for, a debugger. */
 export class SystemDebugger extends HeldGuest implements DebugTarget, PrivilegedRegisters {
@@ -132,15 +131,14 @@ export class SystemDebugger extends HeldGuest implements DebugTarget, Privileged
     const h = this.hart(tid);
     if (h === undefined) return undefined;
     const v: CsrValue = { lo: 0, hi: 0 };
-    return asMachine(h, () => { csrRead(h, csr, v); return (v.hi >>> 0) * TWO32 + (v.lo >>> 0); }) === undefined
-      ? undefined : (BigInt(v.hi >>> 0) << 32n) | BigInt(v.lo >>> 0);
+    return asMachine(h, () => csrRead(h, csr, v)) ? (BigInt(v.hi >>> 0) << 32n) | BigInt(v.lo >>> 0) : undefined;
   }
 
   writeCsr(tid: number, csr: number, v: bigint): boolean {
     const h = this.hart(tid), c = this.board.harts[tid - 1]?.csrs;
     if (h === undefined || c === undefined) return false;
     const lo = Number(BigInt.asIntN(32, v)), hi = Number(BigInt.asIntN(32, v >> 32n));
-    return asMachine(h, () => { if (!c.writeFull(h, csr, lo, hi)) csrWrite(h, csr, lo, hi); return 0; }) !== undefined;
+    return asMachine(h, () => { if (!c.writeFull(h, csr, lo, hi)) csrWrite(h, csr, lo, hi); });
   }
 
   priv(tid: number): number {
@@ -160,14 +158,15 @@ export class SystemDebugger extends HeldGuest implements DebugTarget, Privileged
   }
 }
 
-/** Runs `f` with hart h in M-mode (a debugger reads any CSR); undefined when it raised a trap. */
-function asMachine(h: Hart, f: () => number): number | undefined {
+/** Runs `f` with hart h in M-mode (a debugger reaches any CSR); false when it raised a trap. */
+function asMachine(h: Hart, f: () => void): boolean {
   const priv = h.priv;
   h.priv = Priv.Machine;
   try {
-    return f();
+    f();
+    return true;
   } catch (e) {
-    if (e instanceof Trap) return undefined;
+    if (e instanceof Trap) return false;
     throw e;
   } finally {
     h.priv = priv;

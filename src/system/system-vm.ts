@@ -100,9 +100,7 @@ export class SystemVm {
       }
       if (this.debugger?.held) {
         opts.flush?.();
-        const mtime = board.clint.mtime(); // the guest's clock stands still while the debugger holds it
-        await this.debugger.waitForResume();
-        board.clint.setMtime(mtime);
+        await this.clockStill(this.debugger.waitForResume());
         lastYield = performance.now();
         continue;
       }
@@ -188,12 +186,17 @@ export class SystemVm {
   }
 
   /** Parks the loop until resume() or stop(), keeping mtime still meanwhile. */
-  private async park(): Promise<void> {
-    this.pausedMtime = this.board.clint.mtime();
-    await new Promise<void>((r) => {
+  private park(): Promise<void> {
+    return this.clockStill(new Promise<void>((r) => {
       this.unpark = () => { this.unpark = undefined; r(); };
       for (const p of this.parked.splice(0)) p();
-    });
+    }));
+  }
+
+  /** Waits for `until` with the guest's mtime standing still meanwhile (a pause, a debugger's hold). */
+  private async clockStill(until: Promise<void>): Promise<void> {
+    this.pausedMtime = this.board.clint.mtime();
+    await until;
     this.board.clint.setMtime(this.pausedMtime);
   }
 

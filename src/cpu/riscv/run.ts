@@ -84,7 +84,7 @@ export function fill(h: Hart, ops: Int32Array, frame: number, slot: number, base
     }
   }
   // Decoding bytes other than the page's snapshot: the next fence.i must drop the page.
-  if (parcel(ops, slot) !== lo16 || (hi16 !== 0 && slot + 1 < SLOTS && parcel(ops, slot + 1) !== hi16)) ops[PageTail.Stale] = 1;
+  if (parcel(ops, slot) !== lo16 || ((lo16 & 3) === 3 && slot + 1 < SLOTS && parcel(ops, slot + 1) !== hi16)) ops[PageTail.Stale] = 1;
   const d = decode(lo16, hi16, scratch);
   ops[slot * 2] = packWord0(d);
   ops[slot * 2 + 1] = d.op === Op.ILLEGAL ? ((d.length === 2 ? lo16 : (hi16 << 16) | lo16) | 0) : d.imm;
