@@ -80,7 +80,7 @@ describe("hypervisor snapshots", { concurrency: false }, () => {
     const disk = join(dir, "disk.img");
     writeFileSync(disk, new Uint8Array(8 << 20));
     await boot(s, "io", { drives: [{ drive_id: "rootfs", path_on_host: disk, is_read_only: false }] });
-    await command(s, "io", "mke2fs -q /dev/vda && mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo mounted", /mounted/);
+    await command(s, "io", "mke2fs -q /dev/vda && mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo mounted", /\nmounted\r?\n/);
     await api(s, "POST", "/vms/io/console/input", "i=0; while [ $i -lt 400 ]; do echo line-$i >> /mnt/log; sync; i=$((i+1)); done; echo wrote-all\n");
     await new Promise((r) => setTimeout(r, 700));
     await snapshot(s, "io", join(dir, "io"));
@@ -88,7 +88,7 @@ describe("hypervisor snapshots", { concurrency: false }, () => {
     const r = await api(s, "PUT", "/vms/io2/snapshot/load", { snapshot_path: join(dir, "io.state"), mem_file_path: join(dir, "io.mem"), resume_vm: true });
     assert.equal(r.status, 201, r.text);
     await waitConsole(s, "io2", /wrote-all/, 0, 120_000);
-    const out = await command(s, "io2", "wc -l < /mnt/log; sed -n '1p;$p' /mnt/log; umount /mnt && echo unmounted", /unmounted/);
+    const out = await command(s, "io2", "wc -l < /mnt/log; sed -n '1p;$p' /mnt/log; umount /mnt && echo unmounted", /\nunmounted\r?\n/);
     assert.match(out, /\b400\r?\nline-0\r?\nline-399\r?\n/);
     assert.equal((await api(s, "PUT", "/vms/io2/actions", { action_type: "InstanceStop" })).status, 204);
     const image = readFileSync(disk).toString("latin1");
@@ -104,7 +104,7 @@ describe("crash consistency", () => {
     const s = await serve(["--allow-path", dir]);
     try {
       await boot(s, "w", { drives: [{ drive_id: "data", path_on_host: disk, is_read_only: false }] });
-      await command(s, "w", "mke2fs -q /dev/vda && mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo mounted", /mounted/);
+      await command(s, "w", "mke2fs -q /dev/vda && mkdir -p /mnt && mount -t ext2 /dev/vda /mnt && echo mounted", /\nmounted\r?\n/);
       // Flushed writes (sync: virtio-blk FLUSH → fsync), then writes that keep going when the server dies.
       await command(s, "w", "for i in 1 2 3 4 5; do echo flushed-$i >> /mnt/log; done; sync; echo synced-$((2*2))", /synced-4/);
       await api(s, "POST", "/vms/w/console/input", "while true; do echo more >> /mnt/more; done\n");

@@ -54,6 +54,8 @@ describe("the dashboard (typevisor serve at /) in Chromium", { concurrency: fals
     await page.getByLabel("API token").fill(s.token);
     await page.getByLabel("API token").press("Enter"); // keyboard only
     await page.getByRole("table").waitFor();
+    // The host line fills in with the first poll of the API, after the table is drawn.
+    await waitFor("the host line", async () => (await page.locator("#host").innerText()) !== "", 10_000);
     assert.match(await page.locator("#host").innerText(), /0 VMs · memory 0 of \d+ MiB in use/);
     await page.close();
   });
