@@ -46,6 +46,8 @@ node "$here/../bin/typevisor.js" run "$root/bin/busybox" --list-full | while rea
   [ "$applet" = bin/busybox ] || ln -sf /bin/busybox "$root/$applet"
 done
 cp "$here/init" "$root/init"
+cp "$here/udhcpc.script" "$root/etc/udhcpc.script"
+printf "127.0.0.1 localhost\n" > "$root/etc/hosts"
 find "$root" -exec touch -h -d @1700000000 {} +
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible -R 0:0 2>/dev/null) > "$here/initramfs.cpio"
 ls -l "$here/Image" "$here/initramfs.cpio"
