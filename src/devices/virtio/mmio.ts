@@ -102,6 +102,19 @@ export const enum VirtioId {
   Entropy = 4,
 }
 
+/**
+ * What a device model may ask of its transport outside a driver's notify: a
+ * device whose work starts from host events (a NIC receiving a frame) serves
+ * its queues through kick(), so the transport's rules (only after DRIVER_OK,
+ * a broken ring means DEVICE_NEEDS_RESET) hold as for a notify.
+ */
+export interface VirtioTransport {
+  /** The device status register as the driver reads it (0 while the device is reset). */
+  readonly deviceStatus: number;
+  /** Serves queue `index` as if the driver had notified it: the model's notify runs when the device is live and the queue ready. */
+  kick(index: number): void;
+}
+
 /** What a device model gives the transport. */
 export interface VirtioDeviceModel {
   /** Short name, for the memory map and messages. */
@@ -118,8 +131,10 @@ export interface VirtioDeviceModel {
   writeConfig?(offset: number, width: number, value: number): void;
   /** The features the driver accepted, when the transport accepts FEATURES_OK. */
   negotiated?(features: bigint): void;
-  /** The driver made buffers available in `queue` (and at DRIVER_OK for every ready queue). */
+  /** The driver made buffers available in `queue` (and at DRIVER_OK for every ready queue, and at the model's kick()). */
   notify(queue: Virtqueue): void;
+  /** Called once by the transport the model is plugged into, for models that use it later (kick()). */
+  bind?(transport: VirtioTransport): void;
   /** The driver reset the device: forget requests in flight. */
   reset(): void;
   /** The model's own state for a snapshot (plain JSON), when it has any beyond the transport's. */
@@ -146,7 +161,7 @@ export interface VirtioMmioState {
   model?: object;
 }
 
-export class VirtioMmio implements Device {
+export class VirtioMmio implements Device, VirtioTransport {
   readonly name: string;
   readonly size = VIRTIO_MMIO_SIZE;
   readonly queues: Virtqueue[];
@@ -172,6 +187,13 @@ export class VirtioMmio implements Device {
     this.name = `virtio-${model.name}`;
     this.deviceFeatures = model.features | VIRTIO_F_VERSION_1 | VIRTIO_F_INDIRECT_DESC;
     this.queues = model.queueSizes.map((n, i) => new Virtqueue(i, n, memory, () => this.interrupt(Interrupt.UsedBuffer)));
+    model.bind?.(this);
+  }
+
+  /** Serves queue `index` for the model as a driver's notify would (VirtioTransport). */
+  kick(index: number): void {
+    const q = this.queues[index];
+    if (q !== undefined) this.notify(q);
   }
 
   /** The features the driver accepted (meaningful once FEATURES_OK is set). */
@@ -205,8 +227,10 @@ export class VirtioMmio implements Device {
   /**
    * Takes the state of save() (guest RAM must be restored first: ready
    * queues map their rings) and drives the interrupt line to match. The
-   * model is not notified: a request the driver made available is served at
-   * its next notify, as it would have been.
+   * model hears the accepted features again (negotiated()) when the saved
+   * status has FEATURES_OK, then takes its own state. It is not notified: a
+   * request the driver made available is served at its next notify, as it
+   * would have been.
    */
   restore(s: VirtioMmioState): void {
     if (s.deviceId !== this.model.deviceId || s.queues.length !== this.queues.length || s.driverFeatures.length !== 4) {
@@ -221,6 +245,7 @@ export class VirtioMmio implements Device {
     this.interruptStatus = s.interruptStatus;
     this.configGeneration = s.configGeneration;
     this.queues.forEach((q, i) => q.restore(s.queues[i]));
+    if ((this.status & Status.FeaturesOk) !== 0) this.model.negotiated?.(this.driverFeatureBits);
     if (s.model !== undefined) this.model.restore?.(s.model);
     this.irq.set(this.interruptStatus !== 0);
   }

@@ -174,6 +174,15 @@ export class Virtqueue {
     return this.walk(head);
   }
 
+  /**
+   * Gives back the last `count` chains pop() took, not yet pushed, so the
+   * next pop() returns them again (a device that found them too few for what
+   * it has to write, and waits for more: the driver ring still holds them).
+   */
+  unpop(count = 1): void {
+    this.lastAvail = (this.lastAvail - count) & 0xffff;
+  }
+
   private walk(head: number): DescriptorChain {
     const chain: DescriptorChain = { head, readable: [], writable: [], readableLength: 0, writableLength: 0, epoch: this.epoch };
     let table = this.desc!, tableSize = this.size, i = head, seen = 0, indirect = false;
