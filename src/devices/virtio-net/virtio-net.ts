@@ -126,6 +126,7 @@ export function zeroCounters(): NetCounters {
   return { txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0, txDropped: 0, rxDropped: 0 };
 }
 
+/** One network card: a virtio-net device model on a NetBackend. */
 export class VirtioNet implements VirtioDeviceModel {
   readonly name = "net";
   readonly deviceId = VirtioId.Net;
@@ -136,6 +137,7 @@ export class VirtioNet implements VirtioDeviceModel {
   /** Packets and bytes each way, and drops (metrics, --stats). */
   counters: NetCounters = zeroCounters();
   private transport: VirtioTransport | undefined;
+  private closed = false;
   /** VIRTIO_NET_F_MRG_RXBUF was accepted. */
   private mergeable = false;
   /** Frames waiting for receive buffers: a ring of RX_PENDING_FRAMES slots. */
@@ -161,7 +163,7 @@ export class VirtioNet implements VirtioDeviceModel {
     this.backend.attach(this.deliver);
   }
 
-  /** The MAC address the guest sees. */
+  /** The MAC address the guest sees (a view of the configuration space). */
   get mac(): Uint8Array {
     return this.config.subarray(NetConfig.Mac, NetConfig.Mac + 6);
   }
@@ -197,7 +199,7 @@ export class VirtioNet implements VirtioDeviceModel {
     return { mac: formatMac(this.mac), counters: { ...this.counters } };
   }
 
-  /** Takes what save() returned (RangeError when it is not a network device's state). */
+  /** Takes what save() returned, dropping frames waiting here (RangeError when it is not a network device's state). */
   restore(s: object): void {
     const st = s as Partial<VirtioNetState>;
     const mac = typeof st.mac === "string" ? parseMac(st.mac) : undefined;
@@ -208,12 +210,16 @@ export class VirtioNet implements VirtioDeviceModel {
       throw new RangeError("virtio-net state without a MAC address or counters");
     }
     this.config.set(mac, NetConfig.Mac);
+    this.pending.fill(undefined);
+    this.pendingHead = this.pendingCount = 0;
     for (const k of Object.keys(fresh) as (keyof NetCounters)[]) fresh[k] = c[k] as number;
     this.counters = fresh;
   }
 
-  /** Closes the backend (the board's close()). */
+  /** Closes the backend (the board's close()); once. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.backend.close();
   }
 
