@@ -1,7 +1,8 @@
 /**
  * A `virt`-like board with 1 to MAX_HARTS harts: RAM, CLINT, PLIC, a 16550A
  * UART, the SiFive test finisher and virtio-mmio slots at QEMU virt's
- * addresses (memory-map.ts), plus HTIF for ELF files that define `tohost`.
+ * addresses (memory-map.ts: the disks, then the NICs, then virtio-rng), plus
+ * HTIF for ELF files that define `tohost`.
  * Devices reach the harts only through IrqLines wired here. The harts share
  * RAM and the decoded-instruction cache (keyed by physical frame; after a
  * fence.i on any hart, every hart's next use of a page checks its bytes);
@@ -34,6 +35,8 @@ import { VirtioMmio, type VirtioDeviceModel } from "../devices/virtio/mmio.js";
 import { RamGuestMemory } from "../devices/virtio/guest-memory.js";
 import { VirtioBlk } from "../devices/virtio-blk/virtio-blk.js";
 import { VirtioRng } from "../devices/virtio-rng/virtio-rng.js";
+import { VirtioNet } from "../devices/virtio-net/virtio-net.js";
+import { formatMac, type NetBackend } from "../net/link.js";
 
 /** Why the machine stopped. */
 export type StopReason =
@@ -49,6 +52,13 @@ export interface BoardOptions {
   console: (byte: number) => void;
   /** Raw disk images, one virtio-blk device each (in virtio-mmio slots from the first). */
   disks?: { path: string; readonly?: boolean }[];
+  /**
+   * Network cards, one virtio-net device each (in the slots after the disks),
+   * with their opened backends: the board attaches to them and closes them
+   * in close(). A backend delivers frames from host events; the interrupt
+   * that raises wakes a sleeping machine (onInterrupt).
+   */
+  nics?: { backend: NetBackend; mac: Uint8Array }[];
   /** Number of harts (1..MAX_HARTS, default 1). */
   harts?: number;
 }
@@ -78,6 +88,8 @@ export class VirtBoard {
   /** The virtio-mmio slots in use, in slot order. */
   readonly virtio: VirtioMmio[] = [];
   private readonly disks: VirtioBlk[] = [];
+  /** The network cards, in slot order (their counters are the NICs' metrics). */
+  readonly nics: VirtioNet[] = [];
   /** Called when a device raises an external interrupt (the system VM wakes up if it sleeps). */
   onInterrupt: () => void = () => {};
   /** Set by a device when the guest powers off or resets; the system VM stops at the end of the slice. */
@@ -145,8 +157,13 @@ export class VirtBoard {
       this.disks.push(blk);
       models.push(blk);
     }
+    for (const n of opts.nics ?? []) {
+      const nic = new VirtioNet({ backend: n.backend, mac: n.mac });
+      this.nics.push(nic);
+      models.push(nic);
+    }
     models.push(new VirtioRng());
-    if (models.length > VIRTIO_SLOTS) throw new BootError(`at most ${VIRTIO_SLOTS - 1} disks`);
+    if (models.length > VIRTIO_SLOTS) throw new BootError(`at most ${VIRTIO_SLOTS - 1} disks and network cards together`);
     models.forEach((m, i) => {
       const dev = new VirtioMmio(m, dma, this.plic.source(VIRTIO_IRQ + i));
       this.bus.map(VIRTIO_BASE + i * VIRTIO_SLOT_SIZE, dev);
@@ -169,15 +186,26 @@ export class VirtBoard {
     return this.harts.reduce((n, { hart }) => n + hart.retired, 0);
   }
 
-  /** What the board was built with, less the console sink (a snapshot records it to build the same board again). */
-  get config(): { memoryMiB: number; harts: number; disks: { path: string; readonly: boolean }[] } {
+  /**
+   * What the board was built with, less the console sink and the network
+   * backends (a snapshot records it to build the same board again): the
+   * NICs' MAC addresses, when it has NICs.
+   */
+  get config(): { memoryMiB: number; harts: number; disks: { path: string; readonly: boolean }[]; nics?: { mac: string }[] } {
     const o = this.opts;
-    return { memoryMiB: o.memoryMiB, harts: this.harts.length, disks: (o.disks ?? []).map((d) => ({ path: d.path, readonly: d.readonly === true })) };
+    const disks = (o.disks ?? []).map((d) => ({ path: d.path, readonly: d.readonly === true }));
+    const nics = this.nics.map((n) => ({ mac: formatMac(n.mac) }));
+    return { memoryMiB: o.memoryMiB, harts: this.harts.length, disks, ...(nics.length > 0 ? { nics } : {}) };
   }
 
-  /** Flushes and closes the disk images (at poweroff, reset or exit). */
-  close(): void {
+  /**
+   * Flushes and closes the disk images and closes the network backends (at
+   * poweroff, reset or exit). `keepBackends` leaves the backends open for the
+   * board that replaces this one after a guest reset (it attaches to them).
+   */
+  close(opts: { keepBackends?: boolean } = {}): void {
     for (const d of this.disks) d.close();
+    if (opts.keepBackends !== true) for (const n of this.nics) n.close();
   }
 
   /**

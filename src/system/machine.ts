@@ -3,7 +3,8 @@
  * hypervisor's workers, later the browser): a MachineConfig in; a machine that
  * starts, pauses, resumes and stops, takes console input, and reports how it
  * stopped. A guest reset rebuilds the board from the same images and goes on,
- * as a real machine reboots. Front ends only parse, print and transport.
+ * as a real machine reboots (its network backends stay open, as a host's
+ * link does). Front ends only parse, print and transport.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,8 @@ import { warmUpSystemVm } from "./warm-up.js";
 import { captureState, restoreFromImage, restoreMachine, restoreSnapshotFiles, writeSnapshotFiles, type RestoredMachine, type SnapshotPaths } from "./snapshot/index.js";
 import { encodeState } from "./snapshot/state-file.js";
 import type { MemoryImage } from "./snapshot/memory-file.js";
+import { formatMac, isGroupMac, parseMac, type NetBackend } from "../net/link.js";
+import { defaultMac, type NetSpec } from "../net/spec.js";
 
 /** The default firmware: OpenSBI 1.1's fw_dynamic from Debian's opensbi package, shipped in images/ (images/get-firmware.sh). */
 export const DEFAULT_BIOS = fileURLToPath(new URL("../../../images/fw_dynamic.bin", import.meta.url));
@@ -46,6 +49,12 @@ export interface MachineConfig {
   append?: string;
   /** Raw disk images, one virtio-blk device each. */
   disks?: { path: string; readonly?: boolean }[];
+  /**
+   * Network cards, one virtio-net device each (after the disks), by the
+   * backend each uses; Machine.create opens the backends. A card without a
+   * MAC address gets defaultMac(its index).
+   */
+  nets?: NetSpec[];
   /** Share of one host core the guest may use, 1-100 (default 100). */
   cpuQuotaPercent?: number;
 }
@@ -59,6 +68,8 @@ export interface ResolvedConfig {
   initrd?: string;
   append?: string;
   disks: { path: string; readonly: boolean }[];
+  /** The network cards, each with its MAC address; absent when there are none. */
+  nets?: NetSpec[];
   cpuQuotaPercent: number;
 }
 
@@ -71,6 +82,11 @@ export function resolveConfig(c: MachineConfig): ResolvedConfig {
   }
   if (bare && c.kernel === undefined) throw new BootError("bios none needs a kernel (a bare-metal ELF program)");
   const builtIn = c.kernel === undefined;
+  const nets = (c.nets ?? []).map((n, i): NetSpec => {
+    const mac = n.mac === undefined ? defaultMac(i) : parseMac(n.mac);
+    if (mac === undefined || isGroupMac(mac)) throw new BootError(`network card ${i}: '${n.mac}' is not a unicast MAC address`);
+    return { ...n, mac: formatMac(mac) };
+  });
   return {
     memoryMiB: c.memoryMiB ?? DEFAULT_MEMORY_MIB,
     harts: c.harts ?? 1,
@@ -79,6 +95,7 @@ export function resolveConfig(c: MachineConfig): ResolvedConfig {
     initrd: c.initrd ?? (builtIn ? DEFAULT_GUEST.initrd : undefined),
     append: c.append ?? (builtIn ? DEFAULT_GUEST.append : undefined),
     disks: (c.disks ?? []).map((d) => ({ path: d.path, readonly: d.readonly ?? false })),
+    ...(nets.length > 0 ? { nets } : {}),
     cpuQuotaPercent: c.cpuQuotaPercent ?? 100,
   };
 }
@@ -86,12 +103,18 @@ export function resolveConfig(c: MachineConfig): ResolvedConfig {
 /** The life-cycle states, named as Firecracker names them. */
 export type MachineState = "NotStarted" | "Running" | "Paused" | "Stopped";
 
-/** Where a machine's console goes. */
+/** Where a machine's console goes, and its network cards' opened backends. */
 export interface MachineIo {
   /** Receives every byte the guest writes to its console. */
   console: (byte: number) => void;
   /** Called after each batch of guest work and when the machine stops (to pass buffered output on). */
   flush?: () => void;
+  /**
+   * The opened backends of the config's nets, in order (Machine.create opens
+   * them); the machine owns them and closes them when it stops. For a
+   * restore: backends for the snapshot's NICs (without them they are unplugged).
+   */
+  nets?: NetBackend[];
 }
 
 /** Reads one image file, or throws a BootError naming it and why. */
@@ -123,20 +146,52 @@ export class Machine {
   private stoppedAt = 0;
   /** Instructions retired on boards a reset replaced. */
   private retiredBefore = 0;
+  /** The network cards' backends and MAC addresses, the same for every board a reset builds. */
+  private readonly nics: { backend: NetBackend; mac: Uint8Array }[];
   /** The images, read when the machine is built (or, for a restored one, at its first reboot). */
   private images: { bios?: Uint8Array; kernel: Uint8Array; initrd?: Uint8Array } | undefined = undefined;
 
   /**
    * Reads the images and builds the board; throws BootError or DiskImageError
-   * on bad input. With `restored`, the machine goes on from a snapshot's board
-   * and run loop instead (its images are read only if the guest reboots).
+   * on bad input. A config with nets needs their opened backends in
+   * `io.nets` (Machine.create opens them). With `restored`, the machine goes
+   * on from a snapshot's board and run loop instead, with its NICs (its
+   * images are read only if the guest reboots).
    */
   constructor(config: MachineConfig, private readonly io: MachineIo, restored?: { board: VirtBoard; vm: SystemVm }) {
     this.config = resolveConfig(config);
     if (restored !== undefined) {
       ({ board: this.board, vm: this.vm } = restored);
       this.vm.cpuQuotaPercent = this.config.cpuQuotaPercent;
-    } else [this.board, this.vm] = this.build();
+      this.nics = restored.board.nics.map((n) => ({ backend: n.backend, mac: n.mac.slice() }));
+    } else {
+      const specs = this.config.nets ?? [], backends = io.nets ?? [];
+      if (backends.length !== specs.length) {
+        throw new BootError(`the machine has ${specs.length} network cards, but ${backends.length} backends were given (Machine.create opens them)`);
+      }
+      this.nics = specs.map((spec, i) => ({ backend: backends[i], mac: parseMac(spec.mac!)! }));
+      [this.board, this.vm] = this.build();
+    }
+  }
+
+  /**
+   * As the constructor, opening the network backends of `config.nets` first,
+   * in order: rejects with NetOpenError (a host port taken, a switch that
+   * cannot be reached), after closing those already open; a machine that
+   * cannot be built closes them too. Without nets it is `new Machine(config, io)`.
+   */
+  static async create(config: MachineConfig, io: MachineIo): Promise<Machine> {
+    const specs = resolveConfig(config).nets ?? []; // a bad config fails before any host port is taken
+    if (specs.length === 0) return new Machine(config, io);
+    const { openNetBackend } = await import("../net/open.js"); // the network stack is loaded only by machines that have one
+    const backends: NetBackend[] = [];
+    try {
+      for (const spec of specs) backends.push(await openNetBackend(spec));
+      return new Machine(config, { ...io, nets: backends });
+    } catch (e) {
+      for (const b of backends) b.close();
+      throw e;
+    }
   }
 
   /**
@@ -145,17 +200,17 @@ export class Machine {
    * files are refused; nothing is built then.
    */
   static restore(paths: SnapshotPaths, io: MachineIo): Machine {
-    return Machine.fromRestored(restoreSnapshotFiles(paths, { console: io.console }), io);
+    return Machine.fromRestored(restoreSnapshotFiles(paths, { console: io.console, nics: io.nets }), io);
   }
 
   /** As restore(), from the two files' bytes (a live migration's destination). */
   static restoreBytes(state: Uint8Array, memory: Uint8Array, io: MachineIo): Machine {
-    return Machine.fromRestored(restoreMachine(state, memory, { console: io.console }), io);
+    return Machine.fromRestored(restoreMachine(state, memory, { console: io.console, nics: io.nets }), io);
   }
 
   /** As restore(), from a state file's bytes and RAM given as a MemoryImage (a live migration's destination). */
   static restoreImage(state: Uint8Array, memory: MemoryImage, io: MachineIo): Machine {
-    return Machine.fromRestored(restoreFromImage(state, memory, { console: io.console }), io);
+    return Machine.fromRestored(restoreFromImage(state, memory, { console: io.console, nics: io.nets }), io);
   }
 
   private static fromRestored(r: RestoredMachine, io: MachineIo): Machine {
@@ -184,7 +239,7 @@ export class Machine {
       bios: c.bios === "none" ? undefined : readImage(c.bios, "firmware"),
       initrd: c.initrd === undefined ? undefined : readImage(c.initrd, "initrd"),
     };
-    const board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: this.io.console, disks: c.disks });
+    const board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: this.io.console, disks: c.disks, nics: this.nics });
     if (img.bios === undefined) board.loadBareMetal(img.kernel, c.kernel);
     else board.loadFirmware({ data: img.bios, name: c.bios }, { data: img.kernel, name: c.kernel }, c.append,
       img.initrd && { data: img.initrd, name: c.initrd! });
@@ -211,15 +266,22 @@ export class Machine {
     try {
       for (;;) {
         const left = opts.timeoutMs === undefined ? undefined : opts.timeoutMs - (performance.now() - this.startedAt);
+        let ended: RunStop | undefined;
         try {
-          stop = await this.vm.run({ timeoutMs: left, flush: this.io.flush });
+          ended = await this.vm.run({ timeoutMs: left, flush: this.io.flush });
         } finally {
-          this.board.close();
+          this.board.close({ keepBackends: ended?.kind === "reset" }); // the rebooted board attaches to them
         }
+        stop = ended;
         if (stop.kind !== "reset") break;
         this.retiredBefore += this.board.retired;
         const typed = this.board.uart.takePendingInput(); // console input the guest had not taken goes to the rebooted one
-        [this.board, this.vm] = this.build();
+        try {
+          [this.board, this.vm] = this.build();
+        } catch (e) {
+          for (const n of this.nics) n.backend.close();
+          throw e;
+        }
         this.vm.debugger = this.debugger;
         this.board.uart.receive(typed);
       }
@@ -260,9 +322,18 @@ export class Machine {
     this.vm.resume();
   }
 
-  /** Ends the machine (run() resolves with { kind: "stopped" }); disk images are flushed and closed. */
+  /** Ends the machine (run() resolves with { kind: "stopped" }); disk images are flushed and closed, network backends closed. */
   stop(): void {
     this.vm.stop();
+  }
+
+  /**
+   * Closes the disk images and network backends of a machine that will not
+   * run (run() closes them when the machine stops; closing twice is harmless).
+   */
+  close(): void {
+    if (this.state === "Running" || this.state === "Paused") throw new Error(`the machine is ${this.state}: stop() it instead`);
+    this.board.close();
   }
 
   /** Bytes typed at the console; queued until the guest reads them, never dropped. */

@@ -34,10 +34,15 @@ export class FakeDriver {
   private brk = 0x1000;
   private readonly queues: DriverQueue[] = [];
 
-  constructor(model: VirtioDeviceModel, ramBytes = 1 << 20) {
-    this.ram = new Uint8Array(ramBytes);
-    this.view = new DataView(this.ram.buffer);
-    this.dev = new VirtioMmio(model, new RamGuestMemory(this.ram, FAKE_RAM_BASE), this.irq);
+  /**
+   * A driver of a new device of `model` in `ramBytes` of fake RAM; or, with
+   * `board`, of a device a board already built, in that board's RAM (which
+   * must start at FAKE_RAM_BASE; `irq` then stays low: the board wires the device's line).
+   */
+  constructor(model: VirtioDeviceModel, ramBytes = 1 << 20, board?: { dev: VirtioMmio; ram: Uint8Array }) {
+    this.ram = board?.ram ?? new Uint8Array(ramBytes);
+    this.view = new DataView(this.ram.buffer, this.ram.byteOffset, this.ram.byteLength);
+    this.dev = board?.dev ?? new VirtioMmio(model, new RamGuestMemory(this.ram, FAKE_RAM_BASE), this.irq);
   }
 
   /**

@@ -11,6 +11,8 @@ import { SystemVm } from "../system-vm.js";
 import { decodeMemory, encodeMemory, type MemoryImage } from "./memory-file.js";
 import { decodeState, encodeState, type MachineState } from "./state-file.js";
 import { SnapshotError } from "./errors.js";
+import { parseMac, type NetBackend } from "../../net/link.js";
+import { UnpluggedNet } from "../../net/unplugged.js";
 
 /** The two files of a snapshot, as bytes. */
 export interface MachineSnapshot {
@@ -29,6 +31,13 @@ export interface RestoreOptions {
    * as many as the snapshot has, in the same order, each the same size.
    */
   disks?: { path: string; readonly?: boolean }[];
+  /**
+   * Opened network backends for the snapshot's NICs, as many as it has, in
+   * order: the restored board owns them (its close() closes them); a restore
+   * that fails leaves them open. Without them every NIC is unplugged
+   * (UnpluggedNet).
+   */
+  nics?: NetBackend[];
 }
 
 /**
@@ -102,9 +111,14 @@ function rebuild(s: MachineState, mem: MemoryImage, options: RestoreOptions, nam
   }
   const disks = options.disks ?? c.disks;
   if (disks.length !== c.disks.length) throw new SnapshotError("mismatch", `the snapshot has ${c.disks.length} disks, ${disks.length} were given`);
+  const saved = c.nics ?? [];
+  if (options.nics !== undefined && options.nics.length !== saved.length) {
+    throw new SnapshotError("mismatch", `the snapshot has ${saved.length} network cards, ${options.nics.length} backends were given`);
+  }
+  const nics = saved.map((n, i) => ({ backend: options.nics?.[i] ?? new UnpluggedNet(), mac: parseMac(n.mac)! }));
   let board: VirtBoard;
   try {
-    board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: options.console, disks });
+    board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: options.console, disks, nics });
   } catch (e) {
     throw new SnapshotError("mismatch", `cannot rebuild the snapshot's board: ${(e as Error).message}`, { cause: e });
   }
@@ -114,7 +128,7 @@ function rebuild(s: MachineState, mem: MemoryImage, options: RestoreOptions, nam
     applyState(board, vm, s);
     return { board, vm, meta: s.meta };
   } catch (e) {
-    board.close();
+    board.close({ keepBackends: true });
     if (e instanceof SnapshotError) throw e;
     throw new SnapshotError("mismatch", `${names.state} does not fit the board it describes: ${(e as Error).message}`, { cause: e });
   }

@@ -13,6 +13,7 @@ import type { SifiveTestState } from "../../devices/sifive-test/sifive-test.js";
 import type { UartState } from "../../devices/uart16550/uart.js";
 import type { VirtioMmioState } from "../../devices/virtio/mmio.js";
 import { MAX_HARTS } from "../board.js";
+import { isGroupMac, parseMac } from "../../net/link.js";
 import type { HtifState } from "../htif.js";
 import { envelope, FileKind, open, seal } from "./envelope.js";
 import { SnapshotError } from "./errors.js";
@@ -25,6 +26,12 @@ export interface SnapshotConfig {
   harts: number;
   /** The disk images, one virtio-blk device each, in slot order. They stay on the host: only their paths are kept. */
   disks: { path: string; readonly: boolean }[];
+  /**
+   * The network cards, one virtio-net device each after the disks, by MAC
+   * address (absent: none). Their backends are host sockets: a restore is
+   * given new ones, or gets the NICs unplugged.
+   */
+  nics?: { mac: string }[];
   /** Where HTIF is, when the board has it (a bare-metal program that defines tohost). */
   htif?: HtifState;
 }
@@ -47,7 +54,7 @@ export interface MachineState {
   rtc: GoldfishRtcState;
   uart: UartState;
   test: SifiveTestState;
-  /** The virtio-mmio slots in use, in slot order (the disks, then virtio-rng). */
+  /** The virtio-mmio slots in use, in slot order (the disks, the NICs, then virtio-rng). */
   virtio: VirtioMmioState[];
   /** The front end's own description of the machine (such as the images a guest reset boots again), kept as given. */
   meta?: object;
@@ -76,6 +83,10 @@ export function decodeState(bytes: Uint8Array, what: string): MachineState {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isUnicastMac = (text: string): boolean => {
+  const mac = parseMac(text);
+  return mac !== undefined && !isGroupMac(mac);
+};
 const isCount = (v: unknown, max: number): boolean => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;
 
 /**
@@ -91,11 +102,17 @@ function shapeProblem(s: unknown): string | undefined {
   if (!Array.isArray(c.disks) || !c.disks.every((d) => isObject(d) && typeof d.path === "string" && typeof d.readonly === "boolean")) {
     return "a disk without a path or read-only flag";
   }
+  const nics = c.nics ?? [];
+  if (!Array.isArray(nics) || !nics.every((n) => isObject(n) && typeof n.mac === "string" && isUnicastMac(n.mac))) {
+    return "a network card without a unicast MAC address";
+  }
   if (c.htif !== undefined && !(isObject(c.htif) && [c.htif.pageOffset, c.htif.tohost, c.htif.fromhost].every(Number.isInteger))) {
     return "an HTIF place that is not three integers";
   }
   if (!Array.isArray(s.harts) || s.harts.length !== c.harts) return `state for ${Array.isArray(s.harts) ? s.harts.length : 0} harts, not ${c.harts}`;
-  if (!Array.isArray(s.virtio) || s.virtio.length !== c.disks.length + 1) return "a virtio slot list that does not match the disks";
+  if (!Array.isArray(s.virtio) || s.virtio.length !== c.disks.length + nics.length + 1) {
+    return "a virtio slot list that does not match the disks and network cards";
+  }
   for (const k of ["clint", "plic", "rtc", "uart", "test"]) if (!isObject(s[k])) return `no ${k} state`;
   if (s.meta !== undefined && !isObject(s.meta)) return "a front-end description that is not an object";
   return undefined;
