@@ -12,8 +12,13 @@ import { DEFAULT_BIOS, Machine, type MachineConfig } from "../system/machine.js"
 import { type RunStop } from "../system/system-vm.js";
 import {
   CLINT_BASE, DEFAULT_MEMORY_MIB, PLIC_BASE, PLIC_NDEV, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_BASE, UART0_BASE, UART0_IRQ, VIRTIO_BASE,
+  VIRTIO_IRQ,
 } from "../system/memory-map.js";
 import { writeErr, writeOut } from "./main.js";
+import { formatMac } from "../net/link.js";
+import { NetOpenError } from "../net/errors.js";
+import { defaultMac, parseNetSpec, NetSpecError, type NetSpec } from "../net/spec.js";
+import { UnpluggedNet } from "../net/unplugged.js";
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
 
@@ -46,13 +51,29 @@ Options:
       --initrd FILE     An initial RAM disk, placed below the device tree and named in /chosen.
       --disk FILE       A raw disk image as a virtio-blk device (repeatable: /dev/vda, /dev/vdb...);
                         what the guest writes is on the file once it syncs or powers off.
+      --net SPEC        A network card (virtio-net) and the network behind it (repeatable:
+                        eth0, eth1...). SPEC is one of
+                          user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...
+                            user-mode networking as QEMU's -netdev user: DHCP gives the
+                            guest 10.0.2.15 and the gateway 10.0.2.2 (the host itself),
+                            DNS at 10.0.2.3; connections leave through the host's
+                            sockets; hostfwd forwards a host port into the guest
+                          switch:NAME
+                            a port on the virtual switch NAME: every guest on this host
+                            that names it is on one Ethernet segment (no daemon: the
+                            first guest to start carries the switch for the others)
+                        and may end with ,mac=52:54:00:12:34:56 (default: 52:54:00:12:34:56
+                        for the first card, counting up). Examples:
+                          --net user
+                          --net user,hostfwd=tcp::8080-:80
+                          --net switch:lab
       --dump-dtb FILE   Write the board's device tree blob to FILE and exit (as QEMU's dumpdtb).
       --memory MIB      RAM size in MiB, 1-2048 (default ${DEFAULT_MEMORY_MIB}).
       --smp N           Number of harts, 1-${MAX_HARTS} (default 1); they take turns on one host thread.
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
       --stats           Print instructions executed, time and MIPS to stderr at exit, then the
-                        exits to the hypervisor by reason (since the last guest reset) and
-                        the translating tier's counters.
+                        exits to the hypervisor by reason (since the last guest reset),
+                        the translating tier's counters and each network card's packets.
       --jit MODE        The translating tier: off (interpreter only, the default for now:
                         on a Linux boot translation still costs more than it saves),
                         auto (hot code to WebAssembly) or always (translate on first
@@ -72,13 +93,15 @@ Memory map:
   ${hex(CLINT_BASE)}  CLINT: msip, mtimecmp per hart, mtime (10 MHz)
   ${hex(PLIC_BASE)}  PLIC: ${PLIC_NDEV} sources, machine and supervisor context per hart
   ${hex(UART0_BASE)}  16550A UART: output goes to standard output (PLIC source ${UART0_IRQ})
-  ${hex(VIRTIO_BASE)}  virtio-mmio slots (4 KiB each): one virtio-blk per --disk, then virtio-rng
+  ${hex(VIRTIO_BASE)}  virtio-mmio slots (4 KiB each, PLIC sources ${VIRTIO_IRQ} up): one virtio-blk per --disk,
+              then one virtio-net per --net, then virtio-rng (eight slots in all)
   ${hex(RAM_BASE)}  RAM
   A program that defines the symbol 'tohost' also gets HTIF there: writing
   (code << 1) | 1 ends the run with that code; device 1 command 1 prints a byte.
 
 Exit status: the guest's (0 = pass), 124 on --timeout, 1 when the guest is
-stuck (its trap vector cannot be fetched), 2 for bad options or input.
+stuck (its trap vector cannot be fetched) or a host port or switch for --gdb
+or --net cannot be had, 2 for bad options or input.
 `;
 
 /** Runs `typevisor boot`; resolves with the exit status. */
@@ -95,6 +118,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
         append: { type: "string" },
         initrd: { type: "string" },
         disk: { type: "string", multiple: true },
+        net: { type: "string", multiple: true },
         "dump-dtb": { type: "string" },
         memory: { type: "string" },
         smp: { type: "string" },
@@ -153,8 +177,31 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor boot: --timeout wants a positive number of seconds, got '${values.timeout}'\n`);
     return 2;
   }
+  const nets: NetSpec[] = [];
+  for (const text of values.net ?? []) {
+    try {
+      nets.push(parseNetSpec(text));
+    } catch (e) {
+      if (!(e instanceof NetSpecError)) throw e;
+      writeErr(`typevisor boot: --net ${text}: ${e.message}\n`);
+      return 2;
+    }
+  }
   if (values["dump-dtb"] !== undefined) {
-    const blob = new VirtBoard({ memoryMiB, harts, console: () => {} }).deviceTree(values.append).fdt.toBlob();
+    // The same slots as the machine would have: its disks, and its network cards unplugged.
+    let board: VirtBoard;
+    try {
+      board = new VirtBoard({
+        memoryMiB, harts, console: () => {}, disks: (values.disk ?? []).map((path) => ({ path, readonly: true })),
+        nics: nets.map((_, i) => ({ backend: new UnpluggedNet(), mac: defaultMac(i) })),
+      });
+    } catch (e) {
+      if (!(e instanceof BootError || e instanceof DiskImageError)) throw e;
+      writeErr(`typevisor boot: ${e.message}\n`);
+      return 2;
+    }
+    const blob = board.deviceTree(values.append).fdt.toBlob();
+    board.close();
     try {
       writeFileSync(values["dump-dtb"], blob);
     } catch (e) {
@@ -170,6 +217,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
   const config: MachineConfig = {
     memoryMiB, harts, bios: values.bios, kernel: values.kernel, initrd: values.initrd, append: values.append,
     disks: (values.disk ?? []).map((path) => ({ path })),
+    nets,
   };
   const out: number[] = [];
   const flush = () => {
@@ -180,8 +228,12 @@ export async function bootCommand(argv: string[]): Promise<number> {
   };
   let machine: Machine;
   try {
-    machine = new Machine(config, { console: (byte) => out.push(byte), flush });
+    machine = await Machine.create(config, { console: (byte) => out.push(byte), flush });
   } catch (e) {
+    if (e instanceof NetOpenError) {
+      writeErr(`typevisor boot: --net: ${e.message}\n`);
+      return 1;
+    }
     if (!(e instanceof BootError || e instanceof DiskImageError)) throw e;
     const hint = values.bios === undefined && e.message.startsWith(`firmware ${DEFAULT_BIOS}`)
       ? " (the default firmware, images/fw_dynamic.bin: run images/get-firmware.sh, or give --bios)" : "";
@@ -198,6 +250,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
       });
     } catch (e) {
       if (!(e instanceof GdbListenError)) throw e;
+      machine.close();
       writeErr(`typevisor boot: --gdb: ${e.message}\n`);
       return 1;
     }
@@ -231,6 +284,11 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor: stats: instructions=${instructions} seconds=${seconds.toFixed(3)} mips=${(instructions / seconds / 1e6).toFixed(1)}\n`);
     for (const line of formatExitSummary(exitMetrics(machine.board))) writeErr(`${line}\n`);
     writeErr(`typevisor: jit: ${jitStatsLine(machine.board.harts[0].hart.cache, jit)}\n`);
+    machine.board.nics.forEach((nic, i) => {
+      const c = nic.counters;
+      writeErr(`typevisor: net${i}: ${nic.backend.kind} ${formatMac(nic.mac)} tx packets=${c.txPackets} bytes=${c.txBytes} dropped=${c.txDropped}` +
+        ` rx packets=${c.rxPackets} bytes=${c.rxBytes} dropped=${c.rxDropped}\n`);
+    });
   }
   switch (stop.kind) {
     case "poweroff": return stop.code & 0xff;

@@ -12,7 +12,7 @@ A virtualization toolkit for RISC-V, in TypeScript.
 Commands:
   run [--sysroot DIR] [--strace] [--stats] PROGRAM [ARGS...]
            Run a RISC-V (RV64GC) Linux program on this machine (like qemu-riscv64)
-  boot [--kernel FILE] [--initrd FILE] [--disk FILE] [--smp N] [--memory MIB]
+  boot [--kernel FILE] [--initrd FILE] [--disk FILE] [--net SPEC] [--smp N] [--memory MIB]
            Boot a virtual RISC-V machine (virt board): Linux by default, or firmware,
            kernels and bare-metal programs of your own
   serve [--listen HOST:PORT] [--state-dir DIR] [--memory-budget MIB] [--allow-path DIR]
