@@ -14,6 +14,7 @@
  */
 import { benchBoot } from "./boot.js";
 import { benchHypervisor } from "./hypervisor.js";
+import { benchNetwork } from "./network.js";
 import { benchWorkloads } from "./workloads.js";
 import { describeFailure, JIT_LINE, STATS_LINE, timed, type Row } from "./timing.js";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -120,7 +121,8 @@ function table(rows: Row[]): string {
 
 const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]... [--timeout SECONDS]
 (NAME "workloads" is busybox gzip -9 and sha256sum of a 20 MB file; NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
- NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest.)
+ NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest;
+ NAME "network" TCP throughput of the built-in guest: user networking both ways, guest to guest over a switch, next to qemu-system-riscv64.)
 Programs: ${PROGRAMS.map((p) => p.name).join(", ")}`;
 
 async function main(): Promise<number> {
@@ -140,7 +142,7 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && name !== "hypervisor" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
@@ -148,6 +150,7 @@ async function main(): Promise<number> {
   const withBoot = only.length === 0 || only.includes("boot");
   const withWorkloads = only.length === 0 || only.includes("workloads");
   const withHypervisor = only.length === 0 || only.includes("hypervisor");
+  const withNetwork = only.length === 0 || only.includes("network");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
@@ -194,6 +197,10 @@ async function main(): Promise<number> {
   if (withHypervisor) {
     process.stderr.write("bench: the hypervisor with 1, 2, 4 and 8 guests ...\n");
     console.log(`\n${await benchHypervisor()}`);
+  }
+  if (withNetwork) {
+    process.stderr.write("bench: TCP throughput of the built-in guest, typevisor and qemu-system-riscv64 ...\n");
+    console.log(`\n${await benchNetwork()}`);
   }
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   return problems.length > 0 ? 1 : 0;

@@ -2,9 +2,9 @@
  * The network rows of `npm run bench`: TCP throughput of the default guest
  * (busybox nc) through user-mode networking, guest to host and host to
  * guest, under typevisor and under qemu-system-riscv64 -netdev user; and
- * guest to guest, over typevisor's switch and over QEMU's socket netdev
- * (one guest listening, the other connecting: QEMU's way of joining two
- * guests without a host bridge).
+ * guest to guest (busybox httpd to wget), over typevisor's switch and over
+ * QEMU's socket netdev (one guest listening, the other connecting: QEMU's
+ * way of joining two guests without a host bridge).
  */
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { GuestShell, type Engine } from "../tests/guest-shell.js";
@@ -21,8 +21,12 @@ async function hostEnd(mode: "sink" | "source"): Promise<{ port: number; done: P
     const start = performance.now();
     let bytes = 0;
     if (mode === "sink") {
-      s.on("data", (d: Buffer) => { bytes += d.length; });
-      s.on("end", () => { finish({ seconds: (performance.now() - start) / 1000, bytes }); s.end(); });
+      // busybox nc (netcat 1.10) does not shut its side down at the end of its
+      // input: the sink closes the connection once everything has arrived.
+      s.on("data", (d: Buffer) => {
+        bytes += d.length;
+        if (bytes >= BYTES) { finish({ seconds: (performance.now() - start) / 1000, bytes }); s.end(); }
+      });
     } else {
       const block = Buffer.alloc(BLOCK, 0x5a);
       let sent = 0;
@@ -51,7 +55,7 @@ async function userNet(engine: Engine): Promise<[number | undefined, number | un
     const upRate = up.status === 0 ? mbps(await sink.done) : undefined;
     sink.close();
     const source = await hostEnd("source");
-    const down = await g.run(`nc 10.0.2.2 ${source.port} | wc -c`, 600_000);
+    const down = await g.run(`nc 10.0.2.2 ${source.port} </dev/null | wc -c`, 600_000);
     const downRate = down.status === 0 && down.out.trim() === String(BYTES) ? mbps(await source.done) : undefined;
     source.close();
     return [upRate, downRate];
@@ -75,12 +79,13 @@ async function guestToGuest(engine: Engine): Promise<number | undefined> {
     }
     await b.run("ifconfig eth0 192.168.7.2 up");
     await a.run("ifconfig eth0 192.168.7.1 up && ping -c 1 -W 5 192.168.7.2 >/dev/null");
-    b.child.stdin.write("nc -l -p 5000 | wc -c\n");
-    await new Promise((r) => setTimeout(r, 500));
+    // b serves the bytes with busybox httpd (it closes the connection at the
+    // end, which nc would not), a fetches them with wget: one TCP stream.
+    await b.run(`mkdir -p /tmp/www && dd if=/dev/zero of=/tmp/www/f bs=${BLOCK} count=${BYTES / BLOCK} 2>/dev/null && httpd -p 8080 -h /tmp/www`);
     const start = performance.now();
-    const send = await a.run(`dd if=/dev/zero bs=${BLOCK} count=${BYTES / BLOCK} 2>/dev/null | nc 192.168.7.2 5000`, 600_000);
+    const fetch = await a.run("wget -q -O - http://192.168.7.2:8080/f | wc -c", 600_000);
     const seconds = (performance.now() - start) / 1000;
-    return send.status === 0 ? BYTES / 1e6 / seconds : undefined;
+    return fetch.status === 0 && fetch.out.trim() === String(BYTES) ? BYTES / 1e6 / seconds : undefined;
   } catch {
     return undefined;
   } finally {
@@ -98,7 +103,7 @@ export async function benchNetwork(): Promise<string> {
   const f = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(1));
   const r = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "—" : `${(a / b).toFixed(2)}×`);
   return [
-    `| TCP, ${BYTES / 1024 / 1024} MiB with busybox nc | typevisor MB/s | qemu-system MB/s | typevisor/qemu |`,
+    `| TCP, ${BYTES / 1024 / 1024} MiB (busybox nc; httpd to wget between guests) | typevisor MB/s | qemu-system MB/s | typevisor/qemu |`,
     "| --- | ---: | ---: | ---: |",
     `| guest → host (user networking) | ${f(tvUp)} | ${f(qUp)} | ${r(tvUp, qUp)} |`,
     `| host → guest (user networking) | ${f(tvDown)} | ${f(qDown)} | ${r(tvDown, qDown)} |`,

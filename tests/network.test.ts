@@ -125,3 +125,101 @@ describe("user-mode networking, typevisor and QEMU side by side", { concurrency:
     }
   });
 });
+
+/**
+ * Starts a receiver of one nc connection into /tmp/got on `g`. (busybox nc is
+ * netcat 1.10's: it ends when both its stdin and the connection have ended,
+ * and does not shut its side down at the end of its input; -w on the sender
+ * closes the connection once the data is out.)
+ */
+async function listenOnce(g: GuestShell, port: number): Promise<void> {
+  const r = await g.run(`{ nc -l -p ${port} </dev/null >/tmp/got & }`);
+  assert.equal(r.status, 0, r.out);
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+/** Sends 256 KiB of random data from `a` to `b` with nc; resolves with both sides' md5 (equal when it arrived whole). */
+async function ncTransfer(a: GuestShell, b: GuestShell, bAddr: string): Promise<[string, string]> {
+  await listenOnce(b, 5000);
+  const send = await a.run(`dd if=/dev/urandom of=/tmp/d bs=1k count=256 2>/dev/null && nc -w 2 ${bAddr} 5000 </tmp/d && md5sum /tmp/d`, 120_000);
+  assert.equal(send.status, 0, send.out);
+  const got = await b.run("wait $!; md5sum /tmp/got", 60_000);
+  return [send.out.slice(0, 32), got.out.slice(0, 32)];
+}
+
+describe("guests on a virtual switch", { concurrency: false }, () => {
+  const lab = `tvlab${process.pid}`, other = `tvother${process.pid}`;
+
+  test("typevisor: two guests on one switch exchange data with nc; a guest on another switch cannot reach them; a flood of malformed frames leaves them running", { timeout: 300_000 }, async () => {
+    const [a, b, c] = await Promise.all([
+      GuestShell.boot("typevisor", [`switch:${lab}`], { append: "nodhcp", name: "a" }),
+      GuestShell.boot("typevisor", [`switch:${lab}`], { append: "nodhcp", name: "b" }),
+      GuestShell.boot("typevisor", [`switch:${other}`], { append: "nodhcp", name: "c" }),
+    ]);
+    try {
+      for (const [g, ip] of [[a, "192.168.7.1"], [b, "192.168.7.2"], [c, "192.168.7.3"]] as const) {
+        assert.equal((await g.run(`ifconfig eth0 ${ip} netmask 255.255.255.0 up`)).status, 0);
+      }
+      const macs = await Promise.all([a, b].map(async (g) => /HWaddr (\S+)/.exec((await g.run("ifconfig eth0")).out)?.[1]));
+      assert.notEqual(macs[0], macs[1], "two boot processes on one switch get different default MACs");
+
+      const ping = await a.run("ping -c 2 -W 5 192.168.7.2");
+      assert.equal(ping.status, 0, ping.out);
+      const [sent, got] = await ncTransfer(a, b, "192.168.7.2");
+      assert.match(sent, /^[0-9a-f]{32}$/);
+      assert.equal(got, sent, "b received what a sent");
+
+      const isolated = await c.run("ping -c 2 -W 2 192.168.7.1; ping -c 2 -W 2 192.168.7.2");
+      assert.doesNotMatch(isolated.out, / [12] packets received/, isolated.out);
+      assert.match(isolated.out, /0 packets received/);
+
+      // A port of our own on the switch sends what no NIC would: runts, oversized
+      // length fields, garbage IPv4/ARP/TCP headers to the guests and broadcast.
+      const { openSwitchPort } = await import("../src/net/switch/unix-switch.js");
+      const rxPackets = async (g: GuestShell) => Number((await g.run("cat /sys/class/net/eth0/statistics/rx_packets")).out.trim());
+      const rxBefore = await Promise.all([a, b].map(rxPackets));
+      const port = await openSwitchPort(lab);
+      port.attach(() => {});
+      const macBytes = macs.map((m) => m!.split(":").map((x) => parseInt(x, 16)));
+      for (let i = 0; i < 3000; i++) {
+        const len = i % 7 === 0 ? i % 14 : 14 + (i * 7919) % 1500;
+        const f = randomBytes(len);
+        if (len >= 14) {
+          f.set(i % 3 === 2 ? [255, 255, 255, 255, 255, 255] : macBytes[i % 2], 0);
+          f.set([0x02, 0, 0, 0, 0, i & 255], 6);
+          f.set(i % 5 === 0 ? [0x08, 0x06] : [0x08, 0x00], 12); // ARP or IPv4, with random contents
+          if (len >= 34 && i % 4 === 1) f.set([0x45, 0, 0xff, 0xff, 0, 0, 0, 0, 64, 6], 14); // IPv4/TCP, total length past the frame
+        }
+        port.transmit(f);
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5));
+      }
+      port.close();
+      const rxAfter = await Promise.all([a, b].map(rxPackets));
+      // Each guest is sent about 1700 of the frames (its own and the broadcast ones).
+      for (const i of [0, 1]) assert.ok(rxAfter[i] - rxBefore[i] >= 1000, `guest ${i} received ${rxAfter[i] - rxBefore[i]} of the flood`);
+      const after = await a.run("ping -c 2 -W 5 192.168.7.2");
+      assert.equal(after.status, 0, after.out);
+      const [sent2, got2] = await ncTransfer(b, a, "192.168.7.1");
+      assert.equal(got2, sent2, "after the flood, a received what b sent");
+    } finally {
+      await Promise.all([a, b, c].map((g) => g.close()));
+    }
+  });
+
+  test("qemu: the same nc exchange between two guests joined by a socket netdev", { timeout: 300_000 }, async () => {
+    requireTool("qemu-system-riscv64", "qemu-system-misc");
+    const port = await freePort();
+    const b = await GuestShell.boot("qemu", [`socket,listen=127.0.0.1:${port},mac=52:54:00:00:00:02`], { append: "nodhcp", name: "qb" });
+    const a = await GuestShell.boot("qemu", [`socket,connect=127.0.0.1:${port},mac=52:54:00:00:00:01`], { append: "nodhcp", name: "qa" });
+    try {
+      await b.run("ifconfig eth0 192.168.7.2 netmask 255.255.255.0 up");
+      await a.run("ifconfig eth0 192.168.7.1 netmask 255.255.255.0 up");
+      const ping = await a.run("ping -c 2 -W 5 192.168.7.2");
+      assert.equal(ping.status, 0, ping.out);
+      const [sent, got] = await ncTransfer(a, b, "192.168.7.2");
+      assert.equal(got, sent);
+    } finally {
+      await Promise.all([a, b].map((g) => g.close()));
+    }
+  });
+});

@@ -63,7 +63,8 @@ Options:
                             that names it is on one Ethernet segment (no daemon: the
                             first guest to start carries the switch for the others)
                         and may end with ,mac=52:54:00:12:34:56 (default: 52:54:00:12:34:56
-                        for the first card, counting up). Examples:
+                        for the first card, counting up; on a switch, one derived from
+                        the process id, so that guests differ). Examples:
                           --net user
                           --net user,hostfwd=tcp::8080-:80
                           --net switch:lab
@@ -218,6 +219,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     memoryMiB, harts, bios: values.bios, kernel: values.kernel, initrd: values.initrd, append: values.append,
     disks: (values.disk ?? []).map((path) => ({ path })),
     nets,
+    macSalt: process.pid & 0xffffff, // two boot processes on one switch get different default MACs
   };
   const out: number[] = [];
   const flush = () => {

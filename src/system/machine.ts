@@ -52,9 +52,16 @@ export interface MachineConfig {
   /**
    * Network cards, one virtio-net device each (after the disks), by the
    * backend each uses; Machine.create opens the backends. A card without a
-   * MAC address gets defaultMac(its index).
+   * MAC address gets defaultMac(its index), salted by macSalt when it is on
+   * a switch (where other guests' cards are).
    */
   nets?: NetSpec[];
+  /**
+   * Makes the default MAC addresses of switch cards differ between guests of
+   * one host (a VM's number in the hypervisor, a process id for boot); 0 or
+   * absent: QEMU's 52:54:00:12:34:56 counting up, as for user networking.
+   */
+  macSalt?: number;
   /** Share of one host core the guest may use, 1-100 (default 100). */
   cpuQuotaPercent?: number;
 }
@@ -83,7 +90,7 @@ export function resolveConfig(c: MachineConfig): ResolvedConfig {
   if (bare && c.kernel === undefined) throw new BootError("bios none needs a kernel (a bare-metal ELF program)");
   const builtIn = c.kernel === undefined;
   const nets = (c.nets ?? []).map((n, i): NetSpec => {
-    const mac = n.mac === undefined ? defaultMac(i) : parseMac(n.mac);
+    const mac = n.mac !== undefined ? parseMac(n.mac) : defaultMac(i, n.backend === "switch" ? c.macSalt : 0);
     if (mac === undefined || isGroupMac(mac)) throw new BootError(`network card ${i}: '${n.mac}' is not a unicast MAC address`);
     return { ...n, mac: formatMac(mac) };
   });
