@@ -9,6 +9,9 @@ import type { MachineConfig } from "../system/machine.js";
 import { readFileSync as readFile } from "node:fs";
 import { decodeState } from "../system/snapshot/state-file.js";
 import { ApiError, badRequest, conflict, notFound } from "./api/errors.js";
+import { checkSlots } from "./api/create-vm.js";
+import { MAX_NICS } from "./api/network-interface.js";
+import type { NetSpec } from "../net/spec.js";
 import { VmHandle, WORKER_HEAP_MIB } from "./vm-handle.js";
 
 /** What is stored per VM. */
@@ -77,6 +80,40 @@ export class VmManager {
     this.save({ id, created: h.created, config });
     this.vms.set(id, h);
     return h;
+  }
+
+  /**
+   * Adds network card `spec.id` to VM `h`, or replaces the card of that id
+   * (only while the VM has no worker: cards are plugged in before it boots).
+   */
+  setNetworkInterface(h: VmHandle, spec: NetSpec): void {
+    this.requireDown(h, "change its network interfaces");
+    const nets = [...(h.config.nets ?? [])];
+    const at = nets.findIndex((n) => n.id === spec.id);
+    if (at >= 0) nets[at] = spec;
+    else {
+      if (nets.length >= MAX_NICS) throw badRequest(`VM '${h.id}' has ${MAX_NICS} network interfaces already`);
+      nets.push(spec);
+    }
+    const config = { ...h.config, nets };
+    checkSlots(config);
+    h.config = config;
+    this.save({ id: h.id, created: h.created, config });
+  }
+
+  /** Removes network card `ifaceId` from VM `h` (404 when it has none of that id). */
+  removeNetworkInterface(h: VmHandle, ifaceId: string): void {
+    this.requireDown(h, "change its network interfaces");
+    const nets = (h.config.nets ?? []).filter((n) => n.id !== ifaceId);
+    if (nets.length === (h.config.nets ?? []).length) throw notFound(`VM '${h.id}' has no network interface '${ifaceId}'`);
+    const { nets: _, ...rest } = h.config;
+    h.config = nets.length > 0 ? { ...rest, nets } : rest;
+    this.save({ id: h.id, created: h.created, config: h.config });
+  }
+
+  /** A 409 while `h` has a worker. */
+  private requireDown(h: VmHandle, what: string): void {
+    if (h.live || h.state === "Starting") throw conflict(`cannot ${what}: VM '${h.id}' is ${h.state} (stop it first)`);
   }
 
   /** Starts VM `id` if its RAM fits in what the budget has left (507 otherwise). */

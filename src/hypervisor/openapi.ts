@@ -42,7 +42,37 @@ export const OPENAPI = {
               properties: { drive_id: { type: "string" }, path_on_host: { type: "string" }, is_read_only: { type: "boolean" } },
             },
           },
+          "network-interfaces": { type: "array", maxItems: 4, items: { $ref: "#/components/schemas/NetworkInterface" } },
           firmware_path: { type: "string", description: "A firmware file, or \"none\" to run the kernel as a bare-metal program" },
+        },
+      },
+      NetworkInterface: {
+        type: "object", additionalProperties: false,
+        description: "A virtio-net card and the network behind it: user-mode networking (NAT to the host: the guest is 10.0.2.15, the host 10.0.2.2, DNS 10.0.2.3) or a port on a virtual switch shared by the guests of this host that name it",
+        properties: {
+          iface_id: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$", description: "The card's name (the path's, when given in the body)" },
+          guest_mac: { type: "string", description: "A unicast MAC address (default: 52:54:00:12:34:56 counting up; on a switch, one derived from the VM id)" },
+          backend: { type: "string", enum: ["user", "switch"], description: "Default user" },
+          host_forwards: {
+            type: "array", maxItems: 64, description: "user: host ports forwarded into the guest",
+            items: {
+              type: "object", additionalProperties: false, required: ["host_port", "guest_port"],
+              properties: {
+                protocol: { type: "string", enum: ["tcp", "udp"] }, host_address: { type: "string", description: "IPv4 address to listen on (default: all)" },
+                host_port: { type: "integer", minimum: 1, maximum: 65535 }, guest_address: { type: "string", description: "Default 10.0.2.15" },
+                guest_port: { type: "integer", minimum: 1, maximum: 65535 },
+              },
+            },
+          },
+          switch_name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description: "switch: the switch's name (typevisor boot --net switch:NAME joins the same one)" },
+        },
+      },
+      NicMetrics: {
+        type: "object",
+        properties: {
+          guest_mac: { type: "string" }, backend: { type: "string" },
+          rx_packets: { type: "integer" }, rx_bytes: { type: "integer" }, rx_dropped: { type: "integer" },
+          tx_packets: { type: "integer" }, tx_bytes: { type: "integer" }, tx_dropped: { type: "integer" },
         },
       },
       Vm: {
@@ -77,6 +107,7 @@ export const OPENAPI = {
         properties: {
           instructions: { type: "number" }, mips: { type: "number" }, host_cpu_seconds: { type: "number" },
           uptime_seconds: { type: "number" }, exits: { type: "object", description: "Exits to the hypervisor by reason" },
+          network_interfaces: { type: "object", additionalProperties: { $ref: "#/components/schemas/NicMetrics" }, description: "Each network card's counters, by iface_id" },
         },
       },
       GdbParams: {
@@ -116,6 +147,11 @@ export const OPENAPI = {
       put: { summary: "Define a VM (omitted parts take the built-in guest's defaults)", requestBody: json("VmConfig"), responses: { "201": { description: "Created", ...json("Vm") }, ...errors(400, 401, 403, 409, 507) } },
       get: { summary: "A VM's state, config and uptime", responses: { "200": { description: "The VM", ...json("Vm") }, ...errors(401, 404) } },
       delete: { summary: "Stop and delete a VM", responses: { "204": { description: "Deleted" }, ...errors(401, 404) } },
+    },
+    "/vms/{id}/network-interfaces/{iface_id}": {
+      parameters: [vmId, { ...vmId, name: "iface_id" }],
+      put: { summary: "Add or replace a network card of a VM that is not running (cards are plugged in before boot)", requestBody: json("NetworkInterface"), responses: { "204": { description: "Set" }, ...errors(400, 401, 404, 409) } },
+      delete: { summary: "Remove a network card of a VM that is not running", responses: { "204": { description: "Removed" }, ...errors(401, 404, 409) } },
     },
     "/vms/{id}/actions": {
       parameters: [vmId],

@@ -62,4 +62,19 @@ export interface VmMetrics {
   uptime_seconds: number;
   /** Exits to the hypervisor by reason. */
   exits: object;
+  /** Each network card's counters, by iface_id (absent before the VM first ran). */
+  network_interfaces?: Record<string, NicMetrics>;
+}
+
+/** One network card's packets and bytes each way, and frames dropped. */
+export interface NicMetrics {
+  guest_mac: string;
+  /** The backend: "user", "switch:NAME" or "unplugged" (a restore that could not plug it in). */
+  backend: string;
+  rx_packets: number;
+  rx_bytes: number;
+  rx_dropped: number;
+  tx_packets: number;
+  tx_bytes: number;
+  tx_dropped: number;
 }

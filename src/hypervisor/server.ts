@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { ApiError, badRequest, conflict, notFound } from "./api/errors.js";
 import { checkId, object, onlyFields, optBool, optInt, optString, parseBody, reqString } from "./api/parse.js";
 import { MAX_MEM_MIB, parseCreateVm } from "./api/create-vm.js";
+import { checkNetSpec, MAX_NICS, parseNetworkInterface } from "./api/network-interface.js";
 import type { MachineConfig } from "../system/machine.js";
 import { OPENAPI } from "./openapi.js";
 import { serveWeb } from "./web-assets.js";
@@ -150,6 +151,14 @@ export class ApiServer {
     if (parts.length === 1) { allow("GET"); return { json: m.list().map(describe) }; }
     const id = checkId("VM id", parts[1]);
     const rest = parts.slice(2).join("/");
+    if (parts.length === 4 && parts[2] === "network-interfaces") {
+      const iface = checkId("iface_id", parts[3]);
+      if (method === "DELETE") { m.removeNetworkInterface(m.get(id), iface); return undefined; }
+      allow("PUT", "DELETE");
+      const spec = parseNetworkInterface(await json(), "body", iface);
+      m.setNetworkInterface(m.get(id), spec);
+      return undefined;
+    }
     switch (rest) {
       case "":
         if (method === "PUT") {
@@ -313,7 +322,7 @@ export class ApiServer {
 /** The config a migration source sends (its resolved MachineConfig): only the known fields, checked. */
 function parseMigratedConfig(v: unknown): MachineConfig {
   const c = object("config", v);
-  onlyFields("config", c, ["memoryMiB", "harts", "bios", "kernel", "initrd", "append", "disks", "cpuQuotaPercent"]);
+  onlyFields("config", c, ["memoryMiB", "harts", "bios", "kernel", "initrd", "append", "disks", "nets", "macSalt", "cpuQuotaPercent"]);
   const out: MachineConfig = {
     memoryMiB: optInt(c, "memoryMiB", "config", 1, MAX_MEM_MIB),
     harts: optInt(c, "harts", "config", 1, 8),
@@ -322,7 +331,12 @@ function parseMigratedConfig(v: unknown): MachineConfig {
     initrd: optString(c, "initrd", "config"),
     append: optString(c, "append", "config"),
     cpuQuotaPercent: optInt(c, "cpuQuotaPercent", "config", 1, 100),
+    macSalt: optInt(c, "macSalt", "config", 0, 0xffffff),
   };
+  if (c.nets !== undefined) {
+    if (!Array.isArray(c.nets) || c.nets.length > MAX_NICS) throw badRequest(`config.nets must be an array of at most ${MAX_NICS}`);
+    out.nets = c.nets.map((n: unknown, i: number) => checkNetSpec(n, `config.nets[${i}]`));
+  }
   if (c.disks !== undefined) {
     if (!Array.isArray(c.disks)) throw badRequest("config.disks must be an array");
     out.disks = c.disks.map((d: unknown, i: number) => {

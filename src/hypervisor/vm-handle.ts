@@ -17,6 +17,17 @@ export const WORKER_HEAP_MIB = 256;
 /** How long a worker may take to obey InstanceStop before it is terminated. */
 const STOP_GRACE_MS = 5000;
 
+/**
+ * The salt of a VM's default switch MAC addresses: 24 bits of its id's
+ * FNV-1a hash, so that guests of one host on one switch differ, and a VM
+ * keeps its MAC over restarts of the server.
+ */
+export function macSalt(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return (h ^ (h >>> 24)) & 0xffffff || 1;
+}
+
 /** Who sees a VM's console as it happens (a WebSocket). */
 export interface ConsoleViewer {
   send(bytes: Uint8Array): void;
@@ -77,7 +88,7 @@ export class VmHandle {
    * from snapshot files; resolves with the machine's config as the worker resolved it.
    */
   async start(restore?: WorkerInit["restore"]): Promise<MachineConfig> {
-    this.spawn({ config: this.config, restore });
+    this.spawn({ config: { ...this.config, macSalt: this.config.macSalt ?? macSalt(this.id) }, restore });
     return this.requestStart();
   }
 

@@ -7,8 +7,10 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
-import { Machine } from "../system/machine.js";
-import { NO_METRICS, type FromWorker, type Reply, type Request, type ToWorker, type VmMetrics, type WorkerInit } from "./protocol.js";
+import { readFileSync } from "node:fs";
+import { Machine, openNets, snapshotNets } from "../system/machine.js";
+import { formatMac, type NetBackend } from "../net/link.js";
+import { NO_METRICS, type FromWorker, type Reply, type Request, type NicMetrics, type ToWorker, type VmMetrics, type WorkerInit } from "./protocol.js";
 import { describeStop } from "./stop-reason.js";
 import { PageTracker } from "./migration/pages.js";
 import { IncomingRam } from "./migration/incoming.js";
@@ -36,23 +38,40 @@ let arriving: IncomingRam | undefined;
 let tracker: PageTracker | undefined;
 /** The machine's GDB stub, once PUT /vms/{id}/gdb opened one. */
 let gdb: GdbServer | undefined;
-try {
+/**
+ * Builds the machine (opening its network backends: host sockets and switch
+ * ports), restores it from snapshot files with its cards' backends opened
+ * anew, or readies RAM for an arriving migration. Requests wait for it.
+ */
+async function build(): Promise<void> {
   if (init.incoming !== undefined) {
     warmUpSystemVm(); // now, not in the guest's downtime
     arriving = new IncomingRam(init.incoming.memoryMiB);
-  } else if (init.restore !== undefined) machine = Machine.restore({ statePath: init.restore.statePath, memoryPath: init.restore.memPath }, io);
-  else machine = new Machine(init.config, io);
-} catch (e) {
-  post({ type: "state", state: "Stopped", reason: `cannot build the machine: ${(e as Error).message}` });
-  process.exit(1);
+  } else if (init.restore !== undefined) {
+    const paths = { statePath: init.restore.statePath, memoryPath: init.restore.memPath };
+    const nets = await openNets(snapshotNets(readFileSync(paths.statePath), `snapshot state file ${paths.statePath}`));
+    try {
+      machine = Machine.restore(paths, { ...io, nets });
+    } catch (e) {
+      for (const n of nets) n.close();
+      throw e;
+    }
+  } else machine = await Machine.create(init.config, io);
 }
+const built = build().catch((e: Error) => {
+  post({ type: "state", state: "Stopped", reason: `cannot build the machine: ${e.message}` });
+  process.exit(1);
+});
 
-/** The arriving migration's last part: the machine is restored from the pages gathered and `state`. */
-function admit(state: Uint8Array | undefined): void {
+/** The arriving migration's last part: the machine is restored from the pages gathered and `state`, its network cards' backends opened here. */
+async function admit(state: Uint8Array | undefined): Promise<void> {
   if (state === undefined) throw failure(400, "a migration's VM starts with its machine state");
+  let nets: NetBackend[] = [];
   try {
-    machine = Machine.restoreImage(state, arriving!.image(), io);
+    nets = await openNets(snapshotNets(state, "the migration's machine state"));
+    machine = Machine.restoreImage(state, arriving!.image(), { ...io, nets });
   } catch (e) {
+    for (const n of nets) n.close();
     throw failure(400, (e as Error).message);
   }
   arriving = undefined;
@@ -70,6 +89,7 @@ function current(): Machine {
 /** Answers a request; an Error with a `status` becomes that HTTP status, anything else 500. */
 async function answer(r: Request): Promise<Reply> {
   try {
+    await built;
     return { type: "reply", id: r.id, ok: true, value: await perform(r) };
   } catch (e) {
     const status = (e as { status?: number }).status ?? 500;
@@ -89,7 +109,7 @@ async function perform(r: Request): Promise<unknown> {
       if (!arriving.receive(r.records)) throw failure(400, "the migration's page records are malformed");
       return undefined;
     case "start": {
-      if (arriving !== undefined) admit(r.state);
+      if (arriving !== undefined) await admit(r.state);
       const machine = current();
       if (machine.state !== "NotStarted") throw wrongState("start it");
       void machine.run({ paused: init.restore !== undefined && !init.restore.resume }).then(
@@ -161,7 +181,22 @@ function metrics(): VmMetrics {
     host_cpu_seconds: performance.eventLoopUtilization().active / 1000,
     uptime_seconds: up,
     exits: exitMetrics(machine.board).exits,
+    network_interfaces: nicMetrics(machine),
   };
+}
+
+/** Each network card's counters, by iface_id (eth0, eth1… for cards without one). */
+function nicMetrics(m: Machine): Record<string, NicMetrics> {
+  const out: Record<string, NicMetrics> = {};
+  m.board.nics.forEach((nic, i) => {
+    const c = nic.counters;
+    out[m.config.nets?.[i]?.id ?? `eth${i}`] = {
+      guest_mac: formatMac(nic.mac), backend: nic.backend.kind,
+      rx_packets: c.rxPackets, rx_bytes: c.rxBytes, rx_dropped: c.rxDropped,
+      tx_packets: c.txPackets, tx_bytes: c.txBytes, tx_dropped: c.txDropped,
+    };
+  });
+  return out;
 }
 
 port.on("message", (m: ToWorker) => {

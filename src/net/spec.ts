@@ -23,9 +23,14 @@ export interface HostForward {
 }
 
 /** A NIC's backend and address, as given on the command line or in the API. */
-export type NetSpec =
-  | { backend: "user"; hostForwards: HostForward[]; mac?: string }
-  | { backend: "switch"; name: string; mac?: string };
+export type NetSpec = (
+  | { backend: "user"; hostForwards: HostForward[] }
+  | { backend: "switch"; name: string }
+) & {
+  mac?: string;
+  /** The card's name in the hypervisor API (iface_id); absent for `boot --net`. */
+  id?: string;
+};
 
 /** A `--net` value that does not parse. */
 export class NetSpecError extends Error {

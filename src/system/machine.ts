@@ -15,7 +15,7 @@ import { SystemVm, type RunStop } from "./system-vm.js";
 import { SystemDebugger } from "./debugger.js";
 import { warmUpSystemVm } from "./warm-up.js";
 import { captureState, restoreFromImage, restoreMachine, restoreSnapshotFiles, writeSnapshotFiles, type RestoredMachine, type SnapshotPaths } from "./snapshot/index.js";
-import { encodeState } from "./snapshot/state-file.js";
+import { decodeState, encodeState } from "./snapshot/state-file.js";
 import type { MemoryImage } from "./snapshot/memory-file.js";
 import { formatMac, isGroupMac, parseMac, type NetBackend } from "../net/link.js";
 import { defaultMac, type NetSpec } from "../net/spec.js";
@@ -135,6 +135,32 @@ function readImage(path: string, what: string): Uint8Array {
   }
 }
 
+/**
+ * Opens the backends of `specs` in order; rejects with NetOpenError (a host
+ * port taken, a switch that cannot be reached) after closing those already open.
+ */
+export async function openNets(specs: readonly NetSpec[]): Promise<NetBackend[]> {
+  if (specs.length === 0) return [];
+  const { openNetBackend } = await import("../net/open.js"); // the network stack is loaded only by machines that have one
+  const backends: NetBackend[] = [];
+  try {
+    for (const spec of specs) backends.push(await openNetBackend(spec));
+  } catch (e) {
+    for (const b of backends) b.close();
+    throw e;
+  }
+  return backends;
+}
+
+/**
+ * The network cards a snapshot's machine was built with (recorded in its
+ * state file by Machine.snapshot), whose backends a restore may open anew.
+ */
+export function snapshotNets(state: Uint8Array, what: string): NetSpec[] {
+  const meta = decodeState(state, what).meta as { machine?: ResolvedConfig } | undefined;
+  return meta?.machine?.nets ?? [];
+}
+
 /** One virtual machine. */
 export class Machine {
   readonly config: ResolvedConfig;
@@ -190,10 +216,8 @@ export class Machine {
   static async create(config: MachineConfig, io: MachineIo): Promise<Machine> {
     const specs = resolveConfig(config).nets ?? []; // a bad config fails before any host port is taken
     if (specs.length === 0) return new Machine(config, io);
-    const { openNetBackend } = await import("../net/open.js"); // the network stack is loaded only by machines that have one
-    const backends: NetBackend[] = [];
+    const backends = await openNets(specs);
     try {
-      for (const spec of specs) backends.push(await openNetBackend(spec));
       return new Machine(config, { ...io, nets: backends });
     } catch (e) {
       for (const b of backends) b.close();

@@ -4,6 +4,7 @@
  *     { "boot-source": { "kernel_image_path", "initrd_path", "boot_args" },
  *       "machine-config": { "vcpu_count", "mem_size_mib", "cpu_quota_percent" },
  *       "drives": [ { "drive_id", "path_on_host", "is_read_only" } ],
+ *       "network-interfaces": [ { "iface_id", "guest_mac", "backend", ... } ],
  *       "firmware_path": "/path" | "none" }
  *
  * Every part may be omitted: the machine then takes `typevisor boot`'s defaults
@@ -11,9 +12,11 @@
  * directories.
  */
 import { MAX_HARTS } from "../../system/board.js";
+import { VIRTIO_SLOTS } from "../../system/memory-map.js";
 import type { MachineConfig } from "../../system/machine.js";
 import type { PathPolicy } from "../paths.js";
 import { badRequest } from "./errors.js";
+import { parseNetworkInterfaces } from "./network-interface.js";
 import { checkId, object, onlyFields, optBool, optInt, optString, reqString } from "./parse.js";
 
 /** Most guest RAM one VM may have, in MiB. */
@@ -21,7 +24,7 @@ export const MAX_MEM_MIB = 2048;
 
 /** Parses a create-VM body into a machine config whose paths are real and allowed. */
 export function parseCreateVm(body: Record<string, unknown>, paths: PathPolicy): MachineConfig {
-  onlyFields("body", body, ["boot-source", "machine-config", "drives", "firmware_path"]);
+  onlyFields("body", body, ["boot-source", "machine-config", "drives", "network-interfaces", "firmware_path"]);
   const config: MachineConfig = {};
   if (body["boot-source"] !== undefined) {
     const b = object("boot-source", body["boot-source"]);
@@ -42,7 +45,7 @@ export function parseCreateVm(body: Record<string, unknown>, paths: PathPolicy):
   }
   if (body.drives !== undefined) {
     if (!Array.isArray(body.drives)) throw badRequest("drives must be an array");
-    if (body.drives.length > 7) throw badRequest("drives: at most 7");
+    if (body.drives.length > VIRTIO_SLOTS - 1) throw badRequest(`drives: at most ${VIRTIO_SLOTS - 1}`);
     const ids = new Set<string>();
     config.disks = body.drives.map((d: unknown, i: number) => {
       const o = object(`drives[${i}]`, d);
@@ -54,6 +57,8 @@ export function parseCreateVm(body: Record<string, unknown>, paths: PathPolicy):
         readonly: optBool(o, "is_read_only", `drives[${i}]`) ?? false };
     });
   }
+  if (body["network-interfaces"] !== undefined) config.nets = parseNetworkInterfaces(body["network-interfaces"]);
+  checkSlots(config);
   const fw = optString(body, "firmware_path", "body");
   if (fw !== undefined) config.bios = fw === "none" ? "none" : paths.existing("firmware_path", fw);
   if (config.bios === "none" && config.kernel === undefined) throw badRequest("firmware_path none needs boot-source.kernel_image_path (a bare-metal program)");
@@ -61,4 +66,10 @@ export function parseCreateVm(body: Record<string, unknown>, paths: PathPolicy):
     throw badRequest("firmware_path none: initrd_path and boot_args need firmware (a device tree to carry them)");
   }
   return config;
+}
+
+/** Throws a 400 when the drives and network cards need more virtio slots than the board has (one is virtio-rng's). */
+export function checkSlots(config: MachineConfig): void {
+  const disks = config.disks?.length ?? 0, nics = config.nets?.length ?? 0;
+  if (disks + nics > VIRTIO_SLOTS - 1) throw badRequest(`${disks} drives and ${nics} network interfaces: together at most ${VIRTIO_SLOTS - 1}`);
 }
