@@ -159,6 +159,18 @@ describe("typevisor vm drives a real 'typevisor serve'", { timeout: 10 * TEST_TI
     assert.ok(line.includes(join(scratch, "no/such/Image")), line);
   });
 
+  test("create --net sends each card as a network interface (eth0, eth1...), a SPEC that does not parse is one line and status 2", { timeout: TEST_TIMEOUT_MS }, async () => {
+    await ok(["create", "n", "--net", "user,hostfwd=tcp:127.0.0.1:18080-:80,mac=52:54:00:00:00:0a", "--net", "switch:lab"]);
+    const token = readFileSync(join(stateDir, "token"), "utf8").trim();
+    const got = await (await fetch(`${server}/vms/n`, { headers: { authorization: `Bearer ${token}` } })).json() as { config: { nets: object[] } };
+    assert.deepEqual(got.config.nets, [
+      { backend: "user", hostForwards: [{ protocol: "tcp", hostAddr: "127.0.0.1", hostPort: 18080, guestAddr: "", guestPort: 80 }], mac: "52:54:00:00:00:0a", id: "eth0" },
+      { backend: "switch", name: "lab", id: "eth1" },
+    ]);
+    await ok(["rm", "n"]);
+    assert.match(oneLineError(await vm(["create", "m", "--net", "tap0"]), 2), /--net tap0: 'tap0' is not a network backend/);
+  });
+
   test("start boots a VM, and console in pipe mode sends stdin to its shell and prints the answer", { timeout: TEST_TIMEOUT_MS }, async () => {
     assert.match(await ok(["start", "a"]), /VM a started/);
     await waitForPrompt("a");

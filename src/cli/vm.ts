@@ -12,6 +12,7 @@ import { WebSocket, type RawData } from "ws";
 import { DEFAULT_MEMORY_MIB } from "../system/memory-map.js";
 import { writeErr, writeOut } from "./main.js";
 import { defaultStateDir } from "./serve.js";
+import { NetSpecError, parseNetSpec, type NetSpec } from "../net/spec.js";
 
 /** Where the hypervisor listens unless --server or $TYPEVISOR_SERVER say otherwise (serve's default). */
 const DEFAULT_SERVER = "http://127.0.0.1:8077";
@@ -220,7 +221,7 @@ server allows ('typevisor serve --allow-path').`,
     options: {
       kernel: { type: "string" }, initrd: { type: "string" }, append: { type: "string" }, memory: { type: "string" },
       smp: { type: "string" }, disk: { type: "string", multiple: true }, "disk-ro": { type: "string", multiple: true },
-      bios: { type: "string" }, "cpu-quota": { type: "string" },
+      bios: { type: "string" }, "cpu-quota": { type: "string" }, net: { type: "string", multiple: true },
     },
     optionHelp: [
       ["--kernel FILE", "The kernel (default: the built-in Linux; a bare-metal program with --bios none)."],
@@ -232,6 +233,7 @@ server allows ('typevisor serve --allow-path').`,
       ["--disk-ro FILE", "A read-only drive (repeatable; numbered in order with --disk)."],
       ["--bios FILE|none", "The firmware, or none to run the kernel as a bare-metal M-mode program."],
       ["--cpu-quota PERCENT", "Share of one host core the guest may use, 1-100."],
+      ["--net SPEC", "A network card (repeatable: eth0, eth1...), as typevisor boot's: user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]... or switch:NAME, either with an optional ,mac=MAC."],
     ],
     async run({ args: [id], values, tokens, api }) {
       const body = createBody(values, tokens);
@@ -345,6 +347,7 @@ ${CONNECTION_HELP}
 
 Examples:
   typevisor vm create web --memory 256 --disk rootfs.img
+  typevisor vm create www --net user,hostfwd=tcp::8080-:80
   typevisor vm start web && typevisor vm console web
   echo 'uname -a' | typevisor vm console web
   typevisor vm ls
@@ -480,9 +483,31 @@ function createBody(values: Invocation["values"], tokens: Invocation["tokens"]):
   if (drives.length > 0) {
     body.drives = drives.map((t, i) => ({ drive_id: `vd${String.fromCharCode(0x61 + i)}`, path_on_host: resolve(t.value ?? ""), is_read_only: t.name === "disk-ro" }));
   }
+  const nets = (values.net as string[] | undefined) ?? [];
+  if (nets.length > 0) body["network-interfaces"] = nets.map((text, i) => networkInterface(text, `eth${i}`));
   const bios = str(values.bios);
   if (bios !== undefined) body.firmware_path = bios === "none" ? "none" : resolve(bios);
   return body;
+}
+
+/** The API body of one `--net SPEC` (a usage error when it does not parse). */
+function networkInterface(text: string, ifaceId: string): Record<string, unknown> {
+  let spec: NetSpec;
+  try {
+    spec = parseNetSpec(text);
+  } catch (e) {
+    if (e instanceof NetSpecError) throw usageError(`--net ${text}: ${e.message}`);
+    throw e;
+  }
+  const card: Record<string, unknown> = { iface_id: ifaceId, ...(spec.mac === undefined ? {} : { guest_mac: spec.mac }) };
+  if (spec.backend === "switch") return { ...card, backend: "switch", switch_name: spec.name };
+  return {
+    ...card, backend: "user",
+    host_forwards: spec.hostForwards.map((f) => ({
+      protocol: f.protocol, host_port: f.hostPort, guest_port: f.guestPort,
+      ...(f.hostAddr === "" ? {} : { host_address: f.hostAddr }), ...(f.guestAddr === "" ? {} : { guest_address: f.guestAddr }),
+    })),
+  };
 }
 
 /** Rows under a header, columns padded to their widest cell (those in `right` aligned right; the last column unpadded). */
