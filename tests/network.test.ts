@@ -13,7 +13,9 @@ import { createServer, type AddressInfo } from "node:net";
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import { after, before, describe, test } from "node:test";
+import { spawn, spawnSync } from "node:child_process";
 import { requireTool } from "./build-guests.js";
+import { TYPEVISOR_BIN } from "./guest-run.js";
 import { GuestShell, type Engine } from "./guest-shell.js";
 
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
@@ -220,6 +222,43 @@ describe("guests on a virtual switch", { concurrency: false }, () => {
       assert.equal(got, sent);
     } finally {
       await Promise.all([a, b].map((g) => g.close()));
+    }
+  });
+});
+
+describe("typevisor boot --net on bad input", () => {
+  const boot = (args: string[]) => spawnSync(process.execPath, [TYPEVISOR_BIN, "boot", ...args, "--timeout", "20"], { encoding: "utf8", input: "", timeout: 60_000 });
+  const oneLine = (r: ReturnType<typeof boot>, status: number) => {
+    assert.equal(r.status, status, r.stderr);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+    const lines = r.stderr.split("\n").filter((l) => l.trim() !== "");
+    assert.equal(lines.length, 1, r.stderr);
+    return lines[0];
+  };
+
+  test("a SPEC that does not parse is one line naming it, status 2", () => {
+    assert.match(oneLine(boot(["--net", "tap,ifname=tap0"]), 2), /--net tap,ifname=tap0: 'tap' is not a network backend/);
+    assert.match(oneLine(boot(["--net", "user,hostfwd=tcp::99999-:80"]), 2), /port 99999/);
+    assert.match(oneLine(boot(["--net", "user,mac=01:02:03:04:05:06"]), 2), /not a unicast MAC/);
+  });
+
+  test("a host port that is taken is one line naming it, status 1, before the guest starts", async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const r = await new Promise<{ status: number | null; stderr: string; stdout: string }>((resolve) => {
+        const c = spawn(process.execPath, [TYPEVISOR_BIN, "boot", "--net", `user,hostfwd=tcp:127.0.0.1:${port}-:80`, "--timeout", "20"], { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "", stderr = "";
+        c.stdout.on("data", (d: Buffer) => { stdout += d; });
+        c.stderr.on("data", (d: Buffer) => { stderr += d; });
+        c.on("close", (status) => resolve({ status, stderr, stdout }));
+      });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stdout, "", "the guest never started");
+      assert.match(r.stderr.trim(), new RegExp(`^typevisor boot: .*${port}.*$`));
+    } finally {
+      taken.close();
     }
   });
 });
