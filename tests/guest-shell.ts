@@ -28,7 +28,7 @@ export const IMAGES = {
 export function machineArgv(engine: Engine, nets: readonly string[], append = ""): string[] {
   const cmdline = `console=ttyS0${append === "" ? "" : " " + append}`;
   if (engine === "typevisor") {
-    return [process.execPath, TYPEVISOR_BIN, "boot", "--append", cmdline, "--timeout", "300", ...nets.flatMap((n) => ["--net", n])];
+    return [process.execPath, ...(process.env.TV_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.TV_PROFILE_DIR}`] : []), TYPEVISOR_BIN, "boot", "--append", cmdline, "--timeout", "300", ...nets.flatMap((n) => ["--net", n])];
   }
   const argv = ["qemu-system-riscv64", "-M", "virt", "-m", "128", "-smp", "1", "-nographic", "-bios", IMAGES.bios,
     "-kernel", IMAGES.kernel, "-initrd", IMAGES.initrd, "-append", cmdline];
