@@ -1,6 +1,6 @@
 /** `typevisor serve`: the hypervisor, a long-running process hosting many guest VMs behind an HTTP API. */
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { homedir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -9,6 +9,7 @@ import { VmManager } from "../hypervisor/manager.js";
 import { WORKER_HEAP_MIB } from "../hypervisor/vm-handle.js";
 import { PathPolicy } from "../hypervisor/paths.js";
 import { ApiServer } from "../hypervisor/server.js";
+import { SnapshotDir } from "../hypervisor/snapshot-dir.js";
 import { writeErr, writeOut } from "./main.js";
 
 const HELP = `Usage: typevisor serve [--listen HOST:PORT] [--state-dir DIR] [options]
@@ -91,18 +92,19 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const stateDir = values["state-dir"] ?? defaultStateDir();
-  let paths: PathPolicy, manager: VmManager, token: string, created: boolean;
+  let paths: PathPolicy, manager: VmManager, token: string, created: boolean, snapshots: SnapshotDir;
   try {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     for (const d of values["allow-path"] ?? []) if (!statSync(d).isDirectory()) throw new Error(`--allow-path ${d}: not a directory`);
     paths = new PathPolicy([stateDir, IMAGES_DIR, ...(values["allow-path"] ?? [])]);
     ({ token, created } = apiToken(stateDir));
     manager = new VmManager(stateDir, budget, heap);
+    snapshots = new SnapshotDir(join(realpathSync(stateDir), "snapshots"));
   } catch (e) {
     writeErr(`typevisor serve: ${(e as Error).message}\n`);
     return 2;
   }
-  const server = new ApiServer({ manager, paths, token });
+  const server = new ApiServer({ manager, paths, token, snapshots });
   let bound: number;
   try {
     bound = await server.listen(port, host);

@@ -131,7 +131,17 @@ export const OPENAPI = {
       },
       Host: {
         type: "object",
-        properties: { memory_budget_mib: { type: "integer" }, memory_used_mib: { type: "integer" }, vms: { type: "integer" } },
+        properties: {
+          memory_budget_mib: { type: "integer" }, memory_used_mib: { type: "integer" }, vms: { type: "integer" },
+          snapshot_dir: { type: "string", description: "The server's snapshot directory (<state-dir>/snapshots), where a snapshot NAME is NAME.state and NAME.state.mem" },
+        },
+      },
+      Snapshot: {
+        type: "object",
+        properties: {
+          name: { type: "string" }, snapshot_path: { type: "string" }, mem_file_path: { type: "string" },
+          bytes: { type: "integer", description: "Both files together" }, created: { type: "string", format: "date-time" },
+        },
       },
     },
   },
@@ -139,6 +149,13 @@ export const OPENAPI = {
   paths: {
     "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "The OpenAPI document" }, ...errors(401) } } },
     "/host": { get: { summary: "The host's memory budget and use", responses: { "200": { description: "Host", ...json("Host") }, ...errors(401) } } },
+    "/snapshots": {
+      get: { summary: "The snapshots in the server's snapshot directory, newest first (paths to give snapshot/load)", responses: { "200": { description: "Snapshots", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Snapshot" } } } } }, ...errors(401) } },
+    },
+    "/snapshots/{name}": {
+      parameters: [{ name: "name", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$" } }],
+      delete: { summary: "Remove a snapshot of the snapshot directory (both files)", responses: { "204": { description: "Removed" }, ...errors(400, 401, 404) } },
+    },
     "/vms": {
       get: { summary: "List the VMs", responses: { "200": { description: "Every VM", content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/Vm" } } } } }, ...errors(401) } },
     },

@@ -19,6 +19,7 @@ import { migrate } from "./migration/source.js";
 import type { VmManager } from "./manager.js";
 import type { PathPolicy } from "./paths.js";
 import type { VmHandle } from "./vm-handle.js";
+import type { SnapshotDir } from "./snapshot-dir.js";
 
 /** Largest request body accepted (JSON or console input). */
 const MAX_BODY = 1 << 20;
@@ -29,6 +30,8 @@ export interface ServerOptions {
   paths: PathPolicy;
   /** The bearer token every request must carry. */
   token: string;
+  /** The server's snapshot directory (GET /snapshots). */
+  snapshots: SnapshotDir;
 }
 
 /** An answer: JSON (`json`) or raw bytes (`raw`), with a status (200 by default) and extra headers. */
@@ -145,7 +148,13 @@ export class ApiServer {
     if (parts.length === 1 && parts[0] === "openapi.json") { allow("GET"); return { json: OPENAPI }; }
     if (parts.length === 1 && parts[0] === "host") {
       allow("GET");
-      return { json: { memory_budget_mib: m.memoryBudgetMiB, memory_used_mib: m.memoryUsedMiB, vms: m.list().length } };
+      return { json: { memory_budget_mib: m.memoryBudgetMiB, memory_used_mib: m.memoryUsedMiB, vms: m.list().length, snapshot_dir: this.opts.snapshots.dir } };
+    }
+    if (parts[0] === "snapshots" && parts.length <= 2) {
+      if (parts.length === 1) { allow("GET"); return { json: this.opts.snapshots.list() }; }
+      allow("DELETE");
+      this.opts.snapshots.remove(parts[1]);
+      return undefined;
     }
     if (parts[0] !== "vms") throw notFound(`no route ${url.pathname}`);
     if (parts.length === 1) { allow("GET"); return { json: m.list().map(describe) }; }

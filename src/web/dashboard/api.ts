@@ -24,6 +24,17 @@ export interface Host {
   memory_budget_mib: number;
   memory_used_mib: number;
   vms: number;
+  /** Where the server keeps snapshots by name. */
+  snapshot_dir: string;
+}
+
+/** A snapshot of the server's snapshot directory (GET /snapshots). */
+export interface Snapshot {
+  name: string;
+  snapshot_path: string;
+  mem_file_path: string;
+  bytes: number;
+  created: string;
 }
 
 /** GET /vms/{id}/metrics. */
@@ -67,6 +78,16 @@ export class Api {
     return this.call("PATCH", `/vms/${encodeURIComponent(id)}/vm`, { state });
   }
   remove(id: string): Promise<void> { return this.call("DELETE", `/vms/${encodeURIComponent(id)}`); }
+  snapshots(): Promise<Snapshot[]> { return this.call("GET", "/snapshots"); }
+  removeSnapshot(name: string): Promise<void> { return this.call("DELETE", `/snapshots/${encodeURIComponent(name)}`); }
+  /** Writes a paused VM's snapshot to the two files. */
+  snapshot(id: string, paths: { snapshot_path: string; mem_file_path: string }): Promise<void> {
+    return this.call("PUT", `/vms/${encodeURIComponent(id)}/snapshot/create`, paths);
+  }
+  /** Creates VM `id` from a snapshot's files, running. */
+  restore(id: string, s: Snapshot): Promise<Vm> {
+    return this.call("PUT", `/vms/${encodeURIComponent(id)}/snapshot/load`, { snapshot_path: s.snapshot_path, mem_file_path: s.mem_file_path, resume_vm: true });
+  }
 
   /** The console WebSocket of VM `id` (the token travels as a subprotocol: browsers cannot set headers on it). */
   console(id: string): WebSocket {

@@ -1,7 +1,8 @@
 /**
  * The hypervisor's dashboard (served by `typevisor serve` at /): the VMs with
  * their state, vCPUs, memory, uptime and MIPS; create, start, pause, resume,
- * stop and delete; the selected VM's live console and its exits to the
+ * stop and delete; snapshots (taken into the server's snapshot directory,
+ * listed, restored as new VMs, deleted); the selected VM's live console and its exits to the
  * hypervisor per second by kind, each explained. The API token is asked once
  * and kept for the tab (sessionStorage). Everything comes from the REST API
  * and the console WebSocket (docs/hypervisor.md); see docs/web.md.
@@ -10,6 +11,8 @@ import "@xterm/xterm/css/xterm.css";
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import { Api, ApiFailure, type Metrics, type Vm } from "./api.js";
+import { el } from "./dom.js";
+import { snapshotRows, takeSnapshot } from "./snapshots.js";
 import { ConsoleView } from "./console-view.js";
 import { TrapChart } from "./chart.js";
 import { explain, rates, TRAP_KINDS, type Sample } from "./traps.js";
@@ -20,14 +23,6 @@ const POLL_MS = 1000;
 const app = document.getElementById("app")!;
 const hostLine = document.getElementById("host")!;
 const announcer = document.getElementById("announce")!;
-
-/** Builds an element with attributes and children. */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
 
 /** Says `text` to screen readers (and nothing on screen). */
 function announce(text: string): void {
@@ -76,6 +71,9 @@ async function connect(token: string): Promise<void> {
 
 class Dashboard {
   private readonly rows = el("tbody");
+  private readonly snapshotBody = el("tbody");
+  private snapshotDir = "";
+  private snapshotSignature: string | undefined;
   private readonly error = el("p", { class: "error", role: "alert" });
   private readonly detail = el("section", { class: "card detail", "aria-labelledby": "detail-title" });
   private selected: string | undefined;
@@ -107,7 +105,12 @@ class Dashboard {
       this.rows);
     const logout = el("button", { class: "link" }, "Forget the token");
     logout.addEventListener("click", () => { sessionStorage.removeItem(TOKEN_KEY); this.stop(); showLogin(); });
-    app.replaceChildren(el("section", { class: "card", "aria-label": "VMs" }, create, this.error, el("div", { class: "scroll" }, table), logout), this.detail);
+    const snapshots = el("table", { class: "vms snapshots" },
+      el("caption", {}, "Snapshots"),
+      el("thead", {}, el("tr", {}, ...["Name", "Size", "Taken", "Restore as a new VM"].map((h) => el("th", { scope: "col" }, h)))),
+      this.snapshotBody);
+    app.replaceChildren(el("section", { class: "card", "aria-label": "VMs" }, create, this.error, el("div", { class: "scroll" }, table),
+      el("div", { class: "scroll" }, snapshots), logout), this.detail);
     this.renderDetail();
     void this.poll();
     this.timer = window.setInterval(() => void this.poll(), POLL_MS);
@@ -135,8 +138,15 @@ class Dashboard {
   private async poll(): Promise<void> {
     let vms: Vm[];
     try {
-      const [list, host] = await Promise.all([this.api.vms(), this.api.host()]);
+      const [list, host, snaps] = await Promise.all([this.api.vms(), this.api.host(), this.api.snapshots()]);
       vms = list;
+      this.snapshotDir = host.snapshot_dir;
+      // Rebuilt only when the list changes, so that a name being typed is kept.
+      const signature = snaps.map((x) => `${x.name}@${x.created}`).join("\n");
+      if (signature !== this.snapshotSignature) {
+        this.snapshotSignature = signature;
+        this.snapshotBody.replaceChildren(...snapshotRows(snaps, this.api, (done, f) => void this.run(done, f)));
+      }
       hostLine.textContent = `${host.vms} VM${host.vms === 1 ? "" : "s"} · memory ${host.memory_used_mib} of ${host.memory_budget_mib} MiB in use`;
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 401) { this.stop(); showLogin("The server no longer accepts this token."); }
@@ -178,6 +188,9 @@ class Dashboard {
       if (v.state === "NotStarted" || v.state === "Stopped") actions.push(act("Start", `VM ${v.id} starting`, () => this.api.action(v.id, "InstanceStart")));
       if (v.state === "Running") actions.push(act("Pause", `VM ${v.id} paused`, () => this.api.setState(v.id, "Paused")));
       if (v.state === "Paused") actions.push(act("Resume", `VM ${v.id} resumed`, () => this.api.setState(v.id, "Resumed")));
+      if (v.state === "Running" || v.state === "Paused") {
+        actions.push(act("Snapshot", `Snapshot of VM ${v.id} taken`, () => takeSnapshot(this.api, v, this.snapshotDir)));
+      }
       if (v.state === "Running" || v.state === "Paused") actions.push(act("Stop", `VM ${v.id} stopped`, () => this.api.action(v.id, "InstanceStop")));
       actions.push(act("Delete", `VM ${v.id} deleted`, () => this.api.remove(v.id)));
       const open = el("button", { class: "primary", "aria-label": `Open ${v.id}`, "aria-pressed": String(v.id === this.selected) }, "Open");
