@@ -8,7 +8,6 @@
  * fence.i on any hart, every hart's next use of a page checks its bytes);
  * each has its own TLB and privileged CSRs.
  */
-import { randomBytes } from "node:crypto";
 import { FsState, Hart, Priv } from "../cpu/riscv/hart.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
 import { Irq, PrivCsrs, TLB_SETS, tlbSet } from "../cpu/riscv/priv/csr.js";
@@ -33,10 +32,18 @@ import { Plic, PLIC_SIZE } from "../devices/plic/plic.js";
 import { GOLDFISH_RTC_SIZE, GoldfishRtc } from "../devices/goldfish-rtc/goldfish-rtc.js";
 import { VirtioMmio, type VirtioDeviceModel } from "../devices/virtio/mmio.js";
 import { RamGuestMemory } from "../devices/virtio/guest-memory.js";
-import { VirtioBlk } from "../devices/virtio-blk/virtio-blk.js";
+import { VirtioBlk, type BlockStore } from "../devices/virtio-blk/virtio-blk.js";
 import { VirtioRng } from "../devices/virtio-rng/virtio-rng.js";
 import { VirtioNet } from "../devices/virtio-net/virtio-net.js";
 import { formatMac, type NetBackend } from "../net/link.js";
+import { fillRandom } from "../platform/host.js";
+
+/** 32 random bytes for the device tree's rng-seed. */
+function randomSeed(): Uint8Array {
+  const b = new Uint8Array(32);
+  fillRandom(b);
+  return b;
+}
 
 /** Why the machine stopped. */
 export type StopReason =
@@ -50,8 +57,12 @@ export interface BoardOptions {
   memoryMiB: number;
   /** Receives every byte the guest writes to its console (UART or HTIF). */
   console: (byte: number) => void;
-  /** Raw disk images, one virtio-blk device each (in virtio-mmio slots from the first). */
-  disks?: { path: string; readonly?: boolean }[];
+  /**
+   * Disks, one virtio-blk device each (in virtio-mmio slots from the first): a
+   * raw image file on the host by path, or a store already open (bytes in
+   * memory in a browser; `path` then only names it).
+   */
+  disks?: { path: string; readonly?: boolean; store?: BlockStore }[];
   /**
    * Network cards, one virtio-net device each (in the slots after the disks),
    * with their opened backends: the board attaches to them and closes them
@@ -153,7 +164,7 @@ export class VirtBoard {
     });
     const models: VirtioDeviceModel[] = [];
     for (const d of opts.disks ?? []) {
-      const blk = new VirtioBlk({ path: d.path, readonly: d.readonly });
+      const blk = new VirtioBlk({ path: d.path, readonly: d.readonly, store: d.store });
       this.disks.push(blk);
       models.push(blk);
     }
@@ -213,7 +224,7 @@ export class VirtBoard {
    * line. Devices wired later (PLIC, virtio) add their nodes here.
    */
   deviceTree(bootargs?: string, initrd?: InitrdRange): VirtTree {
-    const t = virtDeviceTree({ memoryBytes: this.ram.size, harts: this.harts.length, bootargs, initrd, rngSeed: randomBytes(32) });
+    const t = virtDeviceTree({ memoryBytes: this.ram.size, harts: this.harts.length, bootargs, initrd, rngSeed: randomSeed() });
     const plic = addPlicNode(t, PLIC_BASE, PLIC_SIZE, PLIC_NDEV);
     addInterrupt(t.serial, plic, UART0_IRQ);
     addRtcNode(t, RTC_BASE, GOLDFISH_RTC_SIZE, plic, RTC_IRQ);

@@ -26,6 +26,7 @@ import { jitOptions, runTiered } from "../cpu/riscv/jit/tier.js";
 import type { BoardHart, StopReason, VirtBoard } from "./board.js";
 import { RUN_YIELD } from "./exits.js";
 import type { SystemDebugger } from "./debugger.js";
+import { yieldToHost } from "../platform/host.js";
 
 /** Instructions per run() slice with one hart: about a millisecond of guest time. */
 const SLICE = 100_000;
@@ -137,7 +138,7 @@ export class SystemVm {
         opts.flush?.();
         // Under a CPU quota q%, each busy stretch is followed by a sleep of (100 - q)/q of its length.
         const rest = this.cpuQuotaPercent < 100 ? ((now - lastYield) * (100 - this.cpuQuotaPercent)) / this.cpuQuotaPercent : 0;
-        await new Promise<void>((r) => (rest > 0 ? setTimeout(r, rest) : setImmediate(r)));
+        await (rest > 0 ? new Promise<void>((r) => setTimeout(r, rest)) : yieldToHost());
         lastYield = performance.now();
       }
     }

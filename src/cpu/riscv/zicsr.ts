@@ -8,6 +8,7 @@ import { Op } from "../../isa/riscv/table.js";
 import type { HandlerTable } from "./handler.js";
 import { FsState, type Hart } from "./hart.js";
 import { Cause, Trap } from "./trap.js";
+import { monotonicNs } from "../../platform/host.js";
 
 /** CSR numbers of the unprivileged CSRs. */
 export const enum Csr {
@@ -46,7 +47,7 @@ const illegal = (h: Hart): Trap => new Trap(Cause.IllegalInsn, 0, 0);
 
 /** The `time` CSR from the host's monotonic clock. */
 function readTime(out: CsrValue): void {
-  const ticks = process.hrtime.bigint() / BigInt(1e9 / TIMEBASE_HZ);
+  const ticks = monotonicNs() / BigInt(1e9 / TIMEBASE_HZ);
   out.lo = Number(BigInt.asIntN(32, ticks));
   out.hi = Number(BigInt.asIntN(32, ticks >> 32n));
 }

@@ -12,6 +12,7 @@
  */
 import type { Device, IrqLine } from "../device.js";
 import { readLane } from "../device.js";
+import { monotonicNs } from "../../platform/host.js";
 
 /** Register offsets. */
 export const enum ClintReg {
@@ -44,7 +45,7 @@ export class Clint implements Device {
   readonly name = "clint";
   readonly size = CLINT_SIZE;
   /** Host monotonic time (ns) at which mtime was 0. */
-  private start = process.hrtime.bigint();
+  private start = monotonicNs();
   private readonly mtimecmp: number[];
   private readonly msip: number[];
   /** Called when a write raises a hart's msip (the board may let that hart run sooner). */
@@ -66,7 +67,7 @@ export class Clint implements Device {
 
   /** The current value of mtime. */
   mtime(): number {
-    return Number(((process.hrtime.bigint() - this.start) * BigInt(this.hz)) / 1_000_000_000n);
+    return Number(((monotonicNs() - this.start) * BigInt(this.hz)) / 1_000_000_000n);
   }
 
   /**
@@ -74,7 +75,7 @@ export class Clint implements Device {
    * or a resumed pause: the guest's clock does not jump over the time it was stopped).
    */
   setMtime(value: number): void {
-    this.start = process.hrtime.bigint() - (BigInt(Math.round(value)) * 1_000_000_000n) / BigInt(this.hz);
+    this.start = monotonicNs() - (BigInt(Math.round(value)) * 1_000_000_000n) / BigInt(this.hz);
   }
 
   /** The registers and the current mtime, for a snapshot. */

@@ -21,6 +21,7 @@
  * register access and whenever the board calls update().
  */
 import type { Device, IrqLine } from "../device.js";
+import { monotonicNs } from "../../platform/host.js";
 
 /** Register offsets (all 32 bits wide). */
 export const enum GoldfishRtcReg {
@@ -45,11 +46,11 @@ export const enum GoldfishRtcReg {
 /** Size of the register window on the virt board. */
 export const GOLDFISH_RTC_SIZE = 0x1000;
 
-/** The host's wall clock in nanoseconds since the Unix epoch: Date.now() at the first call, advanced by the monotonic hrtime. */
+/** The host's wall clock in nanoseconds since the Unix epoch: Date.now() at the first call, advanced by the host's monotonic clock. */
 export function hostClockNs(): () => bigint {
   const wall0 = BigInt(Date.now()) * 1_000_000n;
-  const hr0 = process.hrtime.bigint();
-  return () => wall0 + (process.hrtime.bigint() - hr0);
+  const hr0 = monotonicNs();
+  return () => wall0 + (monotonicNs() - hr0);
 }
 
 const U32 = 0xffffffffn;

@@ -8,7 +8,7 @@ import { MmioReg, VIRTIO_F_VERSION_1 } from "../virtio/mmio.js";
 import { FakeDriver } from "../virtio/testing.js";
 import {
   BLK_ID_BYTES, BlkConfig, BlkStatus, BlkType, DiskImageError, SECTOR, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH,
-  VIRTIO_BLK_F_RO, VIRTIO_BLK_F_SEG_MAX, VirtioBlk, type VirtioBlkOptions,
+  MemoryBlockStore, VIRTIO_BLK_F_RO, VIRTIO_BLK_F_SEG_MAX, VirtioBlk, type VirtioBlkOptions,
 } from "./virtio-blk.js";
 
 const dir = mkdtempSync(join(tmpdir(), "typevisor-blk-"));
@@ -176,5 +176,21 @@ describe("virtio-blk", () => {
     const { d, blk } = setup();
     blk.close();
     assert.equal(read(d, 0, 1)[0], BlkStatus.IoErr);
+  });
+
+  test("a disk in memory (a browser's): reads the bytes, keeps the writes in place, refuses writes when read-only", () => {
+    const bytes = readFileSync(image(8));
+    const mem = new Uint8Array(bytes);
+    const { d } = setup({ path: "mem0", store: new MemoryBlockStore("mem0", mem) });
+    const [status, back] = read(d, 2, 2);
+    assert.equal(status, BlkStatus.Ok);
+    assert.deepEqual(back, new Uint8Array(bytes.subarray(2 * SECTOR, 4 * SECTOR)));
+    const data = new Uint8Array(SECTOR).fill(0x5c);
+    assert.deepEqual(write(d, 7, data), [BlkStatus.Ok, 1]);
+    assert.deepEqual(mem.subarray(7 * SECTOR, 8 * SECTOR), data, "the write is in the store's bytes");
+    assert.equal(write(d, 8, data)[0], BlkStatus.IoErr, "past the end");
+    const ro = setup({ path: "mem1", store: new MemoryBlockStore("mem1", new Uint8Array(4 * SECTOR), true) });
+    assert.ok((ro.blk.features & VIRTIO_BLK_F_RO) !== 0n);
+    assert.equal(write(ro.d, 0, data)[0], BlkStatus.IoErr);
   });
 });

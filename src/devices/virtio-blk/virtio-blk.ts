@@ -1,16 +1,16 @@
 /**
- * A virtio block device (VIRTIO 1.2, "Block Device") backed by a raw disk
- * image on the host. One request queue; every request is served at once with
- * synchronous host I/O straight between the image file and the guest's
- * buffers (no copy). Writes reach the host file as they are made (the host's
- * page cache); VIRTIO_BLK_T_FLUSH makes them durable with fsync, as does
- * close().
+ * A virtio block device (VIRTIO 1.2, "Block Device") backed by a BlockStore:
+ * a raw disk image on the host, or bytes in memory. One request queue; every
+ * request is served at once with synchronous I/O straight between the store
+ * and the guest's buffers (no copy). Writes reach the store as they are made
+ * (for a file, the host's page cache); VIRTIO_BLK_T_FLUSH makes them durable
+ * (fsync), as does close().
  *
  * A request is a chain of: a 16-byte device-readable header (type u32,
  * reserved u32, sector u64), the data buffers (device-readable for writes,
  * device-writable for reads) and a last device-writable byte for the status.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { DiskImageError, FileBlockStore, type BlockStore } from "./block-store.js";
 import { VirtioId, type VirtioDeviceModel } from "../virtio/mmio.js";
 import { forEachRange, gather, type DescriptorChain, type Virtqueue } from "../virtio/queue.js";
 
@@ -61,17 +61,13 @@ export const BLK_QUEUE_SIZE = 256;
 /** Bytes of the GET_ID answer (VIRTIO_BLK_ID_BYTES). */
 export const BLK_ID_BYTES = 20;
 
-/** The disk image cannot be used. */
-export class DiskImageError extends Error {
-  constructor(readonly path: string, reason: string) {
-    super(`disk image ${path}: ${reason}`);
-    this.name = "DiskImageError";
-  }
-}
+export { DiskImageError, FileBlockStore, MemoryBlockStore, type BlockStore } from "./block-store.js";
 
 export interface VirtioBlkOptions {
-  /** Path of the raw image on the host. */
+  /** Path of the raw image on the host (opened as a FileBlockStore unless `store` is given). */
   path: string;
+  /** The disk's storage, already open (then `path` only names it). */
+  store?: BlockStore;
   /** Never write to the image (offers VIRTIO_BLK_F_RO). Also chosen when the file cannot be opened for writing. */
   readonly?: boolean;
   /** Serial number returned by GET_ID (at most 20 bytes used); default "typevisor-disk". */
@@ -98,7 +94,7 @@ export class VirtioBlk implements VirtioDeviceModel {
   /** Size in 512-byte sectors (a partial last sector of the file is not part of the disk). */
   readonly capacity: number;
   readonly readonly: boolean;
-  private fd: number | undefined;
+  private store: BlockStore | undefined;
   private readonly serial: Uint8Array;
   /** Requests served, and data bytes moved, since the device was made (trap accounting); failed requests count as errors only. */
   readonly stats = { reads: 0, writes: 0, flushes: 0, other: 0, errors: 0, bytesRead: 0, bytesWritten: 0 };
@@ -107,31 +103,11 @@ export class VirtioBlk implements VirtioDeviceModel {
 
   constructor(opts: VirtioBlkOptions) {
     this.path = opts.path;
-    let ro = opts.readonly === true;
-    let fd: number | undefined;
-    try {
-      if (!ro) {
-        try {
-          fd = openSync(opts.path, "r+");
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code !== "EACCES" && code !== "EROFS" && code !== "EPERM") throw e;
-          ro = true;
-        }
-      }
-      if (fd === undefined) fd = openSync(opts.path, "r");
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw new DiskImageError(opts.path, err.code === "ENOENT" ? "no such file" : err.message);
-    }
-    const st = fstatSync(fd);
-    if (!st.isFile()) {
-      closeSync(fd);
-      throw new DiskImageError(opts.path, "not a regular file");
-    }
-    this.fd = fd;
+    const store = opts.store ?? FileBlockStore.open(opts.path, opts.readonly === true);
+    const ro = store.readonly || opts.readonly === true;
+    this.store = store;
     this.readonly = ro;
-    this.capacity = Math.floor(st.size / SECTOR);
+    this.capacity = Math.floor(store.size / SECTOR);
     this.features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH | (ro ? VIRTIO_BLK_F_RO : 0n);
     this.serial = new TextEncoder().encode(opts.serial ?? "typevisor-disk").subarray(0, BLK_ID_BYTES);
     const c = new DataView(this.config.buffer);
@@ -163,10 +139,8 @@ export class VirtioBlk implements VirtioDeviceModel {
 
   /** Makes every write durable and closes the image. The device answers IOERR afterwards. */
   close(): void {
-    if (this.fd === undefined) return;
-    if (!this.readonly) fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = undefined;
+    this.store?.close();
+    this.store = undefined;
   }
 
   /** Serves one request; returns the bytes written into its device-writable buffers. */
@@ -188,21 +162,18 @@ export class VirtioBlk implements VirtioDeviceModel {
 
   /** [status, data bytes written to the guest]. */
   private request(chain: DescriptorChain, statusAt: number): [BlkStatus, number] {
-    if (chain.readableLength < 16 || this.fd === undefined) return [BlkStatus.IoErr, 0];
+    const store = this.store;
+    if (chain.readableLength < 16 || store === undefined) return [BlkStatus.IoErr, 0];
     const h = gather(chain.readable, 0, 16);
     const hv = new DataView(h.buffer, h.byteOffset, 16);
     const type = hv.getUint32(0, true);
     const sector = hv.getUint32(8, true) + hv.getUint32(12, true) * 4294967296;
-    const fd = this.fd;
     switch (type) {
       case BlkType.In: {
         const len = statusAt;
         if (!this.inRange(sector, len)) return [BlkStatus.IoErr, 0];
         const base = sector * SECTOR;
-        forEachRange(chain.writable, 0, len, (b, at) => {
-          const n = readSync(fd, b, 0, b.length, base + at);
-          if (n < b.length) b.fill(0, n); // the file shrank under us
-        });
+        forEachRange(chain.writable, 0, len, (b, at) => store.read(b, base + at));
         this.stats.reads++; this.stats.bytesRead += len;
         return [BlkStatus.Ok, len];
       }
@@ -211,15 +182,12 @@ export class VirtioBlk implements VirtioDeviceModel {
         const len = chain.readableLength - 16;
         if (!this.inRange(sector, len)) return [BlkStatus.IoErr, 0];
         const base = sector * SECTOR;
-        forEachRange(chain.readable, 16, len, (b, at) => {
-          let done = 0;
-          while (done < b.length) done += writeSync(fd, b, done, b.length - done, base + at + done);
-        });
+        forEachRange(chain.readable, 16, len, (b, at) => store.write(b, base + at));
         this.stats.writes++; this.stats.bytesWritten += len;
         return [BlkStatus.Ok, 0];
       }
       case BlkType.Flush:
-        if (!this.readonly) fsyncSync(fd);
+        if (!this.readonly) store.flush();
         this.stats.flushes++;
         return [BlkStatus.Ok, 0];
       case BlkType.GetId: {

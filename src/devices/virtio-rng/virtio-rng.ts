@@ -3,7 +3,7 @@
  * whose device-writable buffers it fills with random bytes from the host's
  * cryptographic generator. No feature bits, no configuration space.
  */
-import { randomFillSync } from "node:crypto";
+import { fillRandom } from "../../platform/host.js";
 import { VirtioId, type VirtioDeviceModel } from "../virtio/mmio.js";
 import type { Virtqueue } from "../virtio/queue.js";
 
@@ -19,7 +19,7 @@ export class VirtioRng implements VirtioDeviceModel {
 
   constructor(
     /** Source of the bytes (the host CSPRNG; tests may pass their own). */
-    private readonly fill: (bytes: Uint8Array) => void = (b) => { randomFillSync(b); },
+    private readonly fill: (bytes: Uint8Array) => void = fillRandom,
   ) {}
 
   notify(queue: Virtqueue): void {

@@ -6,6 +6,9 @@
  * structure block is made of 32-bit tokens with every item padded to 4 bytes.
  */
 
+/** Strings in the blob are UTF-8. */
+const UTF8 = new TextEncoder();
+
 /** Structure block tokens (spec 5.4.1). */
 const enum Token {
   /** Start of a node, followed by its NUL-terminated name padded to 4 bytes */
@@ -104,7 +107,7 @@ export class FdtNode {
   /** A string list: each string NUL-terminated, one after the other. */
   strings(name: string, ...list: string[]): this {
     for (const s of list) if (s.includes("\0")) throw new FdtError(`property ${name}: a string contains NUL`);
-    return this.bytes(name, new Uint8Array(Buffer.from(list.map((s) => s + "\0").join(""), "utf8")));
+    return this.bytes(name, UTF8.encode(list.map((s) => s + "\0").join("")));
   }
 
   /** This node's phandle, giving it one (the `phandle` property) the first time it is asked for. */
@@ -148,13 +151,13 @@ export class Fdt {
     // Strings block: each property name once.
     const names = new Map<string, number>();
     let stringsSize = 0;
-    const stringParts: Buffer[] = [];
+    const stringParts: Uint8Array[] = [];
     const nameOffset = (name: string): number => {
       let off = names.get(name);
       if (off === undefined) {
         off = stringsSize;
         names.set(name, off);
-        const b = Buffer.from(name + "\0", "utf8");
+        const b = UTF8.encode(name + "\0");
         stringParts.push(b);
         stringsSize += b.length;
       }
@@ -178,7 +181,7 @@ export class Fdt {
     };
     const emit = (n: FdtNode) => {
       token(Token.BeginNode);
-      const nameBytes = Buffer.from(n.name + "\0", "utf8");
+      const nameBytes = UTF8.encode(n.name + "\0");
       padded(nameBytes);
       for (const [name, value] of n.props) {
         token(Token.Prop, value.length, nameOffset(name));
