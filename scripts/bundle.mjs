@@ -45,3 +45,22 @@ await build({
   logLevel: "warning",
 });
 copyFileSync(`${root}/src/web/dashboard/index.html`, `${root}/dist/web/index.html`);
+
+// The play page (src/web/play/): the built-in guest booted inside the tab, a
+// static site in dist/web/play/ with the guest's images beside it (served by
+// typevisor serve at /play/, or by any static host).
+mkdirSync(`${root}/dist/web/play/images`, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { play: "src/web/play/main.ts", "vm-worker": "src/web/play/vm-worker.ts" },
+  outdir: "dist/web/play",
+  bundle: true,
+  platform: "browser",
+  format: "esm",
+  target: "chrome110",
+  minify: true,
+  sourcemap: true,
+  logLevel: "warning",
+});
+copyFileSync(`${root}/src/web/play/index.html`, `${root}/dist/web/play/index.html`);
+for (const f of ["fw_dynamic.bin", "Image", "initramfs.cpio"]) copyFileSync(`${root}/images/${f}`, `${root}/dist/web/play/images/${f}`);

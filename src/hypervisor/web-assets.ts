@@ -1,7 +1,8 @@
 /**
  * The dashboard's static files (built by `npm run build` into dist/web/:
  * scripts/bundle.mjs), served by `typevisor serve` at `/` and `/web/...`
- * without a token: the page holds no secret and asks for the token itself.
+ * without a token: the page holds no secret and asks for the token itself;
+ * and the play page at `/play/` (dist/web/play/: a VM that runs in the tab).
  */
 import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
@@ -22,13 +23,16 @@ export function serveWeb(url: string, res: ServerResponse): boolean {
   let file: string;
   if (path === "/" || path === "/index.html") file = "index.html";
   else if (path.startsWith("/web/")) file = normalize(path.slice(5));
+  else if (path === "/play") { res.writeHead(308, { location: "/play/" }).end(); return true; }
+  else if (path === "/play/") file = "play/index.html";
+  else if (path.startsWith("/play/")) file = normalize(path.slice(1));
   else return false;
   if (file.startsWith("..") || file.includes("/..")) return notFound(res, path);
   let body: Buffer;
   try {
     body = readFileSync(join(WEB_DIR, file));
   } catch {
-    if (file === "index.html") {
+    if (file.endsWith("index.html")) {
       res.writeHead(503, { "content-type": "text/plain; charset=utf-8" }).end("The dashboard is not built: run npm run build.\n");
       return true;
     }

@@ -15,7 +15,8 @@ import { el } from "./dom.js";
 import { snapshotRows, takeSnapshot } from "./snapshots.js";
 import { ConsoleView } from "./console-view.js";
 import { TrapChart } from "./chart.js";
-import { explain, rates, TRAP_KINDS, type Sample } from "./traps.js";
+import { rates, TRAP_KINDS, type Sample } from "./traps.js";
+import { renderRates } from "./rates-view.js";
 
 const TOKEN_KEY = "typevisor.token";
 const POLL_MS = 1000;
@@ -245,10 +246,7 @@ class Dashboard {
   private renderRates(r: number[]): void {
     const list = this.detail.querySelector("dl.rates");
     if (list === null) return;
-    list.replaceChildren(...TRAP_KINDS.flatMap((k, i) => [
-      el("dt", {}, el("span", { class: `swatch s${i}` }), `${k.label}: `, el("strong", {}, r[i] >= 10 ? r[i].toFixed(0) : r[i].toFixed(1)), "/s"),
-      el("dd", {}, explain(k.key)),
-    ]));
+    renderRates(list, r);
   }
 }
 

@@ -1,0 +1,68 @@
+/**
+ * The play page in a real Chromium (Debian's chromium, driven by
+ * playwright-core): `typevisor serve` only hands out the static files of
+ * /play/; the built-in Linux guest boots inside a Web Worker of the tab, its
+ * shell answers a command typed into the page's console, and the trap rates
+ * are live. Every request the page makes is for a static file of /play/ —
+ * no API call, no WebSocket: the VM runs in the browser.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium, type Browser } from "playwright-core";
+import { requireTool, ROOT } from "./build-guests.js";
+import { serve, type Served } from "./hypervisor-server.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = join(ROOT, "tests", "build", "screenshots");
+
+async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    assert.ok(Date.now() < end, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe("the play page: Linux in a browser tab", { concurrency: false }, () => {
+  let s: Served;
+  let browser: Browser;
+  before(async () => {
+    requireTool(CHROMIUM, "chromium");
+    mkdirSync(SHOTS, { recursive: true });
+    s = await serve();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  test("boots the built-in guest in a Web Worker, runs a typed command, shows live trap rates, and asks nothing of the server", { timeout: 300_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(s.url + "/play");
+    assert.equal(new URL(page.url()).pathname, "/play/");
+    await page.getByRole("button", { name: "Boot Linux" }).click();
+    const consoleText = () => page.locator(".console-box .xterm-rows").innerText();
+    await waitFor("the shell prompt in the page", async () => /\/ # *$/m.test(await consoleText()), 240_000);
+    assert.match(await consoleText(), /Run \/init as init process/, "the kernel booted the initramfs");
+    await page.locator(".console-box").click();
+    await page.keyboard.type("uname -sm; echo $((6*7))\n");
+    await waitFor("the command's answer", async () => /Linux riscv64\s+42/.test(await consoleText()), 60_000);
+    await waitFor("trap rates", async () => /[1-9][\d.]*\/s/.test(await page.locator("dl.rates").innerText()), 15_000);
+    assert.match(await page.locator("#stats").innerText(), /M instructions · [\d.]+ MIPS/);
+    await page.screenshot({ path: join(SHOTS, "play-running.png"), fullPage: true });
+    await page.getByRole("button", { name: "Stop" }).click();
+    await waitFor("the machine stopped", async () => /stopped/.test(await page.locator("#status").innerText()), 20_000);
+    assert.deepEqual(errors, []);
+    const foreign = requests.filter((p) => !p.startsWith("/play"));
+    assert.deepEqual(foreign, [], "the page only loads its own static files");
+    assert.ok(requests.includes("/play/images/Image") && requests.includes("/play/vm-worker.js"));
+    await page.close();
+  });
+});
