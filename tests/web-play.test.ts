@@ -3,7 +3,8 @@
  * playwright-core): `typevisor serve` only hands out the static files of
  * /play/; the built-in Linux guest boots inside a Web Worker of the tab, its
  * shell answers a command typed into the page's console, and the trap rates
- * are live. Every request the page makes is for a static file of /play/ —
+ * are live; a snapshot saved in IndexedDB brings the shell back, variable
+ * and all, after a reload of the page. Every request the page makes is for a static file of /play/ —
  * no API call, no WebSocket: the VM runs in the browser.
  */
 import assert from "node:assert/strict";
@@ -57,8 +58,29 @@ describe("the play page: Linux in a browser tab", { concurrency: false }, () => 
     await waitFor("trap rates", async () => /[1-9][\d.]*\/s/.test(await page.locator("dl.rates").innerText()), 15_000);
     assert.match(await page.locator("#stats").innerText(), /M instructions · [\d.]+ MIPS/);
     await page.screenshot({ path: join(SHOTS, "play-running.png"), fullPage: true });
+
+    // A snapshot kept in IndexedDB: after a reload of the page the machine runs on from it.
+    await page.keyboard.type("KEPT=$((40+2)); echo set\n");
+    await waitFor("the variable set", async () => /^set$/m.test(await consoleText()), 30_000);
+    await page.getByRole("button", { name: "Save snapshot" }).click();
+    const saved = page.locator("tr[data-snapshot^='linux-']");
+    await waitFor("the snapshot listed", async () => (await saved.count()) === 1, 60_000);
+    await page.locator(".console-box").click();
+    await page.keyboard.type("echo still-running\n");
+    await waitFor("the machine running on after the snapshot", async () => /^still-running$/m.test(await consoleText()), 30_000);
     await page.getByRole("button", { name: "Stop" }).click();
     await waitFor("the machine stopped", async () => /stopped/.test(await page.locator("#status").innerText()), 20_000);
+    await page.reload();
+    const name = (await saved.getAttribute("data-snapshot"))!;
+    await page.getByRole("button", { name: `Restore ${name}` }).click();
+    await waitFor("the restored machine running", async () => /Running on from the saved snapshot/.test(await page.locator("#status").innerText()), 30_000);
+    await page.locator(".console-box").click();
+    await page.keyboard.type("echo restored-$KEPT\n");
+    await waitFor("the restored shell's variable", async () => /restored-42/.test(await consoleText()), 60_000);
+    await page.getByRole("button", { name: "Stop" }).click();
+    await waitFor("the machine stopped", async () => /stopped/.test(await page.locator("#status").innerText()), 20_000);
+    await page.getByRole("button", { name: `Delete ${name}` }).click();
+    await waitFor("the snapshot deleted", async () => (await saved.count()) === 0, 10_000);
     assert.deepEqual(errors, []);
     const foreign = requests.filter((p) => !p.startsWith("/play"));
     assert.deepEqual(foreign, [], "the page only loads its own static files");

@@ -15,6 +15,7 @@ import { TrapChart } from "../dashboard/chart.js";
 import { rates, TRAP_KINDS, type Sample } from "../dashboard/traps.js";
 import { renderRates } from "../dashboard/rates-view.js";
 import type { FromVm, ToVm } from "./protocol.js";
+import { deleteSnapshot, listSnapshots, saveSnapshot, type SavedSnapshot } from "./saved.js";
 
 const app = document.getElementById("app")!;
 const status = document.getElementById("status")!;
@@ -22,14 +23,21 @@ const status = document.getElementById("status")!;
 const memory = el("input", { id: "memory", type: "number", min: "64", max: "1024", value: "128" });
 const bootButton = el("button", { type: "submit", class: "primary" }, "Boot Linux");
 const stopButton = el("button", { type: "button", disabled: "" }, "Stop");
+const saveButton = el("button", { type: "button", disabled: "" }, "Save snapshot");
 const form = el("form", { class: "create", "aria-label": "Boot the built-in Linux guest" },
-  el("label", { for: "memory" }, "Memory (MiB)"), memory, bootButton, stopButton);
+  el("label", { for: "memory" }, "Memory (MiB)"), memory, bootButton, stopButton, saveButton);
+const savedBody = el("tbody");
+const savedTable = el("table", { class: "vms snapshots" },
+  el("caption", {}, "Snapshots saved in this browser"),
+  el("thead", {}, el("tr", {}, ...["Name", "Size", "Taken", "Actions"].map((h) => el("th", { scope: "col" }, h)))),
+  savedBody);
 const stats = el("p", { class: "help", id: "stats" });
 const term = el("div", { class: "console-box", "aria-label": "Console of the machine in this tab" });
 const chartBox = el("div", { class: "chart", role: "img", "aria-label": "Exits to the hypervisor per second, by kind" });
 const rateList = el("dl", { class: "rates" });
 app.append(
-  el("section", { class: "card", "aria-labelledby": "console-title" }, el("h2", { id: "console-title" }, "Linux 6.1 with busybox, in this tab"), form, stats, term),
+  el("section", { class: "card", "aria-labelledby": "console-title" }, el("h2", { id: "console-title" }, "Linux 6.1 with busybox, in this tab"), form, stats, term,
+    el("div", { class: "scroll" }, savedTable)),
   el("section", { class: "card", "aria-labelledby": "traps-title" }, el("h2", { id: "traps-title" }, "Exits to the hypervisor per second"), chartBox, rateList),
 );
 renderRates(rateList, TRAP_KINDS.map(() => 0));
@@ -67,18 +75,27 @@ function onMessage(m: FromVm): void {
       stats.textContent = `${(m.instructions / 1e6).toFixed(0)} M instructions · ${m.mips.toFixed(1)} MIPS`;
       return;
     }
+    case "snapshot": {
+      const name = `linux-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      saveSnapshot({ name, taken: Date.now(), state: m.state, memory: m.memory }).then(
+        async () => { status.textContent = `Snapshot ${name} saved in this browser`; await showSaved(); },
+        (e: Error) => { status.textContent = `The snapshot could not be saved: ${e.message}`; },
+      );
+      return;
+    }
     case "stopped":
       status.textContent = `The machine stopped: ${m.reason}`;
       worker?.terminate();
       worker = undefined;
       bootButton.removeAttribute("disabled");
       stopButton.setAttribute("disabled", "");
+      saveButton.setAttribute("disabled", "");
       return;
   }
 }
 
-form.addEventListener("submit", (e) => {
-  e.preventDefault();
+/** Starts a worker and sends it `first` (boot or restore). */
+function startMachine(first: ToVm): void {
   if (worker !== undefined) return;
   terminal.reset();
   last = undefined;
@@ -87,10 +104,43 @@ form.addEventListener("submit", (e) => {
   worker = new Worker(new URL("./vm-worker.js", import.meta.url), { type: "module" });
   worker.onmessage = (ev: MessageEvent<FromVm>) => onMessage(ev.data);
   worker.onerror = (ev) => onMessage({ type: "stopped", reason: ev.message || "the worker failed" });
-  const images = { firmware: "images/fw_dynamic.bin", kernel: "images/Image", initrd: "images/initramfs.cpio" };
-  send({ type: "boot", memoryMiB: Number(memory.value) || 128, images, append: "console=ttyS0" });
+  send(first);
   bootButton.setAttribute("disabled", "");
   stopButton.removeAttribute("disabled");
+  saveButton.removeAttribute("disabled");
   terminal.focus();
+}
+
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const images = { firmware: "images/fw_dynamic.bin", kernel: "images/Image", initrd: "images/initramfs.cpio" };
+  startMachine({ type: "boot", memoryMiB: Number(memory.value) || 128, images, append: "console=ttyS0" });
 });
 stopButton.addEventListener("click", () => send({ type: "stop" }));
+saveButton.addEventListener("click", () => { status.textContent = "Taking a snapshot…"; send({ type: "snapshot" }); });
+
+/** Lists the snapshots saved in this browser, each with Restore and Delete. */
+async function showSaved(): Promise<void> {
+  let list: SavedSnapshot[];
+  try {
+    list = await listSnapshots();
+  } catch (e) {
+    savedBody.replaceChildren(el("tr", {}, el("td", { colspan: "4" }, `This browser keeps no snapshots here: ${(e as Error).message}`)));
+    return;
+  }
+  savedBody.replaceChildren(...list.map((s) => {
+    const restore = el("button", { "aria-label": `Restore ${s.name}` }, "Restore");
+    restore.addEventListener("click", () => {
+      if (worker !== undefined) { status.textContent = "Stop the running machine first"; return; }
+      startMachine({ type: "restore", state: s.state, memory: s.memory });
+    });
+    const remove = el("button", { "aria-label": `Delete ${s.name}` }, "Delete");
+    remove.addEventListener("click", () => void deleteSnapshot(s.name).then(showSaved));
+    return el("tr", { "data-snapshot": s.name },
+      el("th", { scope: "row" }, s.name),
+      el("td", {}, `${((s.state.length + s.memory.length) / 1048576).toFixed(1)} MiB`),
+      el("td", {}, new Date(s.taken).toLocaleString()),
+      el("td", { class: "actions" }, restore, remove));
+  }));
+}
+void showSaved();

@@ -4,6 +4,10 @@
 export type ToVm =
   /** Boot the built-in Linux guest with the images at these URLs. */
   | { type: "boot"; memoryMiB: number; images: { firmware: string; kernel: string; initrd: string }; append: string }
+  /** Go on from a snapshot's two files (saved in the browser) instead of booting. */
+  | { type: "restore"; state: Uint8Array; memory: Uint8Array }
+  /** Take a snapshot (the machine pauses for it and runs on); answered by a "snapshot" message. */
+  | { type: "snapshot" }
   /** Bytes typed at the console. */
   | { type: "input"; bytes: Uint8Array }
   /** Stop the machine. */
@@ -17,5 +21,7 @@ export type FromVm =
   | { type: "status"; text: string }
   /** The counters, once a second: exits by kind (as GET /vms/{id}/metrics has them), instructions and MIPS. */
   | { type: "metrics"; exits: Record<string, unknown>; instructions: number; mips: number }
+  /** A snapshot's two files, as `typevisor boot --snapshot` would write them. */
+  | { type: "snapshot"; state: Uint8Array; memory: Uint8Array }
   /** The machine ended. */
   | { type: "stopped"; reason: string };

@@ -2,16 +2,19 @@
  * The Web Worker of the play page: it fetches the built-in guest's images,
  * builds the virt board and runs the system VM — the same code as
  * `typevisor boot`, with no server behind it — streaming the console out and
- * taking keystrokes in, and posting the exit counters once a second.
+ * taking keystrokes in, and posting the exit counters once a second. It also
+ * takes snapshots (the two files, for the page to keep in IndexedDB) and goes
+ * on from one instead of booting.
  */
 import { VirtBoard } from "../../system/board.js";
 import { SystemVm } from "../../system/system-vm.js";
 import { exitMetrics } from "../../system/exits.js";
 import { describeStop } from "../../hypervisor/stop-reason.js";
+import { restoreMachine, snapshotMachine } from "../../system/snapshot/machine.js";
 import type { FromVm, ToVm } from "./protocol.js";
 
 /** The worker's global scope, as far as it is used here. */
-const scope = globalThis as unknown as { postMessage(m: FromVm): void; onmessage: ((e: MessageEvent<ToVm>) => void) | null };
+const scope = globalThis as unknown as { postMessage(m: FromVm, transfer?: ArrayBuffer[]): void; onmessage: ((e: MessageEvent<ToVm>) => void) | null };
 const post = (m: FromVm) => scope.postMessage(m);
 
 let board: VirtBoard | undefined;
@@ -32,23 +35,45 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
+/** Where the guest's console bytes go until the next flush. */
+const toConsole = (byte: number) => { pending.push(byte); };
+
 async function boot(m: Extract<ToVm, { type: "boot" }>): Promise<void> {
   post({ type: "status", text: "Loading the firmware, kernel and initramfs…" });
   const [firmware, kernel, initrd] = await Promise.all([fetchBytes(m.images.firmware), fetchBytes(m.images.kernel), fetchBytes(m.images.initrd)]);
-  const b = new VirtBoard({ memoryMiB: m.memoryMiB, console: (byte) => { pending.push(byte); } });
+  const b = new VirtBoard({ memoryMiB: m.memoryMiB, console: toConsole });
   b.loadFirmware({ data: firmware, name: "fw_dynamic.bin" }, { data: kernel, name: "Image" }, m.append, { data: initrd, name: "initramfs.cpio" });
+  await runMachine(b, new SystemVm(b), "Running: OpenSBI, then Linux, in this tab");
+}
+
+/** Runs `b` with its run loop `v` until it stops, posting the counters once a second. */
+async function runMachine(b: VirtBoard, v: SystemVm, what: string): Promise<void> {
   board = b;
-  vm = new SystemVm(b);
-  post({ type: "status", text: "Running: OpenSBI, then Linux, in this tab" });
+  vm = v;
+  post({ type: "status", text: what });
   const started = performance.now();
   const timer = setInterval(() => {
     const seconds = (performance.now() - started) / 1000;
     post({ type: "metrics", exits: exitMetrics(b).exits as Record<string, unknown>, instructions: b.retired, mips: b.retired / seconds / 1e6 });
   }, 1000);
-  const stop = await vm.run({ flush });
+  const stop = await v.run({ flush });
   clearInterval(timer);
   flush();
   post({ type: "stopped", reason: describeStop(stop) });
+}
+
+/** Pauses the machine, takes its snapshot, lets it run on, and posts the two files. */
+async function snapshot(): Promise<void> {
+  const b = board, v = vm;
+  if (b === undefined || v === undefined || v.board !== b) return;
+  await v.pause();
+  let snap;
+  try {
+    snap = snapshotMachine(b, v);
+  } finally {
+    v.resume();
+  }
+  scope.postMessage({ type: "snapshot", state: snap.state, memory: snap.memory }, [snap.state.buffer as ArrayBuffer, snap.memory.buffer as ArrayBuffer]);
 }
 
 scope.onmessage = (e) => {
@@ -57,6 +82,18 @@ scope.onmessage = (e) => {
     case "boot":
       if (vm !== undefined) return;
       boot(m).catch((err: Error) => post({ type: "stopped", reason: `cannot boot: ${err.message}` }));
+      return;
+    case "restore":
+      if (vm !== undefined) return;
+      try {
+        const r = restoreMachine(m.state, m.memory, { console: toConsole }, { state: "the saved state", memory: "the saved memory" });
+        runMachine(r.board, r.vm, "Running on from the saved snapshot, in this tab").catch((err: Error) => post({ type: "stopped", reason: err.message }));
+      } catch (err) {
+        post({ type: "stopped", reason: `cannot restore: ${(err as Error).message}` });
+      }
+      return;
+    case "snapshot":
+      void snapshot();
       return;
     case "input":
       board?.uart.receive(m.bytes);
