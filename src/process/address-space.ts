@@ -84,10 +84,11 @@ export class AddressSpace implements PageTranslator {
   /** A frame for page `vpn` of region `v`: a fresh one, or the one MAP_SHARED memory already has for it. */
   private materialise(vpn: number, v: Vma): number {
     if (v.shm === undefined) return this.frames.alloc();
-    let f = v.shm.frames.get(vpn);
+    const index = vpn - (v.shmBase ?? 0) / PAGE_SIZE;
+    let f = v.shm.frames.get(index);
     if (f === undefined) {
       f = this.frames.alloc();
-      v.shm.frames.set(vpn, f);
+      v.shm.frames.set(index, f);
     }
     this.frames.share(f); // the object's reference (new frame) or this page's (existing one)
     return f;
@@ -114,10 +115,14 @@ export class AddressSpace implements PageTranslator {
     return this.vmas.find(addr) !== undefined;
   }
 
-  /** Maps [start, start+len) (page-aligned) with `prot`, discarding what was there; `shm` for MAP_SHARED anonymous memory. */
-  map(start: number, len: number, prot: number, name: string, shm?: SharedMemory): void {
+  /**
+   * Maps [start, start+len) (page-aligned) with `prot`, discarding what was
+   * there; `shm` for shared memory, whose page 0 is at `shmBase` (a System V
+   * attach; MAP_SHARED anonymous memory leaves it out).
+   */
+  map(start: number, len: number, prot: number, name: string, shm?: SharedMemory, shmBase?: number): void {
     this.unmap(start, len);
-    this.vmas.insert({ start, end: start + len, prot, name, ...(shm !== undefined && { shm }) });
+    this.vmas.insert({ start, end: start + len, prot, name, ...(shm !== undefined && { shm }), ...(shmBase !== undefined && { shmBase }) });
   }
 
   /** Unmaps [start, start+len), freeing its frames. */
@@ -137,10 +142,9 @@ export class AddressSpace implements PageTranslator {
   /** Lets go of the shared memory of removed `regions` that no region of this space still maps. */
   private detach(regions: Vma[]): void {
     for (const shm of new Set(regions.map((v) => v.shm))) {
-      if (shm === undefined || this.vmas.list.some((v) => v.shm === shm)) continue;
-      if (--shm.users > 0) continue;
-      for (const f of shm.frames.values()) if (this.frames.release(f)) this.cache.invalidateFrame(f);
-      shm.frames.clear();
+      if (shm === undefined) continue;
+      if (!this.vmas.list.some((v) => v.shm === shm)) shm.release(this.frames, this.cache);
+      shm.onDetach?.();
     }
   }
 

@@ -18,6 +18,7 @@ import { FdTable, OFlag, WaitQueue } from "./fd-table.js";
 import { Kernel } from "./kernel.js";
 import { SharedMappings } from "./shared-maps.js";
 import { Creds } from "./creds.js";
+import { semExit } from "./ipc/sem.js";
 import { HostFile } from "./host-file.js";
 import { SyscallArgs, SYSCALLS, SYSCALL_NAMES, NO_RETURN, type SyscallResult } from "./syscalls/table.js";
 import { hostErrno } from "./syscalls/errno.js";
@@ -216,6 +217,7 @@ export class Process {
     this.hostChild?.kill(this.killedBy !== 0 ? this.killedBy : "SIGKILL");
     this.shared.syncAll();
     this.fds.closeAll();
+    semExit(this);
     if (!this.sharesSpace()) this.space.release();
     this.vforkDone?.();
     this.vforkDone = undefined;

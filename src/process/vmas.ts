@@ -23,6 +23,8 @@ export interface Vma {
   name: string;
   /** For MAP_SHARED anonymous memory: the pages shared with forked processes. */
   shm?: SharedMemory;
+  /** For a System V shared memory attach: the address of the segment's first page (shmdt's argument). */
+  shmBase?: number;
 }
 
 /** Sorted, non-overlapping regions with split-aware updates. */

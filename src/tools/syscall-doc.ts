@@ -52,6 +52,11 @@ const NOTES: Record<string, { status?: "partial" | "refused"; note: string }> = 
   listxattr: { status: "refused", note: "as on a file system without xattr support: lookup errors as Linux, then an empty list (0)" },
   llistxattr: { status: "refused", note: "as on a file system without xattr support: lookup errors as Linux, then an empty list (0)" },
   flistxattr: { status: "refused", note: "as on a file system without xattr support: lookup errors as Linux, then an empty list (0)" },
+  msgget: { note: "the guest processes of one run share a System V IPC namespace of their own, apart from the host's" },
+  semget: { note: "the guest processes of one run share a System V IPC namespace of their own, apart from the host's" },
+  shmget: { note: "the guest processes of one run share a System V IPC namespace of their own, apart from the host's" },
+  msgrcv: { status: "partial", note: "MSG_COPY answers ENOSYS, as a kernel without CONFIG_CHECKPOINT_RESTORE" },
+  shmctl: { note: "SHM_LOCK and SHM_UNLOCK only set and clear SHM_LOCKED (nothing is swapped)" },
 };
 
 /** Why a call outside the riscv64 table of the headers is registered. */

@@ -22,3 +22,6 @@ import "./sched.js";
 import "./pidfd.js";
 import "./openat2.js";
 import "./xattr.js";
+import "./sysv-msg.js";
+import "./sysv-sem.js";
+import "./sysv-shm.js";

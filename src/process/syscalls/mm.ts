@@ -18,7 +18,7 @@ const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 const MADV_DONTNEED = 4;
 
 /** Picks where a new mapping of `len` bytes goes: the hint if free, else the highest free gap. */
-function place(p: Process, hint: number, len: number): number {
+export function place(p: Process, hint: number, len: number): number {
   if (hint !== 0 && hint % PAGE_SIZE === 0 && hint + len <= Layout.TaskSize && p.space.vmas.overlapping(hint, hint + len).length === 0) {
     return hint;
   }
