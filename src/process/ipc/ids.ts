@@ -6,6 +6,7 @@
  * struct ipc64_perm as asm-generic/ipcbuf.h lays it out for riscv64.
  */
 import type { Creds } from "../creds.js";
+import type { Kernel } from "../kernel.js";
 import { Errno } from "../syscalls/errno.js";
 
 /** ipc.h flags and commands. */
@@ -192,4 +193,14 @@ export class IpcIds<T extends IpcObject> {
 /** Seconds since the epoch, for the *_time fields. */
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/** A lookup of one family's table in each run's IPC namespace, made on first use. */
+export function perKernel<T extends IpcObject>(): (k: Kernel) => IpcIds<T> {
+  const tables = new WeakMap<Kernel, IpcIds<T>>();
+  return (k) => {
+    let ids = tables.get(k);
+    if (ids === undefined) { ids = new IpcIds(); tables.set(k, ids); }
+    return ids;
+  };
 }

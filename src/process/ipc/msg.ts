@@ -4,10 +4,9 @@
  * negative, MSG_EXCEPT), and struct msqid64_ds / struct msginfo as
  * asm-generic/msgbuf.h and linux/msg.h lay them out for riscv64.
  */
-import type { Kernel } from "../kernel.js";
 import type { Creds } from "../creds.js";
 import { Errno } from "../syscalls/errno.js";
-import { IPC64_PERM_SIZE, IpcIds, IpcPerm, nowSeconds } from "./ids.js";
+import { IPC64_PERM_SIZE, IpcIds, IpcPerm, perKernel, nowSeconds } from "./ids.js";
 import { WaitQueue } from "./wait.js";
 
 /** Limits of linux/msg.h (the defaults of the msgmni, msgmax and msgmnb sysctls). */
@@ -130,14 +129,8 @@ export class MsgQueue {
   }
 }
 
-const namespaces = new WeakMap<Kernel, IpcIds<MsgQueue>>();
-
 /** The message queues of a run's IPC namespace. */
-export function msgIds(k: Kernel): IpcIds<MsgQueue> {
-  let ids = namespaces.get(k);
-  if (ids === undefined) { ids = new IpcIds(); namespaces.set(k, ids); }
-  return ids;
-}
+export const msgIds = perKernel<MsgQueue>();
 
 /** struct msginfo for IPC_INFO (the limits) or MSG_INFO (the limits with what is in use). */
 export function msgInfo(ids: IpcIds<MsgQueue>, inUse: boolean): Uint8Array {

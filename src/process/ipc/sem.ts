@@ -5,11 +5,10 @@
  * struct semid64_ds / struct seminfo as asm-generic/sembuf.h and
  * linux/sem.h lay them out for riscv64.
  */
-import type { Kernel } from "../kernel.js";
 import type { Creds } from "../creds.js";
 import type { Process } from "../process.js";
 import { Errno } from "../syscalls/errno.js";
-import { IPC64_PERM_SIZE, Ipc, IpcIds, IpcPerm, nowSeconds } from "./ids.js";
+import { IPC64_PERM_SIZE, Ipc, IpcIds, IpcPerm, perKernel, nowSeconds } from "./ids.js";
 import { WaitQueue } from "./wait.js";
 
 /** Limits of linux/sem.h (the defaults of the kernel.sem sysctl). */
@@ -130,14 +129,8 @@ export class SemArray {
   }
 }
 
-const namespaces = new WeakMap<Kernel, IpcIds<SemArray>>();
-
 /** The semaphore sets of a run's IPC namespace. */
-export function semIds(k: Kernel): IpcIds<SemArray> {
-  let ids = namespaces.get(k);
-  if (ids === undefined) { ids = new IpcIds(); namespaces.set(k, ids); }
-  return ids;
-}
+export const semIds = perKernel<SemArray>();
 
 /** struct seminfo for IPC_INFO (the limits) or SEM_INFO (with the sets and semaphores in use). */
 export function semInfo(ids: IpcIds<SemArray>, inUse: boolean): Uint8Array {

@@ -9,7 +9,7 @@ import type { Kernel } from "../kernel.js";
 import type { Creds } from "../creds.js";
 import type { AddressSpace } from "../address-space.js";
 import { SharedMemory } from "../shared-memory.js";
-import { IPC64_PERM_SIZE, IpcIds, IpcPerm, nowSeconds } from "./ids.js";
+import { IPC64_PERM_SIZE, IpcIds, IpcPerm, perKernel, nowSeconds } from "./ids.js";
 import { PAGE_SIZE } from "../../mem/ram.js";
 
 /** Limits of linux/shm.h. */
@@ -110,14 +110,8 @@ export function segmentOf(mem: SharedMemory | undefined): ShmSegment | undefined
   return mem === undefined ? undefined : segments.get(mem);
 }
 
-const namespaces = new WeakMap<Kernel, IpcIds<ShmSegment>>();
-
 /** The shared memory segments of a run's IPC namespace. */
-export function shmIds(k: Kernel): IpcIds<ShmSegment> {
-  let ids = namespaces.get(k);
-  if (ids === undefined) { ids = new IpcIds(); namespaces.set(k, ids); }
-  return ids;
-}
+export const shmIds = perKernel<ShmSegment>();
 
 /** struct shminfo64 (IPC_INFO) or struct shm_info (SHM_INFO: segments, pages and resident pages in use). */
 export function shmInfo(ids: IpcIds<ShmSegment>, inUse: boolean): Uint8Array {
