@@ -27,7 +27,7 @@ const TYPEVISOR_ONLY = new Set(["htif-console"]);
 /** Harts to boot with (--smp / -smp), when more than one. */
 const HARTS: Record<string, number> = { smp: 4 };
 /** Programs that never end (used by the --timeout test, not run to completion). */
-const NEVER_ENDS = new Set(["idle"]);
+const NEVER_ENDS = new Set(["idle", "reset-loop"]);
 
 const PROGRAMS = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".S")).map((f) => basename(f, ".S")).sort();
 const elf = (name: string) => join(BUILD_DIR, `${name}.elf`);
@@ -121,6 +121,15 @@ describe("bare-metal programs on the system VM", () => {
       { cwd: ROOT, timeoutMs: 30_000 },
     );
     assert.equal(r.status, 124);
+    assert.equal(r.stderr, "typevisor boot: timed out after 0.5 s\n");
+  });
+
+  test("--timeout ends a guest that resets at once, again and again, with status 124", async () => {
+    const r = await runProcess(
+      [process.execPath, TYPEVISOR_BIN, "boot", "--bios", "none", "--kernel", elf("reset-loop"), "--timeout", "0.5"],
+      { cwd: ROOT, timeoutMs: 30_000 },
+    );
+    assert.equal(r.status, 124, r.stderr);
     assert.equal(r.stderr, "typevisor boot: timed out after 0.5 s\n");
   });
 

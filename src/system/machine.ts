@@ -297,6 +297,11 @@ export class Machine {
     try {
       for (;;) {
         const left = opts.timeoutMs === undefined ? undefined : opts.timeoutMs - (performance.now() - this.startedAt);
+        if (left !== undefined && left <= 0) { // a guest that resets at once, again and again, still times out
+          this.board.close();
+          stop = { kind: "timeout" };
+          break;
+        }
         let ended: RunStop | undefined;
         try {
           ended = await this.vm.run({ timeoutMs: left, flush: this.io.flush });
