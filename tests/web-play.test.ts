@@ -87,4 +87,20 @@ describe("the play page: Linux in a browser tab", { concurrency: false }, () => 
     assert.ok(requests.includes("/play/images/Image") && requests.includes("/play/vm-worker.js"));
     await page.close();
   });
+
+  test("the page works at 360 px wide: nothing wider than the screen, the controls reachable by keyboard", { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(s.url + "/play/");
+    await page.getByRole("button", { name: "Boot Linux" }).waitFor();
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "no horizontal scrolling");
+    await page.keyboard.press("Tab");
+    const seen: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      seen.push(await page.evaluate(() => document.activeElement?.textContent || (document.activeElement as HTMLElement | null)?.id || ""));
+      await page.keyboard.press("Tab");
+    }
+    assert.ok(seen.includes("memory") && seen.includes("Boot Linux"), `focus order: ${seen.join(", ")}`);
+    await page.screenshot({ path: join(SHOTS, "play-360.png"), fullPage: true });
+    await page.close();
+  });
 });

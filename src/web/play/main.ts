@@ -24,8 +24,8 @@ const memory = el("input", { id: "memory", type: "number", min: "64", max: "1024
 const bootButton = el("button", { type: "submit", class: "primary" }, "Boot Linux");
 const stopButton = el("button", { type: "button", disabled: "" }, "Stop");
 const saveButton = el("button", { type: "button", disabled: "" }, "Save snapshot");
-const form = el("form", { class: "create", "aria-label": "Boot the built-in Linux guest" },
-  el("label", { for: "memory" }, "Memory (MiB)"), memory, bootButton, stopButton, saveButton);
+const form = el("form", { class: "controls", "aria-label": "Boot the built-in Linux guest" },
+  el("div", { class: "field" }, el("label", { for: "memory" }, "Memory (MiB)"), memory), bootButton, stopButton, saveButton);
 const savedBody = el("tbody");
 const savedTable = el("table", { class: "vms snapshots" },
   el("caption", {}, "Snapshots saved in this browser"),
