@@ -1,0 +1,6 @@
+package org.example.pkg;
+
+/** A service implementation inside the test module. */
+public class Task implements Runnable {
+  @Override public void run() {}
+}
