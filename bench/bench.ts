@@ -15,6 +15,7 @@
 import { benchBoot } from "./boot.js";
 import { benchHypervisor } from "./hypervisor.js";
 import { benchNetwork } from "./network.js";
+import { benchStartup } from "./startup.js";
 import { benchWorkloads } from "./workloads.js";
 import { describeFailure, JIT_LINE, STATS_LINE, timed, type Row } from "./timing.js";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -122,6 +123,7 @@ function table(rows: Row[]): string {
 const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]... [--timeout SECONDS]
 (NAME "workloads" is busybox gzip -9 and sha256sum of a 20 MB file; NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
  NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest;
+ NAME "startup" the start-up of examples/hello.riscv64 (median of 7 runs);
  NAME "network" TCP throughput of the built-in guest: user networking both ways, guest to guest over a switch, next to qemu-system-riscv64.)
 Programs: ${PROGRAMS.map((p) => p.name).join(", ")}`;
 
@@ -142,7 +144,7 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
@@ -151,6 +153,7 @@ async function main(): Promise<number> {
   const withWorkloads = only.length === 0 || only.includes("workloads");
   const withHypervisor = only.length === 0 || only.includes("hypervisor");
   const withNetwork = only.length === 0 || only.includes("network");
+  const withStartup = only.length === 0 || only.includes("startup");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
@@ -164,6 +167,7 @@ async function main(): Promise<number> {
   const cwd = mkdtempSync(join(tmpdir(), "typevisor-bench-"));
   const rows: Row[] = [];
   const workloads: Row[] = [];
+  let startup: string | undefined;
   const started = performance.now();
   try {
     for (const p of selected) {
@@ -173,6 +177,7 @@ async function main(): Promise<number> {
       rows.push(row);
     }
     if (withWorkloads) workloads.push(...await benchWorkloads(values.quick, timeoutSeconds, cwd));
+    if (withStartup) startup = await benchStartup(ROOT, BUILD_DIR, cwd);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -185,6 +190,7 @@ async function main(): Promise<number> {
     console.log("\nLarger workloads (Debian's busybox; the native column is the host's own gzip and sha256sum).\n");
     console.log(table(workloads));
   }
+  if (startup !== undefined) console.log(`\nStart-up of a short program (Node's own start is ~0.1 s here).\n\n${startup}`);
   const problems = [...rows, ...workloads].filter((r) => r.problem !== undefined);
   if (problems.length > 0) {
     console.log("");
