@@ -3,11 +3,12 @@
  * playwright-core): `typevisor serve` only hands out the static files of
  * /play/; the built-in Linux guest boots inside a Web Worker of the tab, its
  * shell answers a command typed into the page's console, and the trap rates
- * are live; a snapshot saved in IndexedDB brings the shell back, variable
+ * are live; files given to the page are unpacked in the guest from /dev/vda; a snapshot saved in IndexedDB brings the shell back, variable
  * and all, after a reload of the page. Every request the page makes is for a static file of /play/ —
  * no API call, no WebSocket: the VM runs in the browser.
  */
 import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -58,6 +59,18 @@ describe("the play page: Linux in a browser tab", { concurrency: false }, () => 
     await waitFor("trap rates", async () => /[1-9][\d.]*\/s/.test(await page.locator("dl.rates").innerText()), 15_000);
     assert.match(await page.locator("#stats").innerText(), /M instructions · [\d.]+ MIPS/);
     await page.screenshot({ path: join(SHOTS, "play-running.png"), fullPage: true });
+
+    // Files given to the page appear on the guest's /dev/vda as a tar archive.
+    const blob = randomBytes(100_000);
+    await page.locator("#files").setInputFiles([
+      { name: "note.txt", mimeType: "text/plain", buffer: Buffer.from("a file from the page\n") },
+      { name: "blob.bin", mimeType: "application/octet-stream", buffer: blob },
+    ]);
+    await waitFor("the files written", async () => /2 files on \/dev\/vda/.test(await page.locator("#status").innerText()), 10_000);
+    await page.locator(".console-box").click();
+    await page.keyboard.type("echo 3 > /proc/sys/vm/drop_caches; tar -xf /dev/vda -C /tmp && cat /tmp/note.txt && md5sum /tmp/blob.bin\n");
+    const md5 = createHash("md5").update(blob).digest("hex");
+    await waitFor("the files in the guest", async () => new RegExp(`a file from the page[\\s\\S]*${md5}`).test(await consoleText()), 30_000);
 
     // A snapshot kept in IndexedDB: after a reload of the page the machine runs on from it.
     await page.keyboard.type("KEPT=$((40+2)); echo set\n");

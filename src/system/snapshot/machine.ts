@@ -13,6 +13,7 @@ import { decodeState, encodeState, type MachineState } from "./state-file.js";
 import { SnapshotError } from "./errors.js";
 import { parseMac, type NetBackend } from "../../net/link.js";
 import { UnpluggedNet } from "../../net/unplugged.js";
+import type { BlockStore } from "../../devices/virtio-blk/block-store.js";
 
 /** The two files of a snapshot, as bytes. */
 export interface MachineSnapshot {
@@ -30,7 +31,7 @@ export interface RestoreOptions {
    * Disk images to use instead of the recorded paths (on another host, say):
    * as many as the snapshot has, in the same order, each the same size.
    */
-  disks?: { path: string; readonly?: boolean }[];
+  disks?: { path: string; readonly?: boolean; store?: BlockStore }[];
   /**
    * Opened network backends for the snapshot's NICs, as many as it has, in
    * order: the restored board owns them (its close() closes them); a restore

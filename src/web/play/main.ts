@@ -16,6 +16,7 @@ import { rates, TRAP_KINDS, type Sample } from "../dashboard/traps.js";
 import { renderRates } from "../dashboard/rates-view.js";
 import type { FromVm, ToVm } from "./protocol.js";
 import { deleteSnapshot, listSnapshots, saveSnapshot, type SavedSnapshot } from "./saved.js";
+import type { TarFile } from "./tar.js";
 
 const app = document.getElementById("app")!;
 const status = document.getElementById("status")!;
@@ -32,11 +33,14 @@ const savedTable = el("table", { class: "vms snapshots" },
   el("thead", {}, el("tr", {}, ...["Name", "Size", "Taken", "Actions"].map((h) => el("th", { scope: "col" }, h)))),
   savedBody);
 const stats = el("p", { class: "help", id: "stats" });
+const fileInput = el("input", { id: "files", type: "file", multiple: "", disabled: "" });
+const filesField = el("div", { class: "controls" }, el("div", { class: "field" },
+  el("label", { for: "files" }, "Files for the guest (or drop them on the console): they appear on /dev/vda as a tar archive"), fileInput));
 const term = el("div", { class: "console-box", "aria-label": "Console of the machine in this tab" });
 const chartBox = el("div", { class: "chart", role: "img", "aria-label": "Exits to the hypervisor per second, by kind" });
 const rateList = el("dl", { class: "rates" });
 app.append(
-  el("section", { class: "card", "aria-labelledby": "console-title" }, el("h2", { id: "console-title" }, "Linux 6.1 with busybox, in this tab"), form, stats, term,
+  el("section", { class: "card", "aria-labelledby": "console-title" }, el("h2", { id: "console-title" }, "Linux 6.1 with busybox, in this tab"), form, filesField, stats, term,
     el("div", { class: "scroll" }, savedTable)),
   el("section", { class: "card", "aria-labelledby": "traps-title" }, el("h2", { id: "traps-title" }, "Exits to the hypervisor per second"), chartBox, rateList),
 );
@@ -77,7 +81,7 @@ function onMessage(m: FromVm): void {
     }
     case "snapshot": {
       const name = `linux-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-      saveSnapshot({ name, taken: Date.now(), state: m.state, memory: m.memory }).then(
+      saveSnapshot({ name, taken: Date.now(), state: m.state, memory: m.memory, disk: m.disk }).then(
         async () => { status.textContent = `Snapshot ${name} saved in this browser`; await showSaved(); },
         (e: Error) => { status.textContent = `The snapshot could not be saved: ${e.message}`; },
       );
@@ -90,6 +94,7 @@ function onMessage(m: FromVm): void {
       bootButton.removeAttribute("disabled");
       stopButton.setAttribute("disabled", "");
       saveButton.setAttribute("disabled", "");
+      fileInput.setAttribute("disabled", "");
       return;
   }
 }
@@ -108,8 +113,29 @@ function startMachine(first: ToVm): void {
   bootButton.setAttribute("disabled", "");
   stopButton.removeAttribute("disabled");
   saveButton.removeAttribute("disabled");
+  fileInput.removeAttribute("disabled");
+  given.length = 0;
   terminal.focus();
 }
+
+/** Every file given to the running machine so far (each new one rewrites the archive with all of them). */
+const given: TarFile[] = [];
+
+/** Reads `list` and sends all the files given so far to the machine's disk. */
+async function giveFiles(list: FileList | null): Promise<void> {
+  if (worker === undefined || list === null || list.length === 0) return;
+  for (const f of Array.from(list)) {
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    const at = given.findIndex((g) => g.name === f.name);
+    const entry = { name: f.name, bytes, mtime: Math.floor(f.lastModified / 1000) };
+    if (at >= 0) given[at] = entry;
+    else given.push(entry);
+  }
+  send({ type: "files", files: given });
+}
+fileInput.addEventListener("change", () => void giveFiles(fileInput.files));
+term.addEventListener("dragover", (e) => { e.preventDefault(); });
+term.addEventListener("drop", (e) => { e.preventDefault(); void giveFiles(e.dataTransfer?.files ?? null); });
 
 form.addEventListener("submit", (e) => {
   e.preventDefault();
@@ -132,13 +158,14 @@ async function showSaved(): Promise<void> {
     const restore = el("button", { "aria-label": `Restore ${s.name}` }, "Restore");
     restore.addEventListener("click", () => {
       if (worker !== undefined) { status.textContent = "Stop the running machine first"; return; }
-      startMachine({ type: "restore", state: s.state, memory: s.memory });
+      if (s.disk === undefined) { status.textContent = "This snapshot was saved by an older version of the page"; return; }
+      startMachine({ type: "restore", state: s.state, memory: s.memory, disk: s.disk });
     });
     const remove = el("button", { "aria-label": `Delete ${s.name}` }, "Delete");
     remove.addEventListener("click", () => void deleteSnapshot(s.name).then(showSaved));
     return el("tr", { "data-snapshot": s.name },
       el("th", { scope: "row" }, s.name),
-      el("td", {}, `${((s.state.length + s.memory.length) / 1048576).toFixed(1)} MiB`),
+      el("td", {}, `${((s.state.length + s.memory.length + (s.disk?.length ?? 0)) / 1048576).toFixed(1)} MiB`),
       el("td", {}, new Date(s.taken).toLocaleString()),
       el("td", { class: "actions" }, restore, remove));
   }));

@@ -11,6 +11,8 @@ export interface SavedSnapshot {
   taken: number;
   state: Uint8Array;
   memory: Uint8Array;
+  /** The guest's disk of files from the page (/dev/vda). */
+  disk: Uint8Array;
 }
 
 const DB = "typevisor-play";

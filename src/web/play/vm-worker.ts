@@ -11,6 +11,13 @@ import { SystemVm } from "../../system/system-vm.js";
 import { exitMetrics } from "../../system/exits.js";
 import { describeStop } from "../../hypervisor/stop-reason.js";
 import { restoreMachine, snapshotMachine } from "../../system/snapshot/machine.js";
+import { MemoryBlockStore } from "../../devices/virtio-blk/block-store.js";
+import { writeTar } from "./tar.js";
+
+/** Size of the guest's disk for files from the page (/dev/vda). */
+const FILES_DISK_BYTES = 32 << 20;
+/** The path that names it in the board's config (and so in snapshots). */
+const FILES_DISK = "files-from-the-page";
 import type { FromVm, ToVm } from "./protocol.js";
 
 /** The worker's global scope, as far as it is used here. */
@@ -18,6 +25,8 @@ const scope = globalThis as unknown as { postMessage(m: FromVm, transfer?: Array
 const post = (m: FromVm) => scope.postMessage(m);
 
 let board: VirtBoard | undefined;
+/** The disk the page's files are written to. */
+let filesDisk: MemoryBlockStore | undefined;
 let vm: SystemVm | undefined;
 const pending: number[] = [];
 
@@ -41,7 +50,8 @@ const toConsole = (byte: number) => { pending.push(byte); };
 async function boot(m: Extract<ToVm, { type: "boot" }>): Promise<void> {
   post({ type: "status", text: "Loading the firmware, kernel and initramfs…" });
   const [firmware, kernel, initrd] = await Promise.all([fetchBytes(m.images.firmware), fetchBytes(m.images.kernel), fetchBytes(m.images.initrd)]);
-  const b = new VirtBoard({ memoryMiB: m.memoryMiB, console: toConsole });
+  filesDisk = new MemoryBlockStore(FILES_DISK, new Uint8Array(FILES_DISK_BYTES));
+  const b = new VirtBoard({ memoryMiB: m.memoryMiB, console: toConsole, disks: [{ path: FILES_DISK, store: filesDisk }] });
   b.loadFirmware({ data: firmware, name: "fw_dynamic.bin" }, { data: kernel, name: "Image" }, m.append, { data: initrd, name: "initramfs.cpio" });
   await runMachine(b, new SystemVm(b), "Running: OpenSBI, then Linux, in this tab");
 }
@@ -73,7 +83,9 @@ async function snapshot(): Promise<void> {
   } finally {
     v.resume();
   }
-  scope.postMessage({ type: "snapshot", state: snap.state, memory: snap.memory }, [snap.state.buffer as ArrayBuffer, snap.memory.buffer as ArrayBuffer]);
+  const disk = filesDisk!.bytes.slice();
+  scope.postMessage({ type: "snapshot", state: snap.state, memory: snap.memory, disk },
+    [snap.state.buffer as ArrayBuffer, snap.memory.buffer as ArrayBuffer, disk.buffer]);
 }
 
 scope.onmessage = (e) => {
@@ -86,7 +98,9 @@ scope.onmessage = (e) => {
     case "restore":
       if (vm !== undefined) return;
       try {
-        const r = restoreMachine(m.state, m.memory, { console: toConsole }, { state: "the saved state", memory: "the saved memory" });
+        filesDisk = new MemoryBlockStore(FILES_DISK, m.disk);
+        const r = restoreMachine(m.state, m.memory, { console: toConsole, disks: [{ path: FILES_DISK, store: filesDisk }] },
+          { state: "the saved state", memory: "the saved memory" });
         runMachine(r.board, r.vm, "Running on from the saved snapshot, in this tab").catch((err: Error) => post({ type: "stopped", reason: err.message }));
       } catch (err) {
         post({ type: "stopped", reason: `cannot restore: ${(err as Error).message}` });
@@ -94,6 +108,15 @@ scope.onmessage = (e) => {
       return;
     case "snapshot":
       void snapshot();
+      return;
+    case "files":
+      if (filesDisk === undefined) return;
+      try {
+        writeTar(filesDisk.bytes, m.files);
+        post({ type: "status", text: `${m.files.length} file${m.files.length === 1 ? "" : "s"} on /dev/vda — in the guest: echo 3 > /proc/sys/vm/drop_caches; tar -xvf /dev/vda -C /tmp` });
+      } catch (err) {
+        post({ type: "status", text: `The files were not written: ${(err as Error).message}` });
+      }
       return;
     case "input":
       board?.uart.receive(m.bytes);
