@@ -6,8 +6,9 @@
  * QEMU's socket netdev (one guest listening, the other connecting: QEMU's
  * way of joining two guests without a host bridge).
  */
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { GuestShell, type Engine } from "../tests/guest-shell.js";
+import { listenLoopback } from "../tests/host-net.js";
 
 /** Bytes each transfer moves. */
 const BYTES = 16 * 1024 * 1024;
@@ -40,8 +41,7 @@ async function hostEnd(mode: "sink" | "source"): Promise<{ port: number; done: P
     }
     s.on("error", () => {});
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { port: (server.address() as AddressInfo).port, done, close: () => server.close() };
+  return { port: await listenLoopback(server), done, close: () => server.close() };
 }
 
 const mbps = (r: { seconds: number; bytes: number } | undefined) => (r === undefined ? undefined : r.bytes / 1e6 / r.seconds);

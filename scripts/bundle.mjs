@@ -29,38 +29,24 @@ await build({
   logLevel: "warning",
 });
 
+/** Bundles `entryPoints` for browsers into `outdir` (a `node:` import reachable from them fails the build). */
+function browserBundle(entryPoints, outdir) {
+  return build({
+    absWorkingDir: root, entryPoints, outdir, bundle: true, platform: "browser", format: "esm", target: "chrome110",
+    minify: true, sourcemap: true, logLevel: "warning",
+  });
+}
+
 // The dashboard (src/web/dashboard/), served by typevisor serve at / from dist/web/.
 rmSync(`${root}/dist/web`, { recursive: true, force: true });
 mkdirSync(`${root}/dist/web`, { recursive: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: { dashboard: "src/web/dashboard/main.ts" },
-  outdir: "dist/web",
-  bundle: true,
-  platform: "browser",
-  format: "esm",
-  target: "chrome110",
-  minify: true,
-  sourcemap: true,
-  logLevel: "warning",
-});
+await browserBundle({ dashboard: "src/web/dashboard/main.ts" }, "dist/web");
 copyFileSync(`${root}/src/web/dashboard/index.html`, `${root}/dist/web/index.html`);
 
 // The play page (src/web/play/): the built-in guest booted inside the tab, a
 // static site in dist/web/play/ with the guest's images beside it (served by
 // typevisor serve at /play/, or by any static host).
 mkdirSync(`${root}/dist/web/play/images`, { recursive: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: { play: "src/web/play/main.ts", "vm-worker": "src/web/play/vm-worker.ts" },
-  outdir: "dist/web/play",
-  bundle: true,
-  platform: "browser",
-  format: "esm",
-  target: "chrome110",
-  minify: true,
-  sourcemap: true,
-  logLevel: "warning",
-});
+await browserBundle({ play: "src/web/play/main.ts", "vm-worker": "src/web/play/vm-worker.ts" }, "dist/web/play");
 copyFileSync(`${root}/src/web/play/index.html`, `${root}/dist/web/play/index.html`);
 for (const f of ["fw_dynamic.bin", "Image", "initramfs.cpio"]) copyFileSync(`${root}/images/${f}`, `${root}/dist/web/play/images/${f}`);

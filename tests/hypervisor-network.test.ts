@@ -9,35 +9,16 @@
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { createServer as createHttpServer, get as httpGet } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { api, command, serve, waitConsole, type Served } from "./hypervisor-server.js";
 import { GuestShell } from "./guest-shell.js";
+import { fetchHost, freePort, serveBytes } from "./host-net.js";
 
 const PROMPT = /# $/;
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function fetchHost(port: number, path: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    httpGet({ host: "127.0.0.1", port, path }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (d: Buffer) => parts.push(d));
-      res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`HTTP ${res.statusCode}`))));
-    }).on("error", reject);
-  });
-}
 
 async function start(s: Served, id: string): Promise<void> {
   const r = await api(s, "PUT", `/vms/${id}/actions`, { action_type: "InstanceStart" });
@@ -92,9 +73,8 @@ describe("hypervisor networking", { concurrency: false }, () => {
 
   test("user networking: the host reaches the guest's httpd through host_forwards, the guest fetches from the host, metrics count both ways", { timeout: 300_000 }, async () => {
     const blob = randomBytes(200 * 1024 + 3);
-    const server = createHttpServer((req, res) => { res.writeHead(200, { "content-length": blob.length }); res.end(blob); });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const httpPort = (server.address() as AddressInfo).port;
+    const server = await serveBytes(blob, "/");
+    const httpPort = server.port;
     const fwd = await freePort();
     try {
       assert.equal((await api(s, "PUT", "/vms/web", {

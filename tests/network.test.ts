@@ -8,37 +8,17 @@
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { createServer as createHttpServer, get as httpGet } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import { after, before, describe, test } from "node:test";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { requireTool } from "./build-guests.js";
-import { TYPEVISOR_BIN } from "./guest-run.js";
+import { runProcess, TYPEVISOR_BIN } from "./guest-run.js";
+import { fetchHost, freePort, listenLoopback, serveBytes } from "./host-net.js";
 import { GuestShell, type Engine } from "./guest-shell.js";
 
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
-
-/** A TCP port free on the host right now. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** Fetches http://127.0.0.1:port/path from the host. */
-function fetchHost(port: number, path: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    httpGet({ host: "127.0.0.1", port, path }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (d: Buffer) => parts.push(d));
-      res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`HTTP ${res.statusCode}`))));
-    }).on("error", reject);
-  });
-}
 
 /** What one engine's guest saw of user-mode networking; compared between typevisor and QEMU. */
 interface UserNetResults {
@@ -52,20 +32,16 @@ interface UserNetResults {
 const BLOB = randomBytes(300 * 1024 + 17);
 
 describe("user-mode networking, typevisor and QEMU side by side", { concurrency: false }, () => {
-  let server: ReturnType<typeof createHttpServer>;
+  let server: { port: number; close(): void };
   let httpPort = 0;
   const results = new Map<Engine, UserNetResults>();
 
   before(async () => {
     requireTool("qemu-system-riscv64", "qemu-system-misc");
-    server = createHttpServer((req, res) => {
-      if (req.url === "/blob") { res.writeHead(200, { "content-length": BLOB.length }); res.end(BLOB); return; }
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    httpPort = (server.address() as AddressInfo).port;
+    server = await serveBytes(BLOB, "/blob");
+    httpPort = server.port;
   });
-  after(() => server.close());
+  after(() => server?.close());
 
   for (const engine of ["typevisor", "qemu"] as const) {
     test(`${engine}: DHCP lease, wget from the host, hostfwd into the guest's httpd, ping, a refused port`, { timeout: 300_000 }, async () => {
@@ -244,16 +220,10 @@ describe("typevisor boot --net on bad input", () => {
 
   test("a host port that is taken is one line naming it, status 1, before the guest starts", async () => {
     const taken = createServer();
-    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
-    const port = (taken.address() as AddressInfo).port;
+    const port = await listenLoopback(taken);
     try {
-      const r = await new Promise<{ status: number | null; stderr: string; stdout: string }>((resolve) => {
-        const c = spawn(process.execPath, [TYPEVISOR_BIN, "boot", "--net", `user,hostfwd=tcp:127.0.0.1:${port}-:80`, "--timeout", "20"], { stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "", stderr = "";
-        c.stdout.on("data", (d: Buffer) => { stdout += d; });
-        c.stderr.on("data", (d: Buffer) => { stderr += d; });
-        c.on("close", (status) => resolve({ status, stderr, stdout }));
-      });
+      const r = await runProcess([process.execPath, TYPEVISOR_BIN, "boot", "--net", `user,hostfwd=tcp:127.0.0.1:${port}-:80`, "--timeout", "20"],
+        { cwd: process.cwd(), timeoutMs: 60_000 });
       assert.equal(r.status, 1, r.stderr);
       assert.equal(r.stdout, "", "the guest never started");
       assert.match(r.stderr.trim(), new RegExp(`^typevisor boot: .*${port}.*$`));

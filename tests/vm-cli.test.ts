@@ -9,12 +9,12 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ROOT, requireTool } from "./build-guests.js";
 import { TYPEVISOR_BIN } from "./guest-run.js";
+import { freePort } from "./host-net.js";
 import { gdbBatch } from "./gdb-session.js";
 
 /** How long the built-in guest may take to reach its shell prompt (about 1-2 s when the host is idle). */
@@ -98,15 +98,6 @@ async function waitForPrompt(id: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   assert.fail(`no shell prompt from VM ${id} within ${BOOT_TIMEOUT_MS} ms; console:\n${log}`);
-}
-
-/** A TCP port nothing listens on. */
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 describe("typevisor vm drives a real 'typevisor serve'", { timeout: 10 * TEST_TIMEOUT_MS }, () => {

@@ -8,51 +8,21 @@
  * a clear message. Screenshots go to tests/build/screenshots/.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { requireTool, ROOT } from "./build-guests.js";
-import { serve, type Served } from "./hypervisor-server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = join(ROOT, "tests", "build", "screenshots");
-
-/** The text of the console's terminal (xterm's rows in the DOM). */
-function consoleText(page: Page): Promise<string> {
-  return page.locator(".console-box .xterm-rows").innerText();
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    assert.ok(Date.now() < end, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { describe, test } from "node:test";
+import { consoleText, serverAndBrowser, SHOTS, waitFor } from "./browser.js";
 
 describe("the dashboard (typevisor serve at /) in Chromium", { concurrency: false }, () => {
-  let s: Served;
-  let browser: Browser;
-  before(async () => {
-    requireTool(CHROMIUM, "chromium");
-    mkdirSync(SHOTS, { recursive: true });
-    s = await serve();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.stop();
-  });
+  const ctx = serverAndBrowser();
 
   test("a wrong token gets a clear message, and the right one opens the dashboard", { timeout: 60_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    await page.goto(s.url + "/");
+    const page = await ctx.browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(ctx.s.url + "/");
     await page.getByLabel("API token").fill("not-the-token");
     await page.getByRole("button", { name: "Connect" }).click();
     await page.getByRole("alert").filter({ hasText: "refused this token" }).waitFor();
     await page.screenshot({ path: join(SHOTS, "dashboard-wrong-token-360px.png") });
-    await page.getByLabel("API token").fill(s.token);
+    await page.getByLabel("API token").fill(ctx.s.token);
     await page.getByLabel("API token").press("Enter"); // keyboard only
     await page.getByRole("table", { name: "Virtual machines" }).waitFor();
     // The host line fills in with the first poll of the API, after the table is drawn.
@@ -62,9 +32,9 @@ describe("the dashboard (typevisor serve at /) in Chromium", { concurrency: fals
   });
 
   test("create and start the built-in guest, type in its console, pause and resume it", { timeout: 240_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(s.url + "/");
-    await page.getByLabel("API token").fill(s.token);
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(ctx.s.url + "/");
+    await page.getByLabel("API token").fill(ctx.s.token);
     await page.getByRole("button", { name: "Connect" }).click();
     await page.getByLabel("Name").fill("web");
     await page.getByRole("button", { name: "Create" }).click();

@@ -9,53 +9,27 @@
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { chromium, type Browser } from "playwright-core";
-import { requireTool, ROOT } from "./build-guests.js";
-import { serve, type Served } from "./hypervisor-server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = join(ROOT, "tests", "build", "screenshots");
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    assert.ok(Date.now() < end, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { describe, test } from "node:test";
+import { consoleText, serverAndBrowser, SHOTS, waitFor } from "./browser.js";
 
 describe("the play page: Linux in a browser tab", { concurrency: false }, () => {
-  let s: Served;
-  let browser: Browser;
-  before(async () => {
-    requireTool(CHROMIUM, "chromium");
-    mkdirSync(SHOTS, { recursive: true });
-    s = await serve();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.stop();
-  });
+  const ctx = serverAndBrowser();
 
   test("boots the built-in guest in a Web Worker, runs a typed command, shows live trap rates, and asks nothing of the server", { timeout: 300_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const requests: string[] = [];
     page.on("request", (r) => requests.push(new URL(r.url()).pathname));
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(s.url + "/play");
+    await page.goto(ctx.s.url + "/play");
     assert.equal(new URL(page.url()).pathname, "/play/");
     await page.getByRole("button", { name: "Boot Linux" }).click();
-    const consoleText = () => page.locator(".console-box .xterm-rows").innerText();
-    await waitFor("the shell prompt in the page", async () => /\/ # *$/m.test(await consoleText()), 240_000);
-    assert.match(await consoleText(), /Run \/init as init process/, "the kernel booted the initramfs");
+    await waitFor("the shell prompt in the page", async () => /\/ # *$/m.test(await consoleText(page)), 240_000);
+    assert.match(await consoleText(page), /Run \/init as init process/, "the kernel booted the initramfs");
     await page.locator(".console-box").click();
     await page.keyboard.type("uname -sm; echo $((6*7))\n");
-    await waitFor("the command's answer", async () => /Linux riscv64\s+42/.test(await consoleText()), 60_000);
+    await waitFor("the command's answer", async () => /Linux riscv64\s+42/.test(await consoleText(page)), 60_000);
     await waitFor("trap rates", async () => /[1-9][\d.]*\/s/.test(await page.locator("dl.rates").innerText()), 15_000);
     assert.match(await page.locator("#stats").innerText(), /M instructions · [\d.]+ MIPS/);
     await page.screenshot({ path: join(SHOTS, "play-running.png"), fullPage: true });
@@ -70,17 +44,17 @@ describe("the play page: Linux in a browser tab", { concurrency: false }, () => 
     await page.locator(".console-box").click();
     await page.keyboard.type("echo 3 > /proc/sys/vm/drop_caches; tar -xf /dev/vda -C /tmp && cat /tmp/note.txt && md5sum /tmp/blob.bin\n");
     const md5 = createHash("md5").update(blob).digest("hex");
-    await waitFor("the files in the guest", async () => new RegExp(`a file from the page[\\s\\S]*${md5}`).test(await consoleText()), 30_000);
+    await waitFor("the files in the guest", async () => new RegExp(`a file from the page[\\s\\S]*${md5}`).test(await consoleText(page)), 30_000);
 
     // A snapshot kept in IndexedDB: after a reload of the page the machine runs on from it.
     await page.keyboard.type("KEPT=$((40+2)); echo set\n");
-    await waitFor("the variable set", async () => /^set$/m.test(await consoleText()), 30_000);
+    await waitFor("the variable set", async () => /^set$/m.test(await consoleText(page)), 30_000);
     await page.getByRole("button", { name: "Save snapshot" }).click();
     const saved = page.locator("tr[data-snapshot^='linux-']");
     await waitFor("the snapshot listed", async () => (await saved.count()) === 1, 60_000);
     await page.locator(".console-box").click();
     await page.keyboard.type("echo still-running\n");
-    await waitFor("the machine running on after the snapshot", async () => /^still-running$/m.test(await consoleText()), 30_000);
+    await waitFor("the machine running on after the snapshot", async () => /^still-running$/m.test(await consoleText(page)), 30_000);
     await page.getByRole("button", { name: "Stop" }).click();
     await waitFor("the machine stopped", async () => /stopped/.test(await page.locator("#status").innerText()), 20_000);
     await page.reload();
@@ -89,7 +63,7 @@ describe("the play page: Linux in a browser tab", { concurrency: false }, () => 
     await waitFor("the restored machine running", async () => /Running on from the saved snapshot/.test(await page.locator("#status").innerText()), 30_000);
     await page.locator(".console-box").click();
     await page.keyboard.type("echo restored-$KEPT\n");
-    await waitFor("the restored shell's variable", async () => /restored-42/.test(await consoleText()), 60_000);
+    await waitFor("the restored shell's variable", async () => /restored-42/.test(await consoleText(page)), 60_000);
     await page.getByRole("button", { name: "Stop" }).click();
     await waitFor("the machine stopped", async () => /stopped/.test(await page.locator("#status").innerText()), 20_000);
     await page.getByRole("button", { name: `Delete ${name}` }).click();
@@ -102,8 +76,8 @@ describe("the play page: Linux in a browser tab", { concurrency: false }, () => 
   });
 
   test("the page works at 360 px wide: nothing wider than the screen, the controls reachable by keyboard", { timeout: 60_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    await page.goto(s.url + "/play/");
+    const page = await ctx.browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(ctx.s.url + "/play/");
     await page.getByRole("button", { name: "Boot Linux" }).waitFor();
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "no horizontal scrolling");
     await page.keyboard.press("Tab");

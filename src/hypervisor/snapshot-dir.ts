@@ -4,7 +4,7 @@
  * snapshot NAME is the pair NAME.state and NAME.state.mem there — the same
  * pair `typevisor vm snapshot ID FILE` writes (FILE and FILE.mem).
  */
-import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest, notFound } from "./api/errors.js";
 
@@ -54,7 +54,7 @@ export class SnapshotDir {
   /** Removes snapshot `name` (404 when there is none). */
   remove(name: string): void {
     const p = this.paths(name);
-    if (!this.list().some((e) => e.name === name)) throw notFound(`no snapshot '${name}' in ${this.dir}`);
+    if (!existsSync(p.snapshot_path) || !existsSync(p.mem_file_path)) throw notFound(`no snapshot '${name}' in ${this.dir}`);
     rmSync(p.snapshot_path, { force: true });
     rmSync(p.mem_file_path, { force: true });
   }
