@@ -8,8 +8,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
-import { Machine, openNets, snapshotNets } from "../system/machine.js";
-import { formatMac, type NetBackend } from "../net/link.js";
+import { Machine, restoreWithNets } from "../system/machine.js";
+import { formatMac } from "../net/link.js";
 import { NO_METRICS, type FromWorker, type Reply, type Request, type NicMetrics, type ToWorker, type VmMetrics, type WorkerInit } from "./protocol.js";
 import { describeStop } from "./stop-reason.js";
 import { PageTracker } from "./migration/pages.js";
@@ -49,13 +49,7 @@ async function build(): Promise<void> {
     arriving = new IncomingRam(init.incoming.memoryMiB);
   } else if (init.restore !== undefined) {
     const paths = { statePath: init.restore.statePath, memoryPath: init.restore.memPath };
-    const nets = await openNets(snapshotNets(readFileSync(paths.statePath), `snapshot state file ${paths.statePath}`));
-    try {
-      machine = Machine.restore(paths, { ...io, nets });
-    } catch (e) {
-      for (const n of nets) n.close();
-      throw e;
-    }
+    machine = await restoreWithNets(readFileSync(paths.statePath), `snapshot state file ${paths.statePath}`, (nets) => Machine.restore(paths, { ...io, nets }));
   } else machine = await Machine.create(init.config, io);
 }
 const built = build().catch((e: Error) => {
@@ -66,12 +60,9 @@ const built = build().catch((e: Error) => {
 /** The arriving migration's last part: the machine is restored from the pages gathered and `state`, its network cards' backends opened here. */
 async function admit(state: Uint8Array | undefined): Promise<void> {
   if (state === undefined) throw failure(400, "a migration's VM starts with its machine state");
-  let nets: NetBackend[] = [];
   try {
-    nets = await openNets(snapshotNets(state, "the migration's machine state"));
-    machine = Machine.restoreImage(state, arriving!.image(), { ...io, nets });
+    machine = await restoreWithNets(state, "the migration's machine state", (nets) => Machine.restoreImage(state, arriving!.image(), { ...io, nets }));
   } catch (e) {
-    for (const n of nets) n.close();
     throw failure(400, (e as Error).message);
   }
   arriving = undefined;

@@ -139,7 +139,7 @@ function readImage(path: string, what: string): Uint8Array {
  * Opens the backends of `specs` in order; rejects with NetOpenError (a host
  * port taken, a switch that cannot be reached) after closing those already open.
  */
-export async function openNets(specs: readonly NetSpec[]): Promise<NetBackend[]> {
+async function openNets(specs: readonly NetSpec[]): Promise<NetBackend[]> {
   if (specs.length === 0) return [];
   const { openNetBackend } = await import("../net/open.js"); // the network stack is loaded only by machines that have one
   const backends: NetBackend[] = [];
@@ -153,12 +153,27 @@ export async function openNets(specs: readonly NetSpec[]): Promise<NetBackend[]>
 }
 
 /**
- * The network cards a snapshot's machine was built with (recorded in its
- * state file by Machine.snapshot), whose backends a restore may open anew.
+ * Opens the backends of `specs`, then builds a machine with them by `make`;
+ * closes them if that throws.
  */
-export function snapshotNets(state: Uint8Array, what: string): NetSpec[] {
+async function withNets(specs: readonly NetSpec[], make: (nets: NetBackend[]) => Machine): Promise<Machine> {
+  const nets = await openNets(specs);
+  try {
+    return make(nets);
+  } catch (e) {
+    for (const n of nets) n.close();
+    throw e;
+  }
+}
+
+/**
+ * Restores a machine by `restore` with the network backends its cards had,
+ * opened anew from the specs recorded in snapshot state `state` (named
+ * `what` in errors) by Machine.snapshot; they are closed if the restore fails.
+ */
+export function restoreWithNets(state: Uint8Array, what: string, restore: (nets: NetBackend[]) => Machine): Promise<Machine> {
   const meta = decodeState(state, what).meta as { machine?: ResolvedConfig } | undefined;
-  return meta?.machine?.nets ?? [];
+  return withNets(meta?.machine?.nets ?? [], restore);
 }
 
 /** One virtual machine. */
@@ -216,13 +231,7 @@ export class Machine {
   static async create(config: MachineConfig, io: MachineIo): Promise<Machine> {
     const specs = resolveConfig(config).nets ?? []; // a bad config fails before any host port is taken
     if (specs.length === 0) return new Machine(config, io);
-    const backends = await openNets(specs);
-    try {
-      return new Machine(config, { ...io, nets: backends });
-    } catch (e) {
-      for (const b of backends) b.close();
-      throw e;
-    }
+    return withNets(specs, (nets) => new Machine(config, { ...io, nets }));
   }
 
   /**
