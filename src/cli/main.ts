@@ -17,6 +17,8 @@ Commands:
            kernels and bare-metal programs of your own
   serve [--listen HOST:PORT] [--state-dir DIR] [--memory-budget MIB] [--allow-path DIR]
            Run the hypervisor: many guest VMs behind a REST API (token in the state dir)
+  java [-cp PATH] [-jar JAR] [-Dkey=value] MAINCLASS [ARGS...]
+           Run a Java program on typevisor's JVM with the OpenJDK 17 class library
   vm ls|create|start|stop|pause|resume|rm|console|logs|metrics|snapshot|restore ...
            Drive the hypervisor from the command line: define, run and attach to VMs
 
@@ -40,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === "boot") return (await import("./boot.js")).bootCommand(rest);
   if (cmd === "serve") return (await import("./serve.js")).serveCommand(rest);
   if (cmd === "vm") return (await import("./vm.js")).vmCommand(rest);
+  if (cmd === "java") return (await import("./java.js")).javaCommand(rest);
   writeErr(`typevisor: unknown command '${cmd}' (try 'typevisor --help')\n`, 2);
   return 2;
 }

@@ -1,0 +1,185 @@
+/** `typevisor java`: the HLL VM's launcher, with the `java` command's options and behaviour. */
+import { closeSync, readSync, writeSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { openJImage } from "../jvm/jimage/node-file.js";
+import { findJavaHome, isJdk17, javaVersionOf } from "../jvm/java-home.js";
+import { JarSource, jarMainClass, openClassPath } from "../jvm/runtime/node-class-path.js";
+import { createJvm, runMain } from "../jvm/runtime/boot.js";
+import { JvmExit, type JvmHost } from "../jvm/runtime/jvm.js";
+import { JavaThrow } from "../jvm/runtime/objects.js";
+import { writeErr, writeOut } from "./main.js";
+import { userInfo, homedir, tmpdir } from "node:os";
+
+const HELP = `Usage: typevisor java [options] MAINCLASS [ARGS...]
+       typevisor java [options] -jar JARFILE [ARGS...]
+
+Runs a Java program on typevisor's Java virtual machine, which interprets
+the bytecode and runs it on the real OpenJDK 17 class library, read from the
+JDK's lib/modules image.
+
+Options:
+  -cp, -classpath, --class-path PATH
+                      Directories and jar files to search for classes,
+                      separated by ':' (default: $CLASSPATH, else '.').
+  -jar JARFILE        Run the Main-Class of a jar (which is then the class path).
+  -DNAME=VALUE        Set a system property.
+      --java-home DIR The JDK 17 whose class library to run (default: $JAVA_HOME,
+                      the java on PATH, then ${"/usr/lib/jvm/java-17-openjdk-amd64"}).
+      --debug         Show stack traces for internal errors.
+  -h, --help          Show this help.
+
+Exit status: System.exit's status, 1 after an uncaught exception, else 0.
+`;
+
+interface JavaArgs {
+  classPath: string | undefined;
+  jar: string | undefined;
+  javaHome: string | undefined;
+  properties: [string, string][];
+  mainClass: string | undefined;
+  args: string[];
+  debug: boolean;
+  help: boolean;
+}
+
+/** Parses the launcher's options, which end at the main class (or after -jar's file). */
+function parseJavaArgs(argv: string[]): JavaArgs {
+  const out: JavaArgs = { classPath: undefined, jar: undefined, javaHome: undefined, properties: [], mainClass: undefined, args: [], debug: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} requires an argument`);
+      return v;
+    };
+    if (a === "-cp" || a === "-classpath" || a === "--class-path") out.classPath = value();
+    else if (a.startsWith("--class-path=")) out.classPath = a.slice(13);
+    else if (a === "--java-home") out.javaHome = value();
+    else if (a.startsWith("--java-home=")) out.javaHome = a.slice(12);
+    else if (a === "--debug") out.debug = true;
+    else if (a === "-h" || a === "--help" || a === "-help" || a === "-?") out.help = true;
+    else if (a.startsWith("-D")) {
+      const eq = a.indexOf("=");
+      out.properties.push(eq < 0 ? [a.slice(2), ""] : [a.slice(2, eq), a.slice(eq + 1)]);
+    } else if (a === "-jar") {
+      out.jar = value();
+      out.args = argv.slice(i + 1);
+      return out;
+    } else if (a.startsWith("-")) throw new UsageError(`Unrecognized option: ${a}`);
+    else {
+      out.mainClass = a;
+      out.args = argv.slice(i + 1);
+      return out;
+    }
+  }
+  return out;
+}
+
+class UsageError extends Error {}
+
+/** The host of a JVM run from the command line: the process's own descriptors. */
+const nodeHost: JvmHost = {
+  write(fd, bytes) {
+    let done = 0;
+    while (done < bytes.length) {
+      try {
+        done += writeSync(fd, bytes, done);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        if ((e as NodeJS.ErrnoException).code === "EPIPE") return done;
+        throw e;
+      }
+    }
+    return done;
+  },
+  read(fd, buffer) {
+    for (;;) {
+      try {
+        return readSync(fd, buffer, 0, buffer.length, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") continue;
+        if (code === "EOF") return 0;
+        throw e;
+      }
+    }
+  },
+};
+
+/** Runs `typevisor java ARGV`; resolves with the exit status. */
+export async function javaCommand(argv: string[]): Promise<number> {
+  let opts: JavaArgs;
+  try {
+    opts = parseJavaArgs(argv);
+  } catch (e) {
+    writeErr(`typevisor java: ${(e as Error).message} (try 'typevisor java --help')\n`);
+    return 2;
+  }
+  if (opts.help) {
+    writeOut(HELP);
+    return 0;
+  }
+  const javaHome = opts.javaHome ?? findJavaHome();
+  if (javaHome === undefined) {
+    writeErr("typevisor java: no JDK 17 found (install openjdk-17-jdk-headless or pass --java-home DIR)\n");
+    return 1;
+  }
+  if (!isJdk17(javaHome)) {
+    const v = javaVersionOf(javaHome);
+    writeErr(`typevisor java: ${javaHome} is not a JDK 17 (${v === undefined ? "no release file or lib/modules" : `it is Java ${v}`})\n`);
+    return 1;
+  }
+  let mainClass = opts.mainClass;
+  let classPath = opts.classPath ?? process.env.CLASSPATH ?? ".";
+  try {
+    if (opts.jar !== undefined) {
+      const jar = new JarSource(opts.jar);
+      mainClass = jarMainClass(jar);
+      if (mainClass === undefined) {
+        writeErr(`no main manifest attribute, in ${opts.jar}\n`);
+        return 1;
+      }
+      classPath = opts.jar;
+    }
+  } catch (e) {
+    writeErr(`Error: Invalid or corrupt jarfile ${opts.jar}\n`);
+    void e;
+    return 1;
+  }
+  if (mainClass === undefined) {
+    writeErr(HELP);
+    return 2;
+  }
+  const image = openJImage(join(javaHome, "lib", "modules"));
+  try {
+    const user = userInfo();
+    const vm = createJvm({
+      image,
+      classPath: openClassPath(classPath),
+      platform: {
+        javaHome, classPath, userDir: resolve("."), userHome: homedir(), userName: user.username, tmpDir: tmpdir(),
+      },
+      properties: opts.properties,
+      host: nodeHost,
+    });
+    return runMain(vm, mainClass, opts.args);
+  } catch (e) {
+    if (e instanceof JvmExit) return e.status;
+    if (e instanceof JavaThrow) {
+      writeErr(`Error occurred during initialization of VM\n${describeThrow(e)}\n`);
+      if (opts.debug) writeErr(`${(e.exception.host as unknown) ?? ""}\n`);
+      return 1;
+    }
+    if (opts.debug) throw e;
+    writeErr(`typevisor java: internal error: ${(e as Error).message}\n`);
+    return 70;
+  } finally {
+    image.close();
+    void closeSync;
+  }
+}
+
+/** The class name of a Java exception that escaped boot, for the one-line message. */
+function describeThrow(e: JavaThrow): string {
+  return e.exception.cls.javaName;
+}

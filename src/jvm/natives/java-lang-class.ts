@@ -1,0 +1,113 @@
+/**
+ * Natives of java.lang.Class, java.lang.Module and java.lang.ClassLoader: the
+ * reflective view of runtime classes and class definition by Java loaders.
+ */
+
+import { AccessFlags, findAttribute } from "../classfile/index.js";
+import type { JClass } from "../runtime/klass.js";
+import type { Jvm } from "../runtime/jvm.js";
+import type { Natives } from "../runtime/natives.js";
+import type { JObject } from "../runtime/objects.js";
+import { Defining, PRIMITIVES } from "../runtime/registry.js";
+import type { JThread } from "../runtime/thread.js";
+
+const cls = (vm: Jvm, o: unknown): JClass => vm.classOf(o as JObject);
+
+/** Class.getModifiers: the inner-class flags when the class is a member, else its own (without ACC_SUPER). */
+function modifiers(c: JClass): number {
+  if (c.isArray) return (modifiers(c.componentType!) & 0x7) | AccessFlags.ACC_FINAL | AccessFlags.ACC_ABSTRACT;
+  if (c.primitive !== "") return AccessFlags.ACC_PUBLIC | AccessFlags.ACC_FINAL | AccessFlags.ACC_ABSTRACT;
+  const inner = c.cf === undefined ? undefined : findAttribute(c.cf.attributes, "InnerClasses");
+  if (inner !== undefined) {
+    for (const e of inner.classes) {
+      if (e.inner_class_info_index === c.cf!.this_class) return e.inner_class_access_flags & ~AccessFlags.ACC_SUPER;
+    }
+  }
+  return c.access & ~AccessFlags.ACC_SUPER & 0xffff;
+}
+
+/** Class.forName0: loads (and optionally initializes) the class named `name` (dotted). */
+function forName(vm: Jvm, thread: JThread, name: string, initialize: boolean, caller: JClass | null): JClass {
+  const binary = name.replace(/\./g, "/");
+  const c = name.includes("/") ? undefined : vm.registry.load(binary, caller !== null && !caller.fromClassPath ? Defining.Boot : Defining.App);
+  if (c === undefined || name.includes("/")) vm.throwNew(thread, "java/lang/ClassNotFoundException", name);
+  if (initialize) vm.initialize(thread, c);
+  return c;
+}
+
+/** Registers the natives of Class, Module and ClassLoader. */
+export function registerClassNatives(n: Natives): void {
+  n.register("java/lang/Class", {
+    "desiredAssertionStatus0(Ljava/lang/Class;)Z": () => 0,
+    "getPrimitiveClass(Ljava/lang/String;)Ljava/lang/Class;": (vm, _t, [s]) => {
+      const name = vm.strings.js(s as JObject);
+      const letter = Object.keys(PRIMITIVES).find((k) => PRIMITIVES[k] === name)!;
+      return vm.mirror(vm.registry.primitive(letter)!);
+    },
+    "isArray()Z": (vm, _t, [o]) => (cls(vm, o).isArray ? 1 : 0),
+    "isPrimitive()Z": (vm, _t, [o]) => (cls(vm, o).primitive !== "" ? 1 : 0),
+    "isInterface()Z": (vm, _t, [o]) => (cls(vm, o).isInterface ? 1 : 0),
+    "isHidden()Z": () => 0,
+    "isInstance(Ljava/lang/Object;)Z": (vm, _t, [o, x]) => (x !== null && (x as JObject).cls.isAssignableTo(cls(vm, o)) ? 1 : 0),
+    "isAssignableFrom(Ljava/lang/Class;)Z": (vm, t, [o, x]) => {
+      if (x === null) vm.throwNew(t, "java/lang/NullPointerException");
+      return cls(vm, x).isAssignableTo(cls(vm, o)) ? 1 : 0;
+    },
+    "getModifiers()I": (vm, _t, [o]) => modifiers(cls(vm, o)),
+    "getSuperclass()Ljava/lang/Class;": (vm, _t, [o]) => {
+      const c = cls(vm, o);
+      return c.isInterface || c.primitive !== "" || c.superClass === null ? null : vm.mirror(c.superClass);
+    },
+    "getInterfaces0()[Ljava/lang/Class;": (vm, _t, [o]) => vm.refArray("java/lang/Class", cls(vm, o).interfaces.map((i) => vm.mirror(i))),
+    "initClassName()Ljava/lang/String;": (vm, _t, [o]) => {
+      const s = vm.strings.intern(cls(vm, o).javaName);
+      vm.setField(o as JObject, "name", s);
+      return s;
+    },
+    "forName0(Ljava/lang/String;ZLjava/lang/ClassLoader;Ljava/lang/Class;)Ljava/lang/Class;": (vm, t, [name, init, _loader, caller]) =>
+      vm.mirror(forName(vm, t, vm.strings.js(name as JObject), init === 1, caller === null ? null : cls(vm, caller))),
+    "getDeclaringClass0()Ljava/lang/Class;": (vm, _t, [o]) => {
+      const c = cls(vm, o);
+      const inner = c.cf === undefined ? undefined : findAttribute(c.cf.attributes, "InnerClasses");
+      const e = inner?.classes.find((x) => x.inner_class_info_index === c.cf!.this_class);
+      if (e === undefined || e.outer_class_info_index === 0) return null;
+      const pool = c.cf!.constant_pool;
+      const nameEntry = pool[e.outer_class_info_index];
+      if (nameEntry === undefined || nameEntry.tag !== 7) return null;
+      const utf = pool[nameEntry.name_index];
+      return utf !== undefined && utf.tag === 1 ? vm.mirror(vm.load(utf.value, c)) : null;
+    },
+    "getSimpleBinaryName0()Ljava/lang/String;": (vm, _t, [o]) => {
+      const c = cls(vm, o);
+      const inner = c.cf === undefined ? undefined : findAttribute(c.cf.attributes, "InnerClasses");
+      const e = inner?.classes.find((x) => x.inner_class_info_index === c.cf!.this_class);
+      if (e === undefined || e.inner_name_index === 0) return null;
+      const utf = c.cf!.constant_pool[e.inner_name_index];
+      return utf !== undefined && utf.tag === 1 ? vm.strings.str(utf.value) : null;
+    },
+    "getEnclosingMethod0()[Ljava/lang/Object;": () => null,
+    "getNestHost0()Ljava/lang/Class;": (vm, _t, [o]) => o,
+    "getGenericSignature0()Ljava/lang/String;": () => null,
+    "getRawAnnotations()[B": () => null,
+    "getConstantPool()Ljdk/internal/reflect/ConstantPool;": () => null,
+    "getProtectionDomain0()Ljava/security/ProtectionDomain;": () => null,
+    "getClassAccessFlagsRaw0()I": (vm, _t, [o]) => cls(vm, o).access,
+    "isRecord0()Z": (vm, _t, [o]) => (cls(vm, o).cf?.attributes.some((a) => a.attribute_name === "Record") ? 1 : 0),
+    "getPermittedSubclasses0()[Ljava/lang/Class;": () => null,
+  });
+  n.register("java/lang/ClassLoader", {
+    "findBootstrapClass(Ljava/lang/String;)Ljava/lang/Class;": (vm, _t, [name]) => {
+      const c = vm.registry.load(vm.strings.js(name as JObject).replace(/\./g, "/"), Defining.Boot);
+      return c === undefined ? null : vm.mirror(c);
+    },
+    "findLoadedClass0(Ljava/lang/String;)Ljava/lang/Class;": () => null,
+    "findBuiltinLib(Ljava/lang/String;)Ljava/lang/String;": () => null,
+  });
+  n.register("java/lang/Module", {
+    "defineModule0(Ljava/lang/Module;ZLjava/lang/String;Ljava/lang/String;[Ljava/lang/Object;)V": () => {},
+    "addReads0(Ljava/lang/Module;Ljava/lang/Module;)V": () => {},
+    "addExports0(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)V": () => {},
+    "addExportsToAll0(Ljava/lang/Module;Ljava/lang/String;)V": () => {},
+    "addExportsToAllUnnamed0(Ljava/lang/Module;Ljava/lang/String;)V": () => {},
+  });
+}

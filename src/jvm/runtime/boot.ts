@@ -1,0 +1,135 @@
+/**
+ * Starting a JVM the way HotSpot's create_vm does: the core classes, the
+ * initial thread group and java.lang.Thread object for "main", then
+ * System.initPhase1 (properties, standard streams, signals) — and running a
+ * main class, with an uncaught exception reported through
+ * Thread.dispatchUncaughtException as `java` reports it.
+ */
+
+import { ModuleImage, type ClassSource } from "./class-path.js";
+import { Jvm, JvmExit, type JvmHost } from "./jvm.js";
+import { Natives } from "./natives.js";
+import { JavaThrow, type JObject } from "./objects.js";
+import { ClassRegistry } from "./registry.js";
+import { registerJavaLang } from "../natives/java-lang.js";
+import { registerJdkInternalMisc } from "../natives/jdk-internal-misc.js";
+import { registerJdkInternal, type PlatformInfo } from "../natives/jdk-internal.js";
+import { registerJavaIo } from "../natives/java-io.js";
+import type { JImage } from "../jimage/jimage.js";
+
+/** What a JVM is made from. */
+export interface JvmOptions {
+  /** The JDK's module image (lib/modules). */
+  image: JImage;
+  /** The application class path. */
+  classPath: ClassSource[];
+  /** Where the VM runs (java.home, user.dir...). */
+  platform: PlatformInfo;
+  /** -Dkey=value properties. */
+  properties?: [string, string][];
+  host: JvmHost;
+}
+
+/** Thread.NORM_PRIORITY. */
+const NORM_PRIORITY = 5;
+
+/** Creates a JVM and boots java.base up to System.initPhase1. */
+export function createJvm(options: JvmOptions): Jvm {
+  const natives = new Natives();
+  registerJavaLang(natives);
+  registerJdkInternalMisc(natives);
+  registerJdkInternal(natives, options.platform);
+  registerJavaIo(natives);
+  const registry = new ClassRegistry(new ModuleImage(options.image), options.classPath);
+  const vm = new Jvm(registry, natives, options.host);
+  vm.userProperties.push(...(options.properties ?? []));
+  const t = vm.mainThread;
+  for (const name of ["java/lang/Object", "java/lang/String", "java/lang/Class"]) vm.load(name);
+  for (const c of registry.all()) vm.mirror(c);
+  for (const name of ["java/lang/String", "java/lang/System", "java/lang/Class", "java/lang/ThreadGroup"]) {
+    vm.initialize(t, vm.load(name));
+  }
+  // The initial thread group and thread (HotSpot's create_initial_thread_group / create_initial_thread).
+  const groupClass = vm.load("java/lang/ThreadGroup");
+  const system = vm.newObject(groupClass);
+  vm.invoke(t, groupClass.declaredMethod("<init>", "()V")!, [system]);
+  const main = vm.newObject(groupClass);
+  vm.invoke(t, groupClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V")!, [main, system, vm.strings.str("main")]);
+  const threadClass = vm.load("java/lang/Thread");
+  vm.initialize(t, threadClass);
+  const thread = vm.newObject(threadClass);
+  vm.setField(thread, "priority", NORM_PRIORITY);
+  t.javaThread = thread;
+  vm.invoke(t, threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V")!, [thread, main, vm.strings.str("main")]);
+  vm.setField(thread, "threadStatus", THREAD_RUNNABLE);
+  setUnsafeConstants(vm);
+  for (const name of ["java/lang/Module", "java/lang/reflect/Method", "java/lang/ref/Finalizer"]) vm.initialize(t, vm.load(name));
+  vm.invokeStatic(t, "java/lang/System", "initPhase1", "()V");
+  return vm;
+}
+
+/** Thread.State RUNNABLE as JVMTI encodes it in threadStatus. */
+const THREAD_RUNNABLE = 0x0004;
+
+/** jdk.internal.misc.UnsafeConstants, which the VM fills in before the class is used. */
+function setUnsafeConstants(vm: Jvm): void {
+  const c = vm.load("jdk/internal/misc/UnsafeConstants");
+  const values: Record<string, number> = { ADDRESS_SIZE0: 8, PAGE_SIZE: 4096, BIG_ENDIAN: 0, UNALIGNED_ACCESS: 1, DATA_CACHE_LINE_FLUSH_SIZE: 0 };
+  vm.initialize(vm.mainThread, c);
+  for (const [name, v] of Object.entries(values)) c.statics[vm.staticField(c, name).slot] = v;
+}
+
+/**
+ * Runs `mainClass`'s `public static void main(String[])` with `args`; resolves
+ * with the exit status (System.exit's, 1 after an uncaught exception, else 0).
+ */
+export function runMain(vm: Jvm, mainClass: string, args: string[]): number {
+  const t = vm.mainThread;
+  try {
+    try {
+      const cls = vm.registry.load(mainClass.replace(/\./g, "/"), 1);
+      if (cls === undefined) {
+        vm.host.write(2, new TextEncoder().encode(`Error: Could not find or load main class ${mainClass}\nCaused by: java.lang.ClassNotFoundException: ${mainClass}\n`));
+        return 1;
+      }
+      const main = cls.declaredMethod("main", "([Ljava/lang/String;)V");
+      if (main === undefined || !main.isStatic) {
+        vm.host.write(2, new TextEncoder().encode(
+          `Error: Main method not found in class ${mainClass}, please define the main method as:\n   public static void main(String[] args)\n` +
+            `or a JavaFX application class must extend javafx.application.Application\n`));
+        return 1;
+      }
+      vm.initialize(t, cls);
+      vm.invoke(t, main, [vm.refArray("java/lang/String", args.map((a) => vm.strings.str(a)))]);
+      shutdown(vm);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof JavaThrow)) throw e;
+      reportUncaught(vm, e.exception);
+      shutdown(vm);
+      return 1;
+    }
+  } catch (e) {
+    if (e instanceof JvmExit) return e.status;
+    throw e;
+  }
+}
+
+/** Hands an uncaught exception to the thread's handler (which prints "Exception in thread ..."). */
+function reportUncaught(vm: Jvm, exception: JObject): void {
+  const t = vm.mainThread;
+  try {
+    vm.invokeVirtual(t, t.javaThread!, "dispatchUncaughtException", "(Ljava/lang/Throwable;)V", [exception]);
+  } catch (e) {
+    if (!(e instanceof JavaThrow)) throw e;
+  }
+}
+
+/** Runs the shutdown hooks, as DestroyJavaVM does through Shutdown.shutdown(). */
+function shutdown(vm: Jvm): void {
+  try {
+    vm.invokeStatic(vm.mainThread, "java/lang/Shutdown", "shutdown", "()V");
+  } catch (e) {
+    if (!(e instanceof JavaThrow)) throw e;
+  }
+}

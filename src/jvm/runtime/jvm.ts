@@ -1,0 +1,253 @@
+/**
+ * One Java virtual machine: its loaded classes, heap helpers (objects, arrays,
+ * strings, Class mirrors), class initialization (JVMS 5.5), calls from host
+ * code into Java, and Java exceptions raised by the VM itself.
+ */
+
+import { AccessFlags, findAttribute, Tag, constantValue } from "../classfile/index.js";
+import { ClassState, type JClass, type JField, type JMethod } from "./klass.js";
+import { execute } from "./interpreter.js";
+import { JavaThrow, JObject, newArrayData, type Value } from "./objects.js";
+import { ClassRegistry, Defining, LinkageFailure } from "./registry.js";
+import { StringTable } from "./strings.js";
+import { Frame, JThread } from "./thread.js";
+import type { Natives } from "./natives.js";
+
+/** What the VM needs from its host: output streams and the process's exit. */
+export interface JvmHost {
+  /** Writes bytes to host file descriptor `fd` (1 stdout, 2 stderr); returns bytes written. */
+  write(fd: number, bytes: Uint8Array): number;
+  /** Reads up to `buffer.length` bytes from `fd`; 0 at end of file. */
+  read(fd: number, buffer: Uint8Array): number;
+}
+
+/** Thrown through host code when Java calls System.exit / Runtime.halt. */
+export class JvmExit extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+  }
+}
+
+/** The frames a single thread may stack before StackOverflowError. */
+export const MAX_FRAMES = 3000;
+
+/** A Java virtual machine. */
+export class Jvm {
+  readonly strings: StringTable;
+  /** System properties the launcher passed (-Dkey=value), in order. */
+  readonly userProperties: [string, string][] = [];
+  /** The thread running main (green threads come later). */
+  mainThread: JThread = new JThread("main");
+  private objectClass: JClass | undefined;
+  private classClass: JClass | undefined;
+
+  constructor(
+    readonly registry: ClassRegistry,
+    readonly natives: Natives,
+    readonly host: JvmHost,
+  ) {
+    this.strings = new StringTable(this);
+    registry.onDefine = (cls) => {
+      if (this.classClass !== undefined) this.mirror(cls);
+    };
+  }
+
+  /** Loads `name` as seen from `from` (null: the bootstrap loader); throws NoClassDefFoundError as a JavaThrow. */
+  load(name: string, from: JClass | null = null, thread: JThread = this.mainThread): JClass {
+    let cls: JClass | undefined;
+    try {
+      cls = from === null ? this.registry.load(name, Defining.Boot) : this.registry.loadFrom(from, name);
+    } catch (e) {
+      if (e instanceof LinkageFailure) this.throwNew(thread, e.errorClass, e.message.replace(/\//g, "/"));
+      throw e;
+    }
+    if (cls === undefined) this.throwNew(thread, "java/lang/NoClassDefFoundError", name);
+    return cls;
+  }
+
+  /** java.lang.Object. */
+  get objectCls(): JClass {
+    return (this.objectClass ??= this.load("java/lang/Object"));
+  }
+
+  /** Allocates an instance of `cls` with default field values (no constructor run). */
+  newObject(cls: JClass): JObject {
+    return new JObject(cls, cls.fieldTemplate.slice());
+  }
+
+  /** Allocates an array of `length` elements of class `component`. */
+  newArray(component: JClass, length: number): JObject {
+    const arrayClass = this.registry.arrayOf(component);
+    return new JObject(arrayClass, [], newArrayData(component.descriptor, length));
+  }
+
+  /** Allocates a new array of class `arrayClass` ("[I", "[Ljava/lang/String;"). */
+  newArrayOf(arrayClass: JClass, length: number): JObject {
+    return new JObject(arrayClass, [], newArrayData(arrayClass.componentType!.descriptor, length));
+  }
+
+  /** A Java String[] (or other reference array) holding `items`. */
+  refArray(componentName: string, items: (JObject | null)[]): JObject {
+    const a = this.newArray(this.load(componentName), items.length);
+    (a.data as (JObject | null)[]).splice(0, items.length, ...items);
+    return a;
+  }
+
+  /** The java.lang.Class object of `cls`, made on first use. */
+  mirror(cls: JClass): JObject {
+    if (cls.mirror !== null) return cls.mirror;
+    this.classClass ??= this.load("java/lang/Class");
+    const m = this.newObject(this.classClass);
+    m.host = cls;
+    cls.mirror = m;
+    const set = (name: string, v: Value) => {
+      const f = this.classClass!.instanceFields.find((x) => x.name === name);
+      if (f !== undefined) m.fields[f.slot] = v;
+    };
+    set("classLoader", cls.loader);
+    if (cls.componentType !== null) set("componentType", this.mirror(cls.componentType));
+    return m;
+  }
+
+  /** The JClass a java.lang.Class object stands for. */
+  classOf(mirror: JObject): JClass {
+    return mirror.host as JClass;
+  }
+
+  /** Runs class initialization (JVMS 5.5) if `cls` needs it, in `thread`. */
+  initialize(thread: JThread, cls: JClass): void {
+    if (cls.state === ClassState.Initialized) return;
+    if (cls.state === ClassState.Initializing) return; // recursive request by the initializing thread
+    if (cls.state === ClassState.Erroneous) {
+      this.throwNew(thread, "java/lang/NoClassDefFoundError", `Could not initialize class ${cls.javaName}`);
+    }
+    cls.state = ClassState.Initializing;
+    cls.initThread = thread;
+    try {
+      if (cls.superClass !== null && !cls.isInterface) this.initialize(thread, cls.superClass);
+      if (!cls.isInterface) {
+        for (const i of cls.interfaces) if (declaresDefaults(i)) this.initialize(thread, i);
+      }
+      this.setConstantValues(cls);
+      const clinit = cls.declaredMethod("<clinit>", "()V");
+      if (clinit !== undefined) this.invoke(thread, clinit, []);
+      cls.state = ClassState.Initialized;
+    } catch (e) {
+      cls.state = ClassState.Erroneous;
+      if (e instanceof JavaThrow && !this.isInstance(e.exception, "java/lang/Error")) {
+        const error = this.load("java/lang/ExceptionInInitializerError");
+        this.initialize(thread, error);
+        const wrapped = this.newObject(error);
+        this.invoke(thread, error.declaredMethod("<init>", "(Ljava/lang/Throwable;)V")!, [wrapped, e.exception]);
+        throw new JavaThrow(wrapped);
+      }
+      throw e;
+    }
+  }
+
+  private setConstantValues(cls: JClass): void {
+    const pool = cls.cf?.constant_pool;
+    if (pool === undefined) return;
+    for (const f of cls.fields) {
+      if (!f.isStatic || f.info === undefined) continue;
+      const cv = findAttribute(f.info.attributes, "ConstantValue");
+      if (cv === undefined) continue;
+      const v = constantValue(pool, cv.constantvalue_index);
+      cls.statics[f.slot] = typeof v === "string" ? this.strings.intern(v) : pool[cv.constantvalue_index]!.tag === Tag.Float ? Math.fround(v as number) : v;
+    }
+  }
+
+  /** True if `obj` is an instance of the class named `name`. */
+  isInstance(obj: JObject, name: string): boolean {
+    const c = this.registry.load(name, Defining.Boot);
+    return c !== undefined && obj.cls.isAssignableTo(c);
+  }
+
+  /**
+   * Calls `method` from host code and runs it to completion: `args` holds the
+   * receiver (if any) then one value per parameter. Throws JavaThrow if the
+   * call completes abruptly.
+   */
+  invoke(thread: JThread, method: JMethod, args: Value[]): Value {
+    if (method.isNative) return this.natives.call(this, thread, method, args);
+    if (method.code === undefined) this.throwNew(thread, "java/lang/AbstractMethodError", method.toString());
+    if (thread.frames.length >= MAX_FRAMES) this.throwNew(thread, "java/lang/StackOverflowError");
+    const f = new Frame(method);
+    let slot = 0;
+    let i = 0;
+    if (!method.isStatic) f.locals[slot++] = args[i++]!;
+    for (const k of method.paramKinds) {
+      f.locals[slot] = args[i++]!;
+      slot += k === "J" || k === "D" ? 2 : 1;
+    }
+    const base = thread.frames.length;
+    thread.frames.push(f);
+    return execute(this, thread, base);
+  }
+
+  /** Calls the virtual method `name``descriptor` selected on `receiver`'s class. */
+  invokeVirtual(thread: JThread, receiver: JObject, name: string, descriptor: string, args: Value[] = []): Value {
+    const m = receiver.cls.resolveMethod(name, descriptor);
+    if (m === undefined) this.throwNew(thread, "java/lang/NoSuchMethodError", `${receiver.cls.javaName}.${name}${descriptor}`);
+    return this.invoke(thread, receiver.cls.selectMethod(m) ?? m, [receiver, ...args]);
+  }
+
+  /** Calls static method `name``descriptor` of class `className`, initializing the class first. */
+  invokeStatic(thread: JThread, className: string, name: string, descriptor: string, args: Value[] = []): Value {
+    const cls = this.load(className);
+    this.initialize(thread, cls);
+    const m = cls.declaredMethod(name, descriptor);
+    if (m === undefined) this.throwNew(thread, "java/lang/NoSuchMethodError", `${cls.javaName}.${name}${descriptor}`);
+    return this.invoke(thread, m, args);
+  }
+
+  /** Creates `className` with its (String) constructor in `thread` and throws it as a JavaThrow. */
+  throwNew(thread: JThread, className: string, message?: string): never {
+    throw new JavaThrow(this.newThrowable(thread, className, message));
+  }
+
+  /** Creates a throwable of class `className` with detail `message` by running its constructor. */
+  newThrowable(thread: JThread, className: string, message?: string): JObject {
+    const cls = this.load(className, null, thread);
+    this.initialize(thread, cls);
+    const obj = this.newObject(cls);
+    if (message === undefined) this.invoke(thread, cls.declaredMethod("<init>", "()V")!, [obj]);
+    else this.invoke(thread, cls.declaredMethod("<init>", "(Ljava/lang/String;)V")!, [obj, this.strings.str(message)]);
+    return obj;
+  }
+
+  /** The method an invokedynamic site at pool `index` of `cls` calls, linked through its bootstrap method. */
+  linkCallSite(thread: JThread, cls: JClass, index: number): JMethod {
+    void cls;
+    void index;
+    this.throwNew(thread, "java/lang/BootstrapMethodError", "invokedynamic is not supported yet");
+  }
+
+  /** The value of a CONSTANT_MethodHandle, MethodType or Dynamic at pool `index` of `cls`. */
+  dynamicConstant(thread: JThread, cls: JClass, index: number): Value {
+    void cls;
+    void index;
+    this.throwNew(thread, "java/lang/BootstrapMethodError", "dynamic constants are not supported yet");
+  }
+
+  /** Reads instance field `name` of `obj`. */
+  getField(obj: JObject, name: string): Value {
+    return obj.fields[obj.cls.fieldNamed(name).slot]!;
+  }
+
+  /** Writes instance field `name` of `obj`. */
+  setField(obj: JObject, name: string, value: Value): void {
+    obj.fields[obj.cls.fieldNamed(name).slot] = value;
+  }
+
+  /** The static field `name` of `cls` (declared there). */
+  staticField(cls: JClass, name: string): JField {
+    const f = cls.fields.find((x) => x.name === name && x.isStatic);
+    if (f === undefined) throw new Error(`no static field ${name} in ${cls.name}`);
+    return f;
+  }
+}
+
+function declaresDefaults(i: JClass): boolean {
+  return i.methods.some((m) => !m.isStatic && !m.isAbstract && (m.access & AccessFlags.ACC_PRIVATE) === 0);
+}

@@ -1,0 +1,149 @@
+/**
+ * Class loading and linking (JVMS 5.3, 5.4): the bootstrap loader defines the
+ * JDK's classes from the module image, the application loader those of the
+ * class path (delegating to the bootstrap loader first); array classes and the
+ * nine primitive classes are made here. Loading returns undefined for a class
+ * that does not exist: the caller decides which Java error that is.
+ */
+
+import { AccessFlags, parseClassFile } from "../classfile/index.js";
+import type { ClassSource, ModuleImage } from "./class-path.js";
+import { JClass, JField, JMethod } from "./klass.js";
+import type { JObject } from "./objects.js";
+
+/** Descriptor letters of the primitive types and void, with their Java names. */
+export const PRIMITIVES: Readonly<Record<string, string>> = {
+  Z: "boolean", B: "byte", C: "char", S: "short", I: "int", J: "long", F: "float", D: "double", V: "void",
+};
+
+/** Which loader defines a class: the bootstrap loader or the application class loader. */
+export const enum Defining {
+  Boot,
+  App,
+}
+
+/** The loaded classes of one VM, by defining loader. */
+export class ClassRegistry {
+  private readonly bootClasses = new Map<string, JClass>();
+  private readonly appClasses = new Map<string, JClass>();
+  private readonly primitives = new Map<string, JClass>();
+  /** The java.lang.ClassLoader object of the application loader, once Java made it. */
+  appLoader: JObject | null = null;
+  /** Called for each class defined, to give it a mirror and module once the VM can. */
+  onDefine: (cls: JClass) => void = () => {};
+
+  constructor(
+    readonly image: ModuleImage,
+    readonly classPath: readonly ClassSource[],
+  ) {
+    for (const letter of Object.keys(PRIMITIVES)) {
+      const c = new JClass(PRIMITIVES[letter]!, AccessFlags.ACC_PUBLIC | AccessFlags.ACC_FINAL | AccessFlags.ACC_ABSTRACT, null, undefined);
+      c.primitive = letter;
+      c.moduleName = "java.base";
+      this.primitives.set(letter, c);
+    }
+  }
+
+  /** The primitive class of descriptor letter `letter` ("I"), or undefined. */
+  primitive(letter: string): JClass | undefined {
+    return this.primitives.get(letter);
+  }
+
+  /** Every class loaded so far. */
+  all(): JClass[] {
+    return [...this.bootClasses.values(), ...this.appClasses.values()];
+  }
+
+  /**
+   * Loads `name` ("java/lang/String", "[[I") as seen from a class defined by
+   * `from` (Boot: the bootstrap loader only; App: bootstrap first, then the class path).
+   */
+  load(name: string, from: Defining): JClass | undefined {
+    const boot = this.bootClasses.get(name);
+    if (boot !== undefined) return boot;
+    if (from === Defining.App) {
+      const app = this.appClasses.get(name);
+      if (app !== undefined) return app;
+    }
+    if (name.charCodeAt(0) === 0x5b /* [ */) return this.loadArray(name, from);
+    const found = this.image.findClass(name);
+    if (found !== undefined) return this.define(name, found.bytes, Defining.Boot, found.module);
+    if (from === Defining.Boot) return undefined;
+    const path = name + ".class";
+    for (const source of this.classPath) {
+      const bytes = source.read(path);
+      if (bytes !== undefined) return this.define(name, bytes, Defining.App, "", source.name);
+    }
+    return undefined;
+  }
+
+  /** The class `name` as the loader that defined `cls` sees it. */
+  loadFrom(cls: JClass, name: string): JClass | undefined {
+    return this.load(name, cls.fromClassPath ? Defining.App : Defining.Boot);
+  }
+
+  /** The array class whose component is `component`. */
+  arrayOf(component: JClass): JClass {
+    if (component.arrayClass !== null) return component.arrayClass;
+    const name = "[" + component.descriptor;
+    const object = this.load("java/lang/Object", Defining.Boot)!;
+    const access = (component.primitive !== "" ? AccessFlags.ACC_PUBLIC : component.access & AccessFlags.ACC_PUBLIC) |
+      AccessFlags.ACC_FINAL | AccessFlags.ACC_ABSTRACT;
+    const a = new JClass(name, access, component.loader, undefined);
+    a.componentType = component;
+    a.superClass = object;
+    a.interfaces = [this.load("java/lang/Cloneable", Defining.Boot)!, this.load("java/io/Serializable", Defining.Boot)!];
+    a.moduleName = component.moduleName;
+    a.fromClassPath = component.fromClassPath;
+    component.arrayClass = a;
+    (a.fromClassPath ? this.appClasses : this.bootClasses).set(name, a);
+    this.onDefine(a);
+    return a;
+  }
+
+  private loadArray(name: string, from: Defining): JClass | undefined {
+    const inner = name.slice(1);
+    let component: JClass | undefined;
+    if (inner[0] === "L") component = this.load(inner.slice(1, -1), from);
+    else if (inner[0] === "[") component = this.load(inner, from);
+    else component = inner.length === 1 && inner !== "V" ? this.primitives.get(inner) : undefined;
+    return component === undefined ? undefined : this.arrayOf(component);
+  }
+
+  /** Parses and links a class file, loading its superclass and interfaces first. */
+  define(name: string, bytes: Uint8Array, loader: Defining, moduleName: string, source = name): JClass {
+    const cf = parseClassFile(bytes, source);
+    const cls = new JClass(cf.name, cf.access_flags, loader === Defining.Boot ? null : this.appLoader, cf);
+    cls.moduleName = moduleName;
+    cls.fromClassPath = loader === Defining.App;
+    (loader === Defining.Boot ? this.bootClasses : this.appClasses).set(name, cls);
+    if (cf.superName !== undefined) {
+      const s = this.load(cf.superName, loader);
+      if (s === undefined) throw new LinkageFailure("java/lang/NoClassDefFoundError", cf.superName);
+      cls.superClass = s;
+    }
+    cls.interfaces = cf.interfaceNames.map((i) => {
+      const c = this.load(i, loader);
+      if (c === undefined) throw new LinkageFailure("java/lang/NoClassDefFoundError", i);
+      return c;
+    });
+    cls.addMembers(
+      cf,
+      (f) => new JField(cls, f.name, f.descriptor, f.access_flags, f),
+      (m) => new JMethod(cls, m.name, m.descriptor, m.access_flags, m),
+    );
+    this.onDefine(cls);
+    return cls;
+  }
+}
+
+/** A linkage failure found by the registry, turned into the named Java error by the VM. */
+export class LinkageFailure extends Error {
+  constructor(
+    /** Binary name of the Java error class to throw. */
+    readonly errorClass: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
