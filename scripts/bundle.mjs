@@ -9,7 +9,8 @@
 // The bundle sits at the depth of dist/src/<dir>/ so paths that modules make
 // from import.meta.url (images/, hypervisor/worker.js) resolve as unbundled.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -29,13 +30,36 @@ await build({
   logLevel: "warning",
 });
 
-/** Bundles `entryPoints` for browsers into `outdir` (a `node:` import reachable from them fails the build). */
-function browserBundle(entryPoints, outdir) {
+/**
+ * Bundles `entryPoints` for browsers into `outdir` (a `node:` import reachable
+ * from them fails the build, unless `extra` maps it, as nodeInTheTab does).
+ */
+function browserBundle(entryPoints, outdir, extra = {}) {
   return build({
     absWorkingDir: root, entryPoints, outdir, bundle: true, platform: "browser", format: "esm", target: "chrome110",
-    minify: true, sourcemap: true, logLevel: "warning",
+    minify: true, sourcemap: true, logLevel: "warning", ...extra,
   });
 }
+
+/**
+ * For the process VM in a Web Worker: the Node modules it imports answered by
+ * src/platform/browser/ (files in memory, the page's terminal, no host sockets
+ * or programs), and the Node globals it names (process, Buffer, setImmediate)
+ * injected from there.
+ */
+const nodeInTheTab = {
+  inject: ["src/platform/browser/globals.ts"],
+  plugins: [{
+    name: "node-in-the-tab",
+    setup(b) {
+      const to = { fs: "node-fs", path: "node-path", os: "node-os", crypto: "node-crypto", tty: "node-tty", child_process: "node-absent", net: "node-absent", dgram: "node-absent" };
+      b.onResolve({ filter: /^node:/ }, (a) => {
+        const file = to[a.path.slice(5)];
+        return file === undefined ? undefined : { path: join(root, "src/platform/browser", `${file}.ts`) };
+      });
+    },
+  }],
+};
 
 // The dashboard (src/web/dashboard/), served by typevisor serve at / from dist/web/.
 rmSync(`${root}/dist/web`, { recursive: true, force: true });
@@ -50,3 +74,18 @@ mkdirSync(`${root}/dist/web/play/images`, { recursive: true });
 await browserBundle({ play: "src/web/play/main.ts", "vm-worker": "src/web/play/vm-worker.ts" }, "dist/web/play");
 copyFileSync(`${root}/src/web/play/index.html`, `${root}/dist/web/play/index.html`);
 for (const f of ["fw_dynamic.bin", "Image", "initramfs.cpio"]) copyFileSync(`${root}/images/${f}`, `${root}/dist/web/play/images/${f}`);
+
+// Its program mode: the process VM in a worker, with hello.riscv64 and a
+// static riscv64 busybox (built as the tests build it, when the cross
+// compiler and the source are there; else the page offers hello alone).
+await browserBundle({ "program-worker": "src/web/play/program-worker.ts" }, "dist/web/play", nodeInTheTab);
+copyFileSync(`${root}/examples/hello.riscv64`, `${root}/dist/web/play/images/hello.riscv64`);
+const busybox = `${root}/tests/build/busybox/busybox`;
+if (!existsSync(busybox)) {
+  try {
+    (await import(`${root}/dist/tests/busybox-build.js`)).buildBusybox();
+  } catch (e) {
+    console.warn(`bundle: no busybox for the play page (${String(e.message).split("\n")[0]})`);
+  }
+}
+if (existsSync(busybox)) copyFileSync(busybox, `${root}/dist/web/play/images/busybox`);

@@ -2,12 +2,14 @@
  * The play page (`npm run build` writes it to dist/web/play/, a static site;
  * `typevisor serve` serves it at /play/): the built-in Linux guest booted by
  * the system VM inside a Web Worker of this tab, its console in xterm.js, and
- * its exits to the hypervisor per second by kind, each explained. Nothing
- * runs on a server: the page only fetches the images next to it.
+ * its exits to the hypervisor per second by kind, each explained; and RISC-V
+ * Linux programs run by the process VM in another worker (program-view.ts).
+ * Nothing runs on a server: the page only fetches the images next to it.
  */
 import "@xterm/xterm/css/xterm.css";
 import "uplot/dist/uPlot.min.css";
 import "../dashboard/style.css";
+import "./program.css";
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
 import { el } from "../dashboard/dom.js";
@@ -17,6 +19,7 @@ import { renderRates } from "../dashboard/rates-view.js";
 import type { FromVm, ToVm } from "./protocol.js";
 import { deleteSnapshot, listSnapshots, saveSnapshot, type SavedSnapshot } from "./saved.js";
 import type { TarFile } from "./tar.js";
+import { programSection } from "./program-view.js";
 
 const app = document.getElementById("app")!;
 const status = document.getElementById("status")!;
@@ -43,6 +46,7 @@ app.append(
   el("section", { class: "card", "aria-labelledby": "console-title" }, el("h2", { id: "console-title" }, "Linux 6.1 with busybox, in this tab"), form, filesField, stats, term,
     el("div", { class: "scroll" }, savedTable)),
   el("section", { class: "card", "aria-labelledby": "traps-title" }, el("h2", { id: "traps-title" }, "Exits to the hypervisor per second"), chartBox, rateList),
+  programSection(),
 );
 renderRates(rateList, TRAP_KINDS.map(() => 0));
 
