@@ -12,6 +12,7 @@ import type { Natives } from "../runtime/natives.js";
 import type { JObject, Value } from "../runtime/objects.js";
 import type { JThread } from "../runtime/thread.js";
 import { registerClassNatives } from "./java-lang-class.js";
+import { registerThreadNatives } from "./java-lang-thread.js";
 import { monotonicNs } from "../../platform/host.js";
 
 const f64 = new Float64Array(1);
@@ -39,7 +40,8 @@ export function identityHash(o: JObject | null): number {
 function cloneObject(vm: Jvm, thread: JThread, o: JObject): JObject {
   if (o.data !== null) {
     const a = vm.newArrayOf(o.cls, o.data.length);
-    (a.data as Int32Array).set(o.data as Int32Array);
+    if (Array.isArray(o.data)) (a.data as (JObject | null)[]).splice(0, o.data.length, ...o.data);
+    else (a.data as Int32Array).set(o.data as Int32Array);
     return a;
   }
   if (!o.cls.isAssignableTo(vm.load("java/lang/Cloneable"))) vm.throwNew(thread, "java/lang/CloneNotSupportedException", o.cls.javaName);
@@ -120,7 +122,6 @@ function initStackTraceElements(vm: Jvm, elements: JObject, backtrace: JObject, 
     vm.setField(e, "fileName", file !== undefined && file.tag === 1 ? vm.strings.str(file.value) : null);
     vm.setField(e, "lineNumber", (method as { isNative?: boolean }).isNative ? -2 : method.lineOf(pc));
     if (cls.moduleName !== "") vm.setField(e, "moduleName", vm.strings.str(cls.moduleName));
-    if (cls.fromClassPath) vm.setField(e, "classLoaderName", vm.strings.str("app"));
   }
 }
 
@@ -147,9 +148,6 @@ export function registerJavaLang(n: Natives): void {
     "getClass()Ljava/lang/Class;": (vm, _t, [o]) => vm.mirror((o as JObject).cls),
     "hashCode()I": (_vm, _t, [o]) => identityHash(o as JObject),
     "clone()Ljava/lang/Object;": (vm, t, [o]) => cloneObject(vm, t, o as JObject),
-    "notify()V": () => {},
-    "notifyAll()V": () => {},
-    "wait(J)V": () => {},
   });
   n.register("java/lang/System", {
     "arraycopy(Ljava/lang/Object;ILjava/lang/Object;II)V": (vm, t, args) => arraycopy(vm, t, args),
@@ -176,23 +174,18 @@ export function registerJavaLang(n: Natives): void {
   });
   n.register("java/lang/Thread", {
     "currentThread()Ljava/lang/Thread;": (_vm, t) => t.javaThread,
-    "yield()V": () => {},
-    "sleep(J)V": () => {},
-    "holdsLock(Ljava/lang/Object;)Z": (_vm, t, [o]) => ((o as JObject).monitor?.owner === t ? 1 : 0),
     "setPriority0(I)V": () => {},
-    "isAlive()Z": (_vm, t, [o]) => (o === t.javaThread ? 1 : 0),
-    "start0()V": () => {},
-    "interrupt0()V": () => {},
     "clearInterruptEvent()V": () => {},
     "setNativeName(Ljava/lang/String;)V": () => {},
-    "getThreads()[Ljava/lang/Thread;": (vm, t) => vm.refArray("java/lang/Thread", [t.javaThread]),
   });
   n.register("java/lang/Throwable", {
     "fillInStackTrace(I)Ljava/lang/Throwable;": (vm, t, [o]) => fillInStackTrace(vm, t, o as JObject),
   });
   n.register("java/lang/StackTraceElement", {
-    "initStackTraceElements([Ljava/lang/StackTraceElement;Ljava/lang/Object;I)V": (vm, _t, [a, b, d]) =>
-      initStackTraceElements(vm, a as JObject, b as JObject, d as number),
+    "initStackTraceElements([Ljava/lang/StackTraceElement;Ljava/lang/Throwable;)V": (vm, _t, [a, t]) => {
+      const holder = vm.getField(t as JObject, "backtrace") as JObject;
+      initStackTraceElements(vm, a as JObject, holder, vm.getField(t as JObject, "depth") as number);
+    },
   });
   n.register("java/lang/String", {
     "intern()Ljava/lang/String;": (vm, _t, [s]) => vm.strings.internObject(s as JObject),
@@ -212,7 +205,6 @@ export function registerJavaLang(n: Natives): void {
   n.register("java/lang/ref/Reference", {
     "getAndClearReferencePendingList()Ljava/lang/ref/Reference;": () => null,
     "hasReferencePendingList()Z": () => 0,
-    "waitForReferencePendingList()V": () => {},
     "refersTo0(Ljava/lang/Object;)Z": (vm, _t, [r, o]) => (vm.getField(r as JObject, "referent") === o ? 1 : 0),
     "clear0()V": (vm, _t, [r]) => vm.setField(r as JObject, "referent", null),
   });
@@ -221,6 +213,7 @@ export function registerJavaLang(n: Natives): void {
   });
   n.register("java/lang/ref/Finalizer", { "isFinalizationEnabled()Z": () => 1 });
   registerClassNatives(n);
+  registerThreadNatives(n);
 }
 
 function setSystemStream(vm: Jvm, name: string, stream: Value): void {

@@ -112,8 +112,6 @@ export function registerJdkInternalMisc(n: Natives): void {
     "storeFence()V": () => {},
     "loadFence()V": () => {},
     "fullFence()V": () => {},
-    "park(ZJ)V": () => {},
-    "unpark(Ljava/lang/Object;)V": () => {},
     "throwException(Ljava/lang/Throwable;)V": (_vm, _t, [, e]) => {
       throw new JavaThrow(e as JObject);
     },

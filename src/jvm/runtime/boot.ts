@@ -10,11 +10,13 @@ import { ModuleImage, type ClassSource } from "./class-path.js";
 import { Jvm, JvmExit, type JvmHost } from "./jvm.js";
 import { Natives } from "./natives.js";
 import { JavaThrow, type JObject } from "./objects.js";
-import { ClassRegistry } from "./registry.js";
+import { ClassRegistry, Defining } from "./registry.js";
+import { Frame, JThread, ThreadState } from "./thread.js";
 import { registerJavaLang } from "../natives/java-lang.js";
 import { registerJdkInternalMisc } from "../natives/jdk-internal-misc.js";
 import { registerJdkInternal, type PlatformInfo } from "../natives/jdk-internal.js";
 import { registerJavaIo } from "../natives/java-io.js";
+import { registerReflection } from "../natives/java-lang-reflect.js";
 import type { JImage } from "../jimage/jimage.js";
 
 /** What a JVM is made from. */
@@ -40,6 +42,7 @@ export function createJvm(options: JvmOptions): Jvm {
   registerJdkInternalMisc(natives);
   registerJdkInternal(natives, options.platform);
   registerJavaIo(natives);
+  registerReflection(natives);
   const registry = new ClassRegistry(new ModuleImage(options.image), options.classPath);
   const vm = new Jvm(registry, natives, options.host);
   vm.userProperties.push(...(options.properties ?? []));
@@ -60,6 +63,7 @@ export function createJvm(options: JvmOptions): Jvm {
   const thread = vm.newObject(threadClass);
   vm.setField(thread, "priority", NORM_PRIORITY);
   t.javaThread = thread;
+  thread.host = t;
   vm.invoke(t, threadClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V")!, [thread, main, vm.strings.str("main")]);
   vm.setField(thread, "threadStatus", THREAD_RUNNABLE);
   setUnsafeConstants(vm);
@@ -80,55 +84,63 @@ function setUnsafeConstants(vm: Jvm): void {
 }
 
 /**
- * Runs `mainClass`'s `public static void main(String[])` with `args`; resolves
- * with the exit status (System.exit's, 1 after an uncaught exception, else 0).
+ * Runs `mainClass`'s `public static void main(String[])` with `args` on the
+ * main thread, with the other threads it starts, until every non-daemon
+ * thread has ended; then the shutdown hooks (DestroyJavaVM). Returns the exit
+ * status: System.exit's, 1 if main ended with an uncaught exception, else 0.
  */
 export function runMain(vm: Jvm, mainClass: string, args: string[]): number {
   const t = vm.mainThread;
   try {
-    try {
-      const cls = vm.registry.load(mainClass.replace(/\./g, "/"), 1);
-      if (cls === undefined) {
-        vm.host.write(2, new TextEncoder().encode(`Error: Could not find or load main class ${mainClass}\nCaused by: java.lang.ClassNotFoundException: ${mainClass}\n`));
-        return 1;
-      }
-      const main = cls.declaredMethod("main", "([Ljava/lang/String;)V");
-      if (main === undefined || !main.isStatic) {
-        vm.host.write(2, new TextEncoder().encode(
-          `Error: Main method not found in class ${mainClass}, please define the main method as:\n   public static void main(String[] args)\n` +
-            `or a JavaFX application class must extend javafx.application.Application\n`));
-        return 1;
-      }
-      vm.initialize(t, cls);
-      vm.invoke(t, main, [vm.refArray("java/lang/String", args.map((a) => vm.strings.str(a)))]);
-      shutdown(vm);
-      return 0;
-    } catch (e) {
-      if (!(e instanceof JavaThrow)) throw e;
-      reportUncaught(vm, e.exception);
-      shutdown(vm);
+    const cls = vm.registry.load(mainClass.replace(/\./g, "/"), Defining.App);
+    if (cls === undefined) {
+      report(vm, `Error: Could not find or load main class ${mainClass}\nCaused by: java.lang.ClassNotFoundException: ${mainClass}\n`);
       return 1;
     }
+    const main = cls.declaredMethod("main", "([Ljava/lang/String;)V");
+    if (main === undefined || !main.isStatic) {
+      report(vm, `Error: Main method not found in class ${mainClass}, please define the main method as:\n   public static void main(String[] args)\n` +
+        `or a JavaFX application class must extend javafx.application.Application\n`);
+      return 1;
+    }
+    const argv = vm.refArray("java/lang/String", args.map((a) => vm.strings.str(a)));
+    try {
+      vm.initialize(t, cls);
+    } catch (e) {
+      if (!(e instanceof JavaThrow)) throw e;
+      reportUncaught(vm, t, e.exception);
+      return 1;
+    }
+    const frame = new Frame(main);
+    frame.locals[0] = argv;
+    const nonDaemonAlive = () => vm.scheduler.threads.some((x) => x.javaThread !== null && vm.getField(x.javaThread, "daemon") === 0);
+    runThread(vm, t, frame, nonDaemonAlive);
+    const destroy = new JThread("DestroyJavaVM");
+    destroy.javaThread = t.javaThread;
+    runThread(vm, destroy, new Frame(vm.load("java/lang/Shutdown").declaredMethod("shutdown", "()V")!), () => destroy.state !== ThreadState.Terminated);
+    return t.uncaught ? 1 : 0;
   } catch (e) {
     if (e instanceof JvmExit) return e.status;
     throw e;
   }
 }
 
-/** Hands an uncaught exception to the thread's handler (which prints "Exception in thread ..."). */
-function reportUncaught(vm: Jvm, exception: JObject): void {
-  const t = vm.mainThread;
-  try {
-    vm.invokeVirtual(t, t.javaThread!, "dispatchUncaughtException", "(Ljava/lang/Throwable;)V", [exception]);
-  } catch (e) {
-    if (!(e instanceof JavaThrow)) throw e;
-  }
+/** Starts `t` at `frame` and runs every thread until `busy()` is false. */
+function runThread(vm: Jvm, t: JThread, frame: Frame, busy: () => boolean): void {
+  t.frames.push(frame);
+  t.state = ThreadState.Runnable;
+  vm.scheduler.add(t);
+  vm.scheduler.runUntil(() => !busy());
 }
 
-/** Runs the shutdown hooks, as DestroyJavaVM does through Shutdown.shutdown(). */
-function shutdown(vm: Jvm): void {
+function report(vm: Jvm, message: string): void {
+  vm.host.write(2, new TextEncoder().encode(message));
+}
+
+/** Hands an uncaught exception to the thread's handler (which prints "Exception in thread ..."). */
+function reportUncaught(vm: Jvm, t: JThread, exception: JObject): void {
   try {
-    vm.invokeStatic(vm.mainThread, "java/lang/Shutdown", "shutdown", "()V");
+    vm.invokeVirtual(t, t.javaThread!, "dispatchUncaughtException", "(Ljava/lang/Throwable;)V", [exception]);
   } catch (e) {
     if (!(e instanceof JavaThrow)) throw e;
   }

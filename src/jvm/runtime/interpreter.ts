@@ -13,7 +13,8 @@ import type { Jvm } from "./jvm.js";
 import { MAX_FRAMES } from "./jvm.js";
 import { JavaThrow, JObject, type Value } from "./objects.js";
 import { loadConstant, resolveClass, resolveField, resolveMethod } from "./resolve.js";
-import { Frame, type JThread } from "./thread.js";
+import { Frame, ThreadState, type JThread } from "./thread.js";
+import { SLICE } from "./scheduler.js";
 import * as ops from "./ops.js";
 
 /**
@@ -23,6 +24,7 @@ import * as ops from "./ops.js";
 export function execute(vm: Jvm, thread: JThread, base: number): Value {
   for (;;) {
     try {
+      if (base === 0 && thread.onResume !== null) thread.resumeFromBlock();
       return run(vm, thread, base);
     } catch (e) {
       const ex = e instanceof JavaThrow ? e : ops.hostError(vm, thread, e);
@@ -61,6 +63,9 @@ const u16 = (code: Uint8Array, p: number) => (code[p]! << 8) | code[p + 1]!;
 const s32 = (code: Uint8Array, p: number) => (code[p]! << 24) | (code[p + 1]! << 16) | (code[p + 2]! << 8) | code[p + 3]!;
 
 function run(vm: Jvm, thread: JThread, base: number): Value {
+  /** A thread at the bottom of its host stack, run by the scheduler, may give the host to another. */
+  const canYield = base === 0 && vm.scheduler.active;
+  let budget = SLICE;
   let f = thread.top();
   let code = f.code;
   let locals = f.locals;
@@ -83,8 +88,37 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
     pc = f.pc;
     cls = f.method.cls;
   };
-  /** Enters `m` with its arguments taken from the operand stack (a native runs at once and execution continues at `next`). */
-  const enter = (m: JMethod, at: number, next: number): void => {
+  /** Time slice over: true (and the state saved at `at`) if another thread should run now. */
+  const preempt = (at: number): boolean => {
+    budget = SLICE;
+    if (!canYield || !vm.scheduler.othersRunnable(thread)) return false;
+    save(at);
+    return true;
+  };
+  /** A conditional branch at pc; true if the run must return to the scheduler. */
+  const br = (taken: boolean): boolean => {
+    if (!taken) {
+      pc += 3;
+      return false;
+    }
+    const off = s16(code, pc + 1);
+    pc += off;
+    return off < 0 && --budget < 0 && preempt(pc);
+  };
+  /** Blocks the thread as a native or contention asked: true if the run must return to the scheduler. */
+  const blocked = (): boolean => {
+    thread.yieldRequested = false;
+    if (canYield) return true;
+    vm.scheduler.blockNested(thread);
+    return false;
+  };
+  /**
+   * Enters `m` with its arguments taken from the operand stack (a native runs
+   * at once and execution continues at `next`); true if the run must return
+   * to the scheduler (the thread blocked or its slice is over).
+   */
+  const enter = (m: JMethod, at: number, next: number): boolean => {
+    if (--budget < 0 && preempt(at)) return true;
     save(at);
     if (m.isNative) {
       sp -= m.argSlots;
@@ -95,19 +129,37 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
         stack[sp++] = r;
         if (m.returnKind === "J" || m.returnKind === "D") stack[sp++] = 0;
       }
+      if (thread.yieldRequested) {
+        const frame = f;
+        const resume = thread.onResume;
+        thread.onResume = () => {
+          resume?.();
+          frame.pc = next;
+        };
+        f.sp = sp;
+        if (blocked()) return true;
+        // blocked nested: the thread went on already; resumeFromBlock ran the completion
+      }
       pc = next;
-      return;
+      return false;
     }
     if (m.code === undefined) vm.throwNew(thread, "java/lang/AbstractMethodError", `${m.cls.javaName}.${m.name}${m.descriptor}`);
     if (thread.frames.length >= MAX_FRAMES) vm.throwNew(thread, "java/lang/StackOverflowError");
     const callee = new Frame(m);
     sp -= m.argSlots;
     for (let i = 0; i < m.argSlots; i++) callee.locals[i] = stack[sp + i]!;
+    if ((m.access & ACC_SYNCHRONIZED) !== 0 && !ops.lockMethod(vm, thread, callee)) {
+      // contended: leave the arguments and come back to this call when the monitor is free
+      sp += m.argSlots;
+      save(at);
+      if (blocked()) return true;
+      ops.lockMethod(vm, thread, callee);
+    }
     f.sp = sp;
     f.pc = at; // the call stays the frame's pc until it returns, so handlers cover it
-    if ((m.access & ACC_SYNCHRONIZED) !== 0) ops.lockMethod(vm, thread, callee);
     thread.frames.push(callee);
     reload();
+    return false;
   };
   /** Pops the current frame, handing `v` (if not void) to the caller; true when the run is over. */
   const leave = (v: Value, wide: boolean, isVoid: boolean): boolean => {
@@ -320,22 +372,22 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
         sp++; pc++;
         break;
       }
-      case 0x99: pc = (stack[--sp] as number) === 0 ? pc + s16(code, pc + 1) : pc + 3; break; // ifeq
-      case 0x9a: pc = (stack[--sp] as number) !== 0 ? pc + s16(code, pc + 1) : pc + 3; break; // ifne
-      case 0x9b: pc = (stack[--sp] as number) < 0 ? pc + s16(code, pc + 1) : pc + 3; break; // iflt
-      case 0x9c: pc = (stack[--sp] as number) >= 0 ? pc + s16(code, pc + 1) : pc + 3; break; // ifge
-      case 0x9d: pc = (stack[--sp] as number) > 0 ? pc + s16(code, pc + 1) : pc + 3; break; // ifgt
-      case 0x9e: pc = (stack[--sp] as number) <= 0 ? pc + s16(code, pc + 1) : pc + 3; break; // ifle
+      case 0x99: if (br((stack[--sp] as number) === 0)) return null; break; // ifeq
+      case 0x9a: if (br((stack[--sp] as number) !== 0)) return null; break; // ifne
+      case 0x9b: if (br((stack[--sp] as number) < 0)) return null; break; // iflt
+      case 0x9c: if (br((stack[--sp] as number) >= 0)) return null; break; // ifge
+      case 0x9d: if (br((stack[--sp] as number) > 0)) return null; break; // ifgt
+      case 0x9e: if (br((stack[--sp] as number) <= 0)) return null; break; // ifle
       case 0x9f: case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: { // if_icmp*
         sp -= 2;
         const a = stack[sp] as number, b = stack[sp + 1] as number;
         const t = op === 0x9f ? a === b : op === 0xa0 ? a !== b : op === 0xa1 ? a < b : op === 0xa2 ? a >= b : op === 0xa3 ? a > b : a <= b;
-        pc = t ? pc + s16(code, pc + 1) : pc + 3;
+        if (br(t)) return null;
         break;
       }
-      case 0xa5: sp -= 2; pc = stack[sp] === stack[sp + 1] ? pc + s16(code, pc + 1) : pc + 3; break; // if_acmpeq
-      case 0xa6: sp -= 2; pc = stack[sp] !== stack[sp + 1] ? pc + s16(code, pc + 1) : pc + 3; break; // if_acmpne
-      case 0xa7: pc += s16(code, pc + 1); break; // goto
+      case 0xa5: sp -= 2; if (br(stack[sp] === stack[sp + 1])) return null; break; // if_acmpeq
+      case 0xa6: sp -= 2; if (br(stack[sp] !== stack[sp + 1])) return null; break; // if_acmpne
+      case 0xa7: if (br(true)) return null; break; // goto
       case 0xa8: stack[sp++] = pc + 3; pc += s16(code, pc + 1); break; // jsr
       case 0xa9: pc = locals[code[pc + 1]!] as number; break; // ret
       case 0xaa: { // tableswitch
@@ -409,7 +461,7 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
           if (s === null) vm.throwNew(thread, "java/lang/AbstractMethodError", `Receiver class ${recv.cls.javaName} does not define or inherit an implementation of the resolved method '${m.descriptor} ${m.name}'`);
           target = s;
         }
-        enter(target, pc, pc + (op === 0xb9 ? 5 : 3));
+        if (enter(target, pc, pc + (op === 0xb9 ? 5 : 3))) return null;
         break;
       }
       case 0xb7: { // invokespecial
@@ -420,20 +472,20 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
           m = cls.superClass.resolveMethod(m.name, m.descriptor) ?? m;
         }
         if (stack[sp - m.argSlots] === null) ops.npe(vm, thread);
-        enter(m, pc, pc + 3);
+        if (enter(m, pc, pc + 3)) return null;
         break;
       }
       case 0xb8: { // invokestatic
         save(pc);
         const m = resolveMethod(vm, thread, cls, u16(code, pc + 1));
         needInit(m.cls, pc);
-        enter(m, pc, pc + 3);
+        if (enter(m, pc, pc + 3)) return null;
         break;
       }
       case 0xba: { // invokedynamic
         save(pc);
         const site = ops.callSite(vm, thread, cls, u16(code, pc + 1));
-        enter(site, pc, pc + 5);
+        if (enter(site, pc, pc + 5)) return null;
         break;
       }
       case 0xbb: { // new
@@ -495,9 +547,15 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
       }
       case 0xc2: { // monitorenter
         save(pc);
-        const o = stack[--sp] as JObject | null;
+        const o = stack[sp - 1] as JObject | null;
         if (o === null) ops.npe(vm, thread);
-        ops.monitorEnter(thread, o);
+        if (!ops.monitorEnter(thread, o)) {
+          thread.block(ThreadState.BlockedOnMonitor, Infinity, null);
+          thread.monitorObject = o;
+          if (blocked()) return null; // monitorenter runs again when the monitor is free
+          ops.monitorEnter(thread, o);
+        }
+        sp--;
         pc++;
         break;
       }
@@ -541,8 +599,8 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
         pc += 4;
         break;
       }
-      case 0xc6: pc = stack[--sp] === null ? pc + s16(code, pc + 1) : pc + 3; break; // ifnull
-      case 0xc7: pc = stack[--sp] !== null ? pc + s16(code, pc + 1) : pc + 3; break; // ifnonnull
+      case 0xc6: if (br(stack[--sp] === null)) return null; break; // ifnull
+      case 0xc7: if (br(stack[--sp] !== null)) return null; break; // ifnonnull
       case 0xc8: pc += s32(code, pc + 1); break; // goto_w
       case 0xc9: stack[sp++] = pc + 5; pc += s32(code, pc + 1); break; // jsr_w
       default:

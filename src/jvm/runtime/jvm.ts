@@ -12,6 +12,7 @@ import { ClassRegistry, Defining, LinkageFailure } from "./registry.js";
 import { StringTable } from "./strings.js";
 import { Frame, JThread } from "./thread.js";
 import type { Natives } from "./natives.js";
+import { Scheduler } from "./scheduler.js";
 
 /** What the VM needs from its host: output streams and the process's exit. */
 export interface JvmHost {
@@ -36,8 +37,10 @@ export class Jvm {
   readonly strings: StringTable;
   /** System properties the launcher passed (-Dkey=value), in order. */
   readonly userProperties: [string, string][] = [];
-  /** The thread running main (green threads come later). */
+  /** The thread that runs main. */
   mainThread: JThread = new JThread("main");
+  /** The green-thread scheduler. */
+  readonly scheduler: Scheduler = new Scheduler(this);
   private objectClass: JClass | undefined;
   private classClass: JClass | undefined;
 
@@ -48,6 +51,7 @@ export class Jvm {
   ) {
     this.strings = new StringTable(this);
     registry.onDefine = (cls) => {
+      for (const m of cls.methods) if (natives.isIntrinsic(m)) m.isNative = true;
       if (this.classClass !== undefined) this.mirror(cls);
     };
   }

@@ -59,6 +59,8 @@ export class JMethod {
   native: NativeFn | undefined = undefined;
   /** Index in the class's `methods`, which is also its reflective slot. */
   slot = -1;
+  /** True for a native method, or a Java method the VM replaces with a native (an intrinsic). */
+  isNative: boolean;
 
   constructor(
     readonly cls: JClass,
@@ -68,6 +70,7 @@ export class JMethod {
     readonly info: MemberInfo | undefined,
   ) {
     this.code = info === undefined ? undefined : codeOf(info);
+    this.isNative = (access & AccessFlags.ACC_NATIVE) !== 0;
     const d = parseMethodDescriptor(descriptor);
     let kinds = "";
     let slots = this.isStatic ? 0 : 1;
@@ -87,10 +90,6 @@ export class JMethod {
     return (this.access & AccessFlags.ACC_STATIC) !== 0;
   }
 
-  /** True for a native method. */
-  get isNative(): boolean {
-    return (this.access & AccessFlags.ACC_NATIVE) !== 0;
-  }
 
   /** True for an abstract method. */
   get isAbstract(): boolean {

@@ -17,10 +17,25 @@ export type Native = (vm: Jvm, thread: JThread, args: Value[]) => Value | void;
 export class Natives {
   private readonly table = new Map<string, Native>();
   private readonly bound = new Map<JMethod, Native>();
+  private readonly intrinsics = new Set<string>();
 
   /** Registers the natives of class `className`: keys are name+descriptor ("hashCode()I"). */
   register(className: string, natives: Record<string, Native>): void {
     for (const [key, fn] of Object.entries(natives)) this.table.set(`${className}.${key}`, fn);
+  }
+
+  /**
+   * Registers intrinsics: Java methods of `className` the VM replaces with a
+   * native implementation (each says why where it is registered).
+   */
+  registerIntrinsics(className: string, natives: Record<string, Native>): void {
+    this.register(className, natives);
+    for (const key of Object.keys(natives)) this.intrinsics.add(`${className}.${key}`);
+  }
+
+  /** True if `method` is an intrinsic: it then runs natively. */
+  isIntrinsic(method: JMethod): boolean {
+    return this.intrinsics.has(`${method.cls.name}.${method.name}${method.descriptor}`);
   }
 
   /** Calls native `method`. */

@@ -8,7 +8,7 @@ import { AccessFlags } from "../classfile/index.js";
 import type { JClass, JMethod } from "./klass.js";
 import type { Jvm } from "./jvm.js";
 import { JavaThrow, type JObject, type Value } from "./objects.js";
-import type { Frame, JThread } from "./thread.js";
+import { ThreadState, type Frame, type JThread } from "./thread.js";
 
 /** newarray's atype operand to descriptor letters (JVMS Table 6.5.newarray-A). */
 export const ATYPE: readonly (string | undefined)[] = [, , , , "Z", "C", "F", "D", "B", "S", "I", "J"];
@@ -146,14 +146,15 @@ export function collectArgs(m: JMethod, stack: Value[], sp: number): Value[] {
   return args;
 }
 
-/** Enters `o`'s monitor in `thread` (one thread runs at a time, so entry always succeeds for now). */
-export function monitorEnter(thread: JThread, o: JObject): void {
+/** Enters `o`'s monitor in `thread`; false (nothing changed) if another thread owns it. */
+export function monitorEnter(thread: JThread, o: JObject): boolean {
   const m = (o.monitor ??= { owner: null, count: 0 });
   if (m.owner === thread) m.count++;
-  else {
+  else if (m.owner === null) {
     m.owner = thread;
     m.count = 1;
-  }
+  } else return false;
+  return true;
 }
 
 /** Leaves `o`'s monitor; IllegalMonitorStateException if `thread` does not own it. */
@@ -168,9 +169,16 @@ function methodLock(vm: Jvm, f: Frame): JObject {
   return (f.method.access & AccessFlags.ACC_STATIC) !== 0 ? vm.mirror(f.method.cls) : (f.locals[0] as JObject);
 }
 
-/** Locks a synchronized method's monitor when its frame is entered. */
-export function lockMethod(vm: Jvm, thread: JThread, f: Frame): void {
-  monitorEnter(thread, methodLock(vm, f));
+/**
+ * Locks a synchronized method's monitor when its frame is entered; when
+ * another thread owns it, marks `thread` blocked on it and returns false.
+ */
+export function lockMethod(vm: Jvm, thread: JThread, f: Frame): boolean {
+  const o = methodLock(vm, f);
+  if (monitorEnter(thread, o)) return true;
+  thread.block(ThreadState.BlockedOnMonitor, Infinity, null);
+  thread.monitorObject = o;
+  return false;
 }
 
 /** Unlocks it when the frame leaves, normally or by an exception. */
