@@ -164,6 +164,20 @@ export function registerReflection(n: Natives): void {
       return o;
     },
   });
+  n.register("java/lang/reflect/Array", {
+    "newArray(Ljava/lang/Class;I)Ljava/lang/Object;": (vm, t, [c, len]) => {
+      const component = vm.classOf(c as JObject);
+      if (component.primitive === "V") vm.throwNew(t, "java/lang/IllegalArgumentException");
+      if ((len as number) < 0) vm.throwNew(t, "java/lang/NegativeArraySizeException", String(len));
+      return vm.newArray(component, len as number);
+    },
+    "getLength(Ljava/lang/Object;)I": (vm, t, [a]) => {
+      if (a === null) vm.throwNew(t, "java/lang/NullPointerException");
+      const arr = a as JObject;
+      if (arr.data === null) return vm.throwNew(t, "java/lang/IllegalArgumentException", "Argument is not an array");
+      return arr.data.length;
+    },
+  });
   // Reflection stays on the native accessors above: HotSpot switches to generated
   // bytecode accessors after 15 calls, a speed-up this interpreter would not see.
   n.registerIntrinsics("jdk/internal/reflect/ReflectionFactory", {

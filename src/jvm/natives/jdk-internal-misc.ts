@@ -23,10 +23,9 @@ const NAME: Record<Kind, string> = {
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, TERM: 15, USR1: 10, USR2: 12, PIPE: 13, ALRM: 14, CHLD: 17 };
 
 /** The base object Unsafe.staticFieldBase returns for a class: its `fields` are the class's statics. */
-function staticBase(vm: Jvm, c: JClass): JObject {
+export function staticBase(c: JClass): JObject {
   const holder = c as JClass & { staticBase?: JObject };
   holder.staticBase ??= new JObject(c, c.statics);
-  void vm;
   return holder.staticBase;
 }
 
@@ -76,8 +75,7 @@ function copyMemory(vm: Jvm, mem: NativeMemory, args: Value[]): void {
 }
 
 /** Registers the natives of jdk.internal.misc. */
-export function registerJdkInternalMisc(n: Natives): void {
-  const mem = new NativeMemory();
+export function registerJdkInternalMisc(n: Natives, mem: NativeMemory): void {
   n.register("jdk/internal/misc/Unsafe", {
     ...accessors(mem),
     "arrayBaseOffset0(Ljava/lang/Class;)I": () => ARRAY_BASE,
@@ -94,7 +92,7 @@ export function registerJdkInternalMisc(n: Natives): void {
       return BigInt(f.slot);
     },
     "staticFieldOffset0(Ljava/lang/reflect/Field;)J": (vm, _t, [, f]) => BigInt(reflectedField(vm, f as JObject).slot),
-    "staticFieldBase0(Ljava/lang/reflect/Field;)Ljava/lang/Object;": (vm, _t, [, f]) => staticBase(vm, reflectedField(vm, f as JObject).cls),
+    "staticFieldBase0(Ljava/lang/reflect/Field;)Ljava/lang/Object;": (vm, _t, [, f]) => staticBase(reflectedField(vm, f as JObject).cls),
     "shouldBeInitialized0(Ljava/lang/Class;)Z": (vm, _t, [, c]) => (vm.classOf(c as JObject).state === ClassState.Initialized ? 0 : 1),
     "ensureClassInitialized0(Ljava/lang/Class;)V": (vm, t, [, c]) => vm.initialize(t, vm.classOf(c as JObject)),
     "allocateInstance(Ljava/lang/Class;)Ljava/lang/Object;": (vm, t, [, c]) => {
@@ -117,6 +115,7 @@ export function registerJdkInternalMisc(n: Natives): void {
     },
     "getLoadAverage0([DI)I": () => -1,
   });
+  n.register("java/util/concurrent/atomic/AtomicLong", { "VMSupportsCS8()Z": () => 1 });
   n.register("jdk/internal/misc/VM", {
     "initialize()V": () => {},
     "initializeFromArchive(Ljava/lang/Class;)V": () => {},

@@ -17,6 +17,8 @@ import { registerJdkInternalMisc } from "../natives/jdk-internal-misc.js";
 import { registerJdkInternal, type PlatformInfo } from "../natives/jdk-internal.js";
 import { registerJavaIo } from "../natives/java-io.js";
 import { registerReflection } from "../natives/java-lang-reflect.js";
+import { registerInvokeNatives } from "../natives/java-lang-invoke.js";
+import { NativeMemory } from "../natives/unsafe-memory.js";
 import type { JImage } from "../jimage/jimage.js";
 
 /** What a JVM is made from. */
@@ -38,13 +40,15 @@ const NORM_PRIORITY = 5;
 /** Creates a JVM and boots java.base up to System.initPhase1. */
 export function createJvm(options: JvmOptions): Jvm {
   const natives = new Natives();
+  const vmMemory = new NativeMemory();
   registerJavaLang(natives);
-  registerJdkInternalMisc(natives);
+  registerJdkInternalMisc(natives, vmMemory);
   registerJdkInternal(natives, options.platform);
   registerJavaIo(natives);
   registerReflection(natives);
+  registerInvokeNatives(natives);
   const registry = new ClassRegistry(new ModuleImage(options.image), options.classPath);
-  const vm = new Jvm(registry, natives, options.host);
+  const vm = new Jvm(registry, natives, options.host, vmMemory);
   vm.userProperties.push(...(options.properties ?? []));
   const t = vm.mainThread;
   for (const name of ["java/lang/Object", "java/lang/String", "java/lang/Class"]) vm.load(name);

@@ -456,7 +456,7 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
         const recv = stack[sp - m.argSlots] as JObject | null;
         if (recv === null) ops.npe(vm, thread);
         let target = m;
-        if ((m.access & AccessFlags.ACC_PRIVATE) === 0) {
+        if ((m.access & AccessFlags.ACC_PRIVATE) === 0 && !m.polymorphic) {
           const s = recv.cls.selectMethod(m);
           if (s === null) vm.throwNew(thread, "java/lang/AbstractMethodError", `Receiver class ${recv.cls.javaName} does not define or inherit an implementation of the resolved method '${m.descriptor} ${m.name}'`);
           target = s;

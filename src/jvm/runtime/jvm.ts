@@ -13,6 +13,7 @@ import { StringTable } from "./strings.js";
 import { Frame, JThread } from "./thread.js";
 import type { Natives } from "./natives.js";
 import { Scheduler } from "./scheduler.js";
+import { NativeMemory } from "../natives/unsafe-memory.js";
 
 /** What the VM needs from its host: output streams and the process's exit. */
 export interface JvmHost {
@@ -48,6 +49,8 @@ export class Jvm {
     readonly registry: ClassRegistry,
     readonly natives: Natives,
     readonly host: JvmHost,
+    /** Native memory for Unsafe.allocateMemory (shared with the Unsafe natives). */
+    readonly nativeMemory: NativeMemory = new NativeMemory(),
   ) {
     this.strings = new StringTable(this);
     registry.onDefine = (cls) => {

@@ -10,6 +10,7 @@ import {
   type ClassFile, type CodeAttribute, type MemberInfo,
 } from "../classfile/index.js";
 import { defaultValue, type JObject, type Value } from "./objects.js";
+import type { Native } from "./natives.js";
 
 /** Initialization states (JVMS 5.5). */
 export const enum ClassState {
@@ -23,8 +24,6 @@ export const enum ClassState {
   Erroneous,
 }
 
-/** A native method's implementation: receives the thread and the arguments (receiver first), long/double as one value each. */
-export type NativeFn = (thread: unknown, args: Value[]) => Value | void;
 
 /** A field of a runtime class. */
 export class JField {
@@ -55,10 +54,12 @@ export class JMethod {
   readonly paramKinds: string;
   /** Descriptor letter of the return type, "V" for void. */
   readonly returnKind: string;
-  /** The native implementation, bound on first call. */
-  native: NativeFn | undefined = undefined;
+  /** The native implementation, when the VM binds it directly (signature-polymorphic methods). */
+  native: Native | undefined = undefined;
   /** Index in the class's `methods`, which is also its reflective slot. */
   slot = -1;
+  /** True for a signature-polymorphic method bound at one call site's descriptor (never selected on the receiver). */
+  polymorphic = false;
   /** True for a native method, or a Java method the VM replaces with a native (an intrinsic). */
   isNative: boolean;
 

@@ -40,7 +40,7 @@ export class Natives {
 
   /** Calls native `method`. */
   call(vm: Jvm, thread: JThread, method: JMethod, args: Value[]): Value {
-    let fn = this.bound.get(method);
+    let fn = method.native ?? this.bound.get(method);
     if (fn === undefined) {
       fn = this.table.get(`${method.cls.name}.${method.name}${method.descriptor}`);
       if (fn === undefined) {

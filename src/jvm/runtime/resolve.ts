@@ -4,8 +4,9 @@
  * constants. Failures become the Java errors the specification names.
  */
 
-import { className, memberRef, Tag, utf8 } from "../classfile/index.js";
-import type { JClass, JField, JMethod } from "./klass.js";
+import { AccessFlags, className, memberRef, Tag, utf8 } from "../classfile/index.js";
+import { JMethod, type JClass, type JField } from "./klass.js";
+import { varHandleAccess } from "../natives/var-handles.js";
 import type { Jvm } from "./jvm.js";
 import type { Value } from "./objects.js";
 import type { JThread } from "./thread.js";
@@ -39,10 +40,27 @@ export function resolveMethod(vm: Jvm, thread: JThread, cls: JClass, index: numb
   const owner = vm.load(ref.className, cls, thread);
   let m = owner.resolveMethod(ref.name, ref.descriptor);
   if (m === undefined && owner.isInterface) m = vm.objectCls.declaredMethod(ref.name, ref.descriptor);
+  if (m === undefined) m = signaturePolymorphic(vm, owner, ref.name, ref.descriptor);
   if (m === undefined) {
     vm.throwNew(thread, "java/lang/NoSuchMethodError", `'${ref.descriptor} ${owner.javaName}.${ref.name}'`);
   }
   cls.resolved[index] = m;
+  return m;
+}
+
+/**
+ * A signature-polymorphic method (JVMS 2.9.3) invoked with the call site's
+ * descriptor: a native VarHandle method with one Object[] parameter, bound
+ * to the VM's implementation of that access mode.
+ */
+function signaturePolymorphic(vm: Jvm, owner: JClass, name: string, descriptor: string): JMethod | undefined {
+  if (owner.name !== "java/lang/invoke/VarHandle") return undefined;
+  const poly = owner.methods.find((x) => x.name === name && x.isNative && x.descriptor.startsWith("([Ljava/lang/Object;)"));
+  if (poly === undefined) return undefined;
+  const m = new JMethod(owner, name, descriptor, poly.access & ~AccessFlags.ACC_TRANSIENT /* ACC_VARARGS */, undefined);
+  m.polymorphic = true;
+  m.native = (vm2, thread, args) => varHandleAccess(vm2, vm2.nativeMemory, thread, name, args);
+  void vm;
   return m;
 }
 
