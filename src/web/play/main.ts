@@ -19,7 +19,7 @@ import { renderRates } from "../dashboard/rates-view.js";
 import type { FromVm, ToVm } from "./protocol.js";
 import { deleteSnapshot, listSnapshots, saveSnapshot, type SavedSnapshot } from "./saved.js";
 import type { TarFile } from "./tar.js";
-import { programSection } from "./program-view.js";
+import { mountProgramSection } from "./program-view.js";
 
 const app = document.getElementById("app")!;
 const status = document.getElementById("status")!;
@@ -46,8 +46,8 @@ app.append(
   el("section", { class: "card", "aria-labelledby": "console-title" }, el("h2", { id: "console-title" }, "Linux 6.1 with busybox, in this tab"), form, filesField, stats, term,
     el("div", { class: "scroll" }, savedTable)),
   el("section", { class: "card", "aria-labelledby": "traps-title" }, el("h2", { id: "traps-title" }, "Exits to the hypervisor per second"), chartBox, rateList),
-  programSection(),
 );
+mountProgramSection(app);
 renderRates(rateList, TRAP_KINDS.map(() => 0));
 
 const terminal = new Terminal({ screenReaderMode: true, cursorBlink: true, fontSize: 14, scrollback: 5000, theme: { background: "#10151c" } });

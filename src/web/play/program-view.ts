@@ -26,8 +26,8 @@ const PRELOADED: Preloaded[] = [
   { name: "busybox", file: "images/busybox", args: "sh -c 'echo hi > /tmp/f; cat /tmp/f; ls /'", applets: true },
 ];
 
-/** Builds the program section and returns it (for the page to place). */
-export function programSection(): HTMLElement {
+/** Builds the program section at the end of `parent` (which must be in the document, for xterm.js to measure). */
+export function mountProgramSection(parent: HTMLElement): void {
   const picker = el("select", { id: "program" });
   const file = el("input", { id: "program-file", type: "file" });
   const args = el("input", { id: "arguments", type: "text", autocomplete: "off", spellcheck: "false", class: "wide" });
@@ -39,13 +39,15 @@ export function programSection(): HTMLElement {
     el("div", { class: "field" }, el("label", { for: "program" }, "Program"), picker),
     el("div", { class: "field grow" }, el("label", { for: "arguments" }, "Arguments"), args),
     run, end);
-  const section = el("section", { class: "card", "aria-labelledby": "program-title" },
+  const section = el("section", { class: "card programs", "aria-labelledby": "program-title" },
     el("h2", { id: "program-title" }, "RISC-V Linux programs, in this tab"),
     el("p", { class: "help" }, "The process VM runs one program on an in-memory file system (/bin, /tmp, /root...) that keeps its files from run to run. Host sockets and host programs do not exist here: they fail as on a Linux without them."),
     form,
     el("div", { class: "controls" }, el("div", { class: "field" },
       el("label", { for: "program-file" }, "Your own static RISC-V ELF (or drop it on the terminal): it goes to /bin"), file)),
     status, box);
+
+  parent.append(section);
 
   const offered = new Map<string, Preloaded | Uint8Array>();
   const offer = (name: string, what: Preloaded | Uint8Array) => {
@@ -107,6 +109,8 @@ export function programSection(): HTMLElement {
     installed.add(name);
   }
 
+  /** Runs ended so far (the status line's data-runs, for whoever waits for the next). */
+  let runs = 0;
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     let argv: string[];
@@ -126,6 +130,7 @@ export function programSection(): HTMLElement {
         status.textContent = `Running ${picker.value}…`;
         term.focus();
         const m = await ask({ type: "run", argv, cols: term.cols, rows: term.rows });
+        await new Promise<void>((drawn) => term.write("", drawn)); // the output on screen before the announcement
         if (m.type === "exit") {
           const how = m.signal !== 0 ? `was killed by signal ${m.signal} (status ${m.status})` : `exited with status ${m.status}`;
           status.textContent = `${picker.value} ${how} · ${(m.instructions / 1e6).toFixed(2)} M instructions in ${m.seconds.toFixed(2)} s (${m.mips.toFixed(1)} MIPS)`;
@@ -134,6 +139,7 @@ export function programSection(): HTMLElement {
       } catch (err) {
         status.textContent = `${picker.value} could not run: ${(err as Error).message}`;
       } finally {
+        status.dataset.runs = String(++runs);
         run.removeAttribute("disabled");
         end.setAttribute("disabled", "");
       }
@@ -160,5 +166,4 @@ export function programSection(): HTMLElement {
   file.addEventListener("change", () => void addOwn(file.files));
   box.addEventListener("dragover", (e) => { e.preventDefault(); });
   box.addEventListener("drop", (e) => { e.preventDefault(); void addOwn(e.dataTransfer?.files ?? null); });
-  return section;
 }
