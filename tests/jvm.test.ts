@@ -1,0 +1,92 @@
+/**
+ * The HLL VM against HotSpot: every program in tests/java/programs is compiled
+ * by javac in the test run, then run by `java -Xshare:off` and by
+ * `typevisor java`; stdout, stderr and the exit status must be equal byte
+ * for byte. Plus the launcher's own behaviour (-jar, a missing class, a bad
+ * --java-home) next to `java`'s.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { JDK_BIN, jdkMissing } from "../src/jvm/classfile/javap-support.js";
+import { ROOT } from "./build-guests.js";
+import { runProcess, TYPEVISOR_BIN, type RunResult } from "./guest-run.js";
+
+const PROGRAMS = join(ROOT, "tests", "java", "programs");
+const skip = jdkMissing();
+/**
+ * String concatenation compiled to StringBuilder calls: typevisor does not
+ * link invokedynamic yet (StringConcatFactory); HotSpot runs the same class files.
+ */
+const JAVAC_FLAGS = ["-XDstringConcat=inline", "-encoding", "UTF-8"];
+const ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/root" };
+
+/** Per-program arguments and standard input (default: none). */
+const INPUTS: Record<string, { args?: string[]; stdin?: string }> = {
+  Exit: { args: ["a", "b"] },
+};
+
+let classes = "";
+
+function run(argv: string[], stdin = ""): Promise<RunResult> {
+  return runProcess(argv, { cwd: classes, env: ENV, stdin, timeoutMs: 120_000 });
+}
+
+function hotspot(args: string[], stdin?: string): Promise<RunResult> {
+  return run([`${JDK_BIN}/java`, "-Xshare:off", ...args], stdin);
+}
+
+function typevisor(args: string[], stdin?: string): Promise<RunResult> {
+  return run([process.execPath, TYPEVISOR_BIN, "java", ...args], stdin);
+}
+
+function same(ours: RunResult, theirs: RunResult): void {
+  assert.equal(ours.timedOut, false, "typevisor timed out");
+  assert.equal(ours.stdout, theirs.stdout, "stdout");
+  assert.equal(ours.stderr, theirs.stderr, "stderr");
+  assert.equal(ours.status, theirs.status, "exit status");
+}
+
+describe("typevisor java runs javac's output like HotSpot", { skip }, () => {
+  before(() => {
+    classes = mkdtempSync(join(tmpdir(), "tv-jvm-"));
+    const sources = readdirSync(PROGRAMS).filter((f) => f.endsWith(".java")).map((f) => join(PROGRAMS, f));
+    execFileSync(`${JDK_BIN}/javac`, [...JAVAC_FLAGS, "-d", classes, ...sources]);
+  });
+  after(() => rmSync(classes, { recursive: true, force: true }));
+
+  for (const file of skip === undefined ? readdirSync(PROGRAMS).filter((f) => f.endsWith(".java")).sort() : []) {
+    const name = file.slice(0, -5);
+    test(`${name}: stdout, stderr and status equal`, async () => {
+      const input = INPUTS[name] ?? {};
+      const args = ["-cp", classes, name, ...(input.args ?? [])];
+      const [theirs, ours] = await Promise.all([hotspot(args, input.stdin), typevisor(args, input.stdin)]);
+      same(ours, theirs);
+    });
+  }
+
+  test("-jar runs the manifest's Main-Class with the jar as class path", async () => {
+    const dir = join(classes, "jar");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "manifest.txt"), "Main-Class: Exit\n");
+    const jar = join(dir, "exit.jar");
+    execFileSync(`${JDK_BIN}/jar`, ["cfm", jar, join(dir, "manifest.txt"), "-C", classes, "Exit.class", "-C", classes, "Exit$1.class"]);
+    const [theirs, ours] = await Promise.all([hotspot(["-jar", jar, "x"]), typevisor(["-jar", jar, "x"])]);
+    same(ours, theirs);
+  });
+
+  test("a class that does not exist: java's two lines and status 1", async () => {
+    const [theirs, ours] = await Promise.all([hotspot(["-cp", classes, "NoSuchClass"]), typevisor(["-cp", classes, "NoSuchClass"])]);
+    same(ours, theirs);
+  });
+
+  test("a --java-home that is not a JDK 17 is one line and status 1", async () => {
+    const r = await typevisor(["--java-home", classes, "-cp", classes, "Exit"]);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^typevisor java: .* is not a JDK 17 \(.*\)\n$/);
+  });
+});
