@@ -27,6 +27,7 @@ const ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/root" };
 /** Per-program arguments and standard input (default: none). */
 const INPUTS: Record<string, { args?: string[]; stdin?: string }> = {
   Exit: { args: ["a", "b"] },
+  StdinLines: { stdin: "The quick brown fox\njumps over the lazy dog\n\nthe end é日本\nno newline at the end" },
 };
 
 let classes = "";
