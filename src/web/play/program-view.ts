@@ -34,7 +34,7 @@ export function mountProgramSection(parent: HTMLElement): void {
   const run = el("button", { type: "submit", class: "primary" }, "Run program");
   const end = el("button", { type: "button", disabled: "", "aria-label": "End the program (its files are lost)" }, "End");
   const status = el("p", { id: "program-status", class: "help", role: "status", "aria-live": "polite" }, "Pick a program and run it: it runs in this tab, on the process VM.");
-  const box = el("div", { class: "console-box program-box", "aria-label": "Terminal of the program" });
+  const box = el("div", { class: "program-box", "aria-label": "Terminal of the program" });
   const form = el("form", { class: "controls", "aria-label": "Run a RISC-V Linux program" },
     el("div", { class: "field" }, el("label", { for: "program" }, "Program"), picker),
     el("div", { class: "field grow" }, el("label", { for: "arguments" }, "Arguments"), args),
