@@ -42,7 +42,7 @@ export async function benchJvm(root: string, buildDir: string): Promise<string> 
   const classes = join(buildDir, "java");
   mkdirSync(classes, { recursive: true });
   const files = readdirSync(source).filter((f) => f.endsWith(".java")).map((f) => join(source, f));
-  execFileSync(`${JDK_BIN}/javac`, ["-XDstringConcat=inline", "-d", classes, ...files]);
+  execFileSync(`${JDK_BIN}/javac`, ["-d", classes, ...files]);
   const lines = [
     "| Java program | typevisor s | HotSpot -Xint s | HotSpot JIT s | typevisor/-Xint | typevisor/JIT |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",

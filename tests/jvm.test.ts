@@ -17,11 +17,7 @@ import { runProcess, TYPEVISOR_BIN, type RunResult } from "./guest-run.js";
 
 const PROGRAMS = join(ROOT, "tests", "java", "programs");
 const skip = jdkMissing();
-/**
- * String concatenation compiled to StringBuilder calls: typevisor does not
- * link invokedynamic yet (StringConcatFactory); HotSpot runs the same class files.
- */
-const JAVAC_FLAGS = ["-XDstringConcat=inline", "-encoding", "UTF-8"];
+const JAVAC_FLAGS = ["-encoding", "UTF-8"];
 const ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/root" };
 
 /** Per-program arguments and standard input (default: none). */

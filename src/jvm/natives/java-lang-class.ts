@@ -47,7 +47,7 @@ export function registerClassNatives(n: Natives): void {
     "isArray()Z": (vm, _t, [o]) => (cls(vm, o).isArray ? 1 : 0),
     "isPrimitive()Z": (vm, _t, [o]) => (cls(vm, o).primitive !== "" ? 1 : 0),
     "isInterface()Z": (vm, _t, [o]) => (cls(vm, o).isInterface ? 1 : 0),
-    "isHidden()Z": () => 0,
+    "isHidden()Z": (vm, _t, [o]) => (cls(vm, o).hidden ? 1 : 0),
     "isInstance(Ljava/lang/Object;)Z": (vm, _t, [o, x]) => (x !== null && (x as JObject).cls.isAssignableTo(cls(vm, o)) ? 1 : 0),
     "isAssignableFrom(Ljava/lang/Class;)Z": (vm, t, [o, x]) => {
       if (x === null) vm.throwNew(t, "java/lang/NullPointerException");

@@ -47,6 +47,7 @@ function cloneObject(vm: Jvm, thread: JThread, o: JObject): JObject {
   if (!o.cls.isAssignableTo(vm.load("java/lang/Cloneable"))) vm.throwNew(thread, "java/lang/CloneNotSupportedException", o.cls.javaName);
   const c = vm.newObject(o.cls);
   for (let i = 0; i < o.fields.length; i++) c.fields[i] = o.fields[i]!;
+  c.host = o.host; // a cloned MemberName keeps the member it was resolved to
   return c;
 }
 
@@ -99,7 +100,10 @@ function fillInStackTrace(vm: Jvm, thread: JThread, t: JObject): JObject {
   while (top >= 0 && frames[top]!.method.name === "fillInStackTrace") top--;
   while (top >= 0 && frames[top]!.method.name === "<init>" && t.cls.isSubclassOf(frames[top]!.method.cls)) top--;
   const trace: BacktraceFrame[] = [];
-  for (let i = top; i >= 0; i--) trace.push({ method: frames[i]!.method, pc: frames[i]!.pc });
+  for (let i = top; i >= 0; i--) {
+    const m = frames[i]!.method;
+    if (!m.isHiddenFrame) trace.push({ method: m, pc: frames[i]!.pc });
+  }
   const holder = vm.newObject(vm.objectCls);
   holder.host = trace;
   vm.setField(t, "backtrace", holder);

@@ -27,7 +27,7 @@ function callerClass(vm: Jvm, thread: JThread): JObject | null {
   let depth = 0;
   for (let i = frames.length - 1; i >= 0; i--) {
     const m = frames[i]!.method;
-    if (m.cls.name === "java/lang/reflect/Method" && m.name === "invoke") continue;
+    if ((m.cls.name === "java/lang/reflect/Method" && m.name === "invoke") || m.isHiddenFrame) continue;
     if (depth++ === 1) return vm.mirror(m.cls);
   }
   return null;

@@ -72,8 +72,19 @@ export function createJvm(options: JvmOptions): Jvm {
   vm.setField(thread, "threadStatus", THREAD_RUNNABLE);
   setUnsafeConstants(vm);
   for (const name of ["java/lang/Module", "java/lang/reflect/Method", "java/lang/ref/Finalizer"]) vm.initialize(t, vm.load(name));
+  makeUnnamedModule(vm);
   vm.invokeStatic(t, "java/lang/System", "initPhase1", "()V");
   return vm;
+}
+
+/** The unnamed module of the boot loader, given to every class loaded so far and to come. */
+function makeUnnamedModule(vm: Jvm): void {
+  const moduleClass = vm.load("java/lang/Module");
+  const unnamed = vm.newObject(moduleClass);
+  vm.invoke(vm.mainThread, moduleClass.declaredMethod("<init>", "(Ljava/lang/ClassLoader;)V")!, [unnamed, null]);
+  vm.unnamedModule = unnamed;
+  const slot = vm.load("java/lang/Class").fieldNamed("module").slot;
+  for (const c of vm.registry.all()) if (c.mirror !== null) c.mirror.fields[slot] = unnamed;
 }
 
 /** Thread.State RUNNABLE as JVMTI encodes it in threadStatus. */

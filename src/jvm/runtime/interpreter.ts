@@ -15,6 +15,7 @@ import { JavaThrow, JObject, type Value } from "./objects.js";
 import { loadConstant, resolveClass, resolveField, resolveMethod } from "./resolve.js";
 import { Frame, ThreadState, type JThread } from "./thread.js";
 import { SLICE } from "./scheduler.js";
+import { linkCallSite, linkerTarget } from "./invoke.js";
 import * as ops from "./ops.js";
 
 /**
@@ -117,8 +118,9 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
    * at once and execution continues at `next`); true if the run must return
    * to the scheduler (the thread blocked or its slice is over).
    */
-  const enter = (m: JMethod, at: number, next: number): boolean => {
-    if (--budget < 0 && preempt(at)) return true;
+  const enter = (m: JMethod, at: number, next: number, plain = true): boolean => {
+    // A linker call (plain false) has already adjusted the stack: it cannot be re-executed from `at`.
+    if (--budget < 0 && plain && preempt(at)) return true;
     save(at);
     if (m.isNative) {
       sp -= m.argSlots;
@@ -152,7 +154,12 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
       // contended: leave the arguments and come back to this call when the monitor is free
       sp += m.argSlots;
       save(at);
-      if (blocked()) return true;
+      if (plain && blocked()) return true;
+      if (!plain) {
+        thread.yieldRequested = false;
+        vm.scheduler.blockNested(thread);
+      }
+      sp -= m.argSlots;
       ops.lockMethod(vm, thread, callee);
     }
     f.sp = sp;
@@ -456,6 +463,12 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
         const recv = stack[sp - m.argSlots] as JObject | null;
         if (recv === null) ops.npe(vm, thread);
         let target = m;
+        if (m.linker !== 0) {
+          const l = linkerTarget(vm, thread, m, stack, sp);
+          sp = l.sp;
+          if (enter(l.target, pc, pc + (op === 0xb9 ? 5 : 3), false)) return null;
+          break;
+        }
         if ((m.access & AccessFlags.ACC_PRIVATE) === 0 && !m.polymorphic) {
           const s = recv.cls.selectMethod(m);
           if (s === null) vm.throwNew(thread, "java/lang/AbstractMethodError", `Receiver class ${recv.cls.javaName} does not define or inherit an implementation of the resolved method '${m.descriptor} ${m.name}'`);
@@ -478,14 +491,21 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
       case 0xb8: { // invokestatic
         save(pc);
         const m = resolveMethod(vm, thread, cls, u16(code, pc + 1));
+        if (m.linker !== 0) {
+          const l = linkerTarget(vm, thread, m, stack, sp);
+          sp = l.sp;
+          if (enter(l.target, pc, pc + 3, false)) return null;
+          break;
+        }
         needInit(m.cls, pc);
         if (enter(m, pc, pc + 3)) return null;
         break;
       }
       case 0xba: { // invokedynamic
         save(pc);
-        const site = ops.callSite(vm, thread, cls, u16(code, pc + 1));
-        if (enter(site, pc, pc + 5)) return null;
+        const site = linkCallSite(vm, thread, cls, u16(code, pc + 1));
+        if (site.withAppendix) stack[sp++] = site.appendix;
+        if (enter(site.invoker, pc, pc + 5, false)) return null;
         break;
       }
       case 0xbb: { // new

@@ -42,6 +42,11 @@ export class Jvm {
   mainThread: JThread = new JThread("main");
   /** The green-thread scheduler. */
   readonly scheduler: Scheduler = new Scheduler(this);
+  /**
+   * The unnamed java.lang.Module every class is in until the module system
+   * boots (System.initPhase2 is not run yet).
+   */
+  unnamedModule: JObject | null = null;
   private objectClass: JClass | undefined;
   private classClass: JClass | undefined;
 
@@ -112,6 +117,7 @@ export class Jvm {
       if (f !== undefined) m.fields[f.slot] = v;
     };
     set("classLoader", cls.loader);
+    set("module", this.unnamedModule);
     if (cls.componentType !== null) set("componentType", this.mirror(cls.componentType));
     return m;
   }
@@ -221,20 +227,6 @@ export class Jvm {
     if (message === undefined) this.invoke(thread, cls.declaredMethod("<init>", "()V")!, [obj]);
     else this.invoke(thread, cls.declaredMethod("<init>", "(Ljava/lang/String;)V")!, [obj, this.strings.str(message)]);
     return obj;
-  }
-
-  /** The method an invokedynamic site at pool `index` of `cls` calls, linked through its bootstrap method. */
-  linkCallSite(thread: JThread, cls: JClass, index: number): JMethod {
-    void cls;
-    void index;
-    this.throwNew(thread, "java/lang/BootstrapMethodError", "invokedynamic is not supported yet");
-  }
-
-  /** The value of a CONSTANT_MethodHandle, MethodType or Dynamic at pool `index` of `cls`. */
-  dynamicConstant(thread: JThread, cls: JClass, index: number): Value {
-    void cls;
-    void index;
-    this.throwNew(thread, "java/lang/BootstrapMethodError", "dynamic constants are not supported yet");
   }
 
   /** Reads instance field `name` of `obj`. */

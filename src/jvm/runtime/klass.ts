@@ -60,6 +60,10 @@ export class JMethod {
   slot = -1;
   /** True for a signature-polymorphic method bound at one call site's descriptor (never selected on the receiver). */
   polymorphic = false;
+  /** How the interpreter executes it, for MethodHandle's signature-polymorphic methods (a Linker). */
+  linker = 0;
+  /** For invokeExact/invoke call sites: the invoker and appendix linkMethod gave. */
+  linked: { invoker: JMethod; appendix: Value; withAppendix: boolean } | undefined = undefined;
   /** True for a native method, or a Java method the VM replaces with a native (an intrinsic). */
   isNative: boolean;
 
@@ -95,6 +99,22 @@ export class JMethod {
   /** True for an abstract method. */
   get isAbstract(): boolean {
     return (this.access & AccessFlags.ACC_ABSTRACT) !== 0;
+  }
+
+  /** True if the method carries the runtime-visible annotation of type `descriptor` ("Ljdk/internal/vm/annotation/Hidden;"). */
+  hasAnnotation(descriptor: string): boolean {
+    const a = this.info === undefined ? undefined : findAttribute(this.info.attributes, "RuntimeVisibleAnnotations");
+    if (a === undefined) return false;
+    const pool = this.cls.cf!.constant_pool;
+    return a.annotations.some((x) => {
+      const e = pool[x.type_index];
+      return e !== undefined && e.tag === 1 && e.value === descriptor;
+    });
+  }
+
+  /** True for a frame HotSpot leaves out of stack traces: in a hidden class, or annotated @Hidden. */
+  get isHiddenFrame(): boolean {
+    return this.cls.hidden || this.hasAnnotation("Ljdk/internal/vm/annotation/Hidden;") || this.hasAnnotation("Ljava/lang/invoke/LambdaForm$Hidden;");
   }
 
   /** The source line of bytecode offset `pc` from the LineNumberTable, -1 if unknown. */
@@ -147,6 +167,8 @@ export class JClass {
   primitive = "";
   /** True for a class the application loader defined from the class path. */
   fromClassPath = false;
+  /** True for a hidden class (Lookup.defineHiddenClass): not found by name, left out of stack traces. */
+  hidden = false;
   /** Name of the module holding the class ("java.base"), "" for the unnamed module. */
   moduleName = "";
   /** Virtual-method selection cache: name+descriptor to the method invoked on an instance of this class. */
@@ -159,7 +181,7 @@ export class JClass {
     readonly name: string,
     readonly access: number,
     /** The defining loader (a java.lang.ClassLoader), null for the bootstrap loader. */
-    readonly loader: JObject | null,
+    public loader: JObject | null,
     /** The parsed class file; undefined for array and primitive classes. */
     readonly cf: ClassFile | undefined,
   ) {
@@ -182,9 +204,11 @@ export class JClass {
     return this.isArray ? this.name : `L${this.name};`;
   }
 
-  /** The Java name Class.getName returns: "java.lang.String", "[I", "int". */
+  /** The Java name Class.getName returns: "java.lang.String", "[I", "int", "Main$$Lambda$14/0x0000000800c01000". */
   get javaName(): string {
-    return this.name.replace(/\//g, ".");
+    if (!this.hidden) return this.name.replace(/\//g, ".");
+    const cut = this.name.lastIndexOf("/0x");
+    return this.name.slice(0, cut).replace(/\//g, ".") + this.name.slice(cut);
   }
 
   /** Adds the declared members from the class file and lays out the fields after the superclass's. */

@@ -194,8 +194,3 @@ export function hostError(vm: Jvm, thread: JThread, e: unknown): JavaThrow {
   }
   throw e;
 }
-
-/** The method an invokedynamic call site at pool `index` of `cls` invokes (linked on first use). */
-export function callSite(vm: Jvm, thread: JThread, cls: JClass, index: number): JMethod {
-  return vm.linkCallSite(thread, cls, index);
-}

@@ -112,11 +112,31 @@ export class ClassRegistry {
 
   /** Parses and links a class file, loading its superclass and interfaces first. */
   define(name: string, bytes: Uint8Array, loader: Defining, moduleName: string, source = name): JClass {
-    const cf = parseClassFile(bytes, source);
-    const cls = new JClass(cf.name, cf.access_flags, loader === Defining.Boot ? null : this.appLoader, cf);
+    return this.link(parseClassFile(bytes, source), name, loader, moduleName, false);
+  }
+
+  /**
+   * Defines a hidden class (JVMS 5.3.6 as Lookup.defineHiddenClass asks) in
+   * the loader and module of `lookup`: named "<name>/0x<id>", found by no
+   * loader, and resolving its own this_class to itself.
+   */
+  defineHidden(bytes: Uint8Array, lookup: JClass): JClass {
+    const cf = parseClassFile(bytes, "hidden class");
+    const id = (0x800c00000 + 0x1000 * ++this.hiddenCount).toString(16).padStart(16, "0");
+    const cls = this.link(cf, `${cf.name}/0x${id}`, lookup.fromClassPath ? Defining.App : Defining.Boot, lookup.moduleName, true);
+    cls.loader = lookup.loader;
+    return cls;
+  }
+
+  private hiddenCount = 0;
+
+  private link(cf: ReturnType<typeof parseClassFile>, name: string, loader: Defining, moduleName: string, hidden: boolean): JClass {
+    const cls = new JClass(hidden ? name : cf.name, cf.access_flags, loader === Defining.Boot ? null : this.appLoader, cf);
     cls.moduleName = moduleName;
     cls.fromClassPath = loader === Defining.App;
-    (loader === Defining.Boot ? this.bootClasses : this.appClasses).set(name, cls);
+    cls.hidden = hidden;
+    if (hidden) cls.resolved[cf.this_class] = cls;
+    else (loader === Defining.Boot ? this.bootClasses : this.appClasses).set(cf.name, cls);
     if (cf.superName !== undefined) {
       const s = this.load(cf.superName, loader);
       if (s === undefined) throw new LinkageFailure("java/lang/NoClassDefFoundError", cf.superName);

@@ -4,8 +4,9 @@
  * constants. Failures become the Java errors the specification names.
  */
 
-import { AccessFlags, className, memberRef, Tag, utf8 } from "../classfile/index.js";
-import { JMethod, type JClass, type JField } from "./klass.js";
+import { className, memberRef, Tag, utf8 } from "../classfile/index.js";
+import type { JClass, JField, JMethod } from "./klass.js";
+import { dynamicConstant, Linker, methodHandleConstant, methodType, signaturePolymorphic } from "./invoke.js";
 import { varHandleAccess } from "../natives/var-handles.js";
 import type { Jvm } from "./jvm.js";
 import type { Value } from "./objects.js";
@@ -20,12 +21,18 @@ export function resolveClass(vm: Jvm, thread: JThread, cls: JClass, index: numbe
   return c;
 }
 
+/** The class of a member reference, through its CONSTANT_Class (so a hidden class's references to itself resolve). */
+function ownerOf(vm: Jvm, thread: JThread, cls: JClass, index: number): JClass {
+  const e = cls.cf!.constant_pool[index] as { class_index: number };
+  return resolveClass(vm, thread, cls, e.class_index);
+}
+
 /** The field named by the CONSTANT_Fieldref at `index`. */
 export function resolveField(vm: Jvm, thread: JThread, cls: JClass, index: number): JField {
   const r = cls.resolved[index];
   if (r !== undefined) return r as JField;
   const ref = memberRef(cls.cf!.constant_pool, index);
-  const owner = vm.load(ref.className, cls, thread);
+  const owner = ownerOf(vm, thread, cls, index);
   const f = owner.resolveField(ref.name, ref.descriptor);
   if (f === undefined) vm.throwNew(thread, "java/lang/NoSuchFieldError", ref.name);
   cls.resolved[index] = f;
@@ -37,30 +44,20 @@ export function resolveMethod(vm: Jvm, thread: JThread, cls: JClass, index: numb
   const r = cls.resolved[index];
   if (r !== undefined) return r as JMethod;
   const ref = memberRef(cls.cf!.constant_pool, index);
-  const owner = vm.load(ref.className, cls, thread);
+  const owner = ownerOf(vm, thread, cls, index);
   let m = owner.resolveMethod(ref.name, ref.descriptor);
   if (m === undefined && owner.isInterface) m = vm.objectCls.declaredMethod(ref.name, ref.descriptor);
-  if (m === undefined) m = signaturePolymorphic(vm, owner, ref.name, ref.descriptor);
+  if (m === undefined) {
+    m = signaturePolymorphic(vm, thread, cls, owner, ref.name, ref.descriptor);
+    if (m !== undefined && m.linker === Linker.None) {
+      const name = ref.name;
+      m.native = (vm2, t, args) => varHandleAccess(vm2, vm2.nativeMemory, t, name, args);
+    }
+  }
   if (m === undefined) {
     vm.throwNew(thread, "java/lang/NoSuchMethodError", `'${ref.descriptor} ${owner.javaName}.${ref.name}'`);
   }
   cls.resolved[index] = m;
-  return m;
-}
-
-/**
- * A signature-polymorphic method (JVMS 2.9.3) invoked with the call site's
- * descriptor: a native VarHandle method with one Object[] parameter, bound
- * to the VM's implementation of that access mode.
- */
-function signaturePolymorphic(vm: Jvm, owner: JClass, name: string, descriptor: string): JMethod | undefined {
-  if (owner.name !== "java/lang/invoke/VarHandle") return undefined;
-  const poly = owner.methods.find((x) => x.name === name && x.isNative && x.descriptor.startsWith("([Ljava/lang/Object;)"));
-  if (poly === undefined) return undefined;
-  const m = new JMethod(owner, name, descriptor, poly.access & ~AccessFlags.ACC_TRANSIENT /* ACC_VARARGS */, undefined);
-  m.polymorphic = true;
-  m.native = (vm2, thread, args) => varHandleAccess(vm2, vm2.nativeMemory, thread, name, args);
-  void vm;
   return m;
 }
 
@@ -84,8 +81,13 @@ export function loadConstant(vm: Jvm, thread: JThread, cls: JClass, index: numbe
     case Tag.String:
       v = vm.strings.intern(utf8(pool, e.string_index));
       break;
+    case Tag.MethodType:
+      v = methodType(vm, thread, cls, utf8(pool, e.descriptor_index));
+      break;
+    case Tag.MethodHandle:
+      return methodHandleConstant(vm, thread, cls, index);
     default:
-      return vm.dynamicConstant(thread, cls, index);
+      return dynamicConstant(vm, thread, cls, index);
   }
   cls.resolved[index] = v;
   return v;
