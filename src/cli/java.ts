@@ -1,4 +1,5 @@
 /** `typevisor java`: the HLL VM's launcher, with the `java` command's options and behaviour. */
+import * as fs from "node:fs";
 import { closeSync, readSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openJImage } from "../jvm/jimage/node-file.js";
@@ -79,6 +80,7 @@ class UsageError extends Error {}
 
 /** The host of a JVM run from the command line: the process's own descriptors. */
 const nodeHost: JvmHost = {
+  files: fs as unknown as JvmHost["files"],
   write(fd, bytes) {
     let done = 0;
     while (done < bytes.length) {

@@ -103,6 +103,14 @@ export function registerClassNatives(n: Natives): void {
     "findLoadedClass0(Ljava/lang/String;)Ljava/lang/Class;": () => null,
     "findBuiltinLib(Ljava/lang/String;)Ljava/lang/String;": () => null,
   });
+  n.register("jdk/internal/loader/BootLoader", {
+    "setBootLoaderUnnamedModule0(Ljava/lang/Module;)V": (vm, _t, [m]) => vm.setUnnamedModule(m as JObject),
+    "getSystemPackageLocation(Ljava/lang/String;)Ljava/lang/String;": (vm, _t, [p]) => {
+      const module = vm.registry.image.moduleOf(vm.strings.js(p as JObject));
+      return module === undefined ? null : vm.strings.str(`jrt:/${module}`);
+    },
+    "getSystemPackageNames()[Ljava/lang/String;": (vm) => vm.refArray("java/lang/String", vm.registry.image.packages().map((p) => vm.strings.str(p))),
+  });
   n.register("java/lang/Module", {
     "defineModule0(Ljava/lang/Module;ZLjava/lang/String;Ljava/lang/String;[Ljava/lang/Object;)V": () => {},
     "addReads0(Ljava/lang/Module;Ljava/lang/Module;)V": () => {},

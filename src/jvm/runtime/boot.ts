@@ -16,6 +16,7 @@ import { registerJavaLang } from "../natives/java-lang.js";
 import { registerJdkInternalMisc } from "../natives/jdk-internal-misc.js";
 import { registerJdkInternal, type PlatformInfo } from "../natives/jdk-internal.js";
 import { registerJavaIo } from "../natives/java-io.js";
+import { registerJavaIoFiles } from "../natives/java-io-files.js";
 import { registerReflection } from "../natives/java-lang-reflect.js";
 import { registerInvokeNatives } from "../natives/java-lang-invoke.js";
 import { NativeMemory } from "../natives/unsafe-memory.js";
@@ -45,6 +46,7 @@ export function createJvm(options: JvmOptions): Jvm {
   registerJdkInternalMisc(natives, vmMemory);
   registerJdkInternal(natives, options.platform);
   registerJavaIo(natives);
+  registerJavaIoFiles(natives);
   registerReflection(natives);
   registerInvokeNatives(natives);
   const registry = new ClassRegistry(new ModuleImage(options.image), options.classPath);
@@ -82,9 +84,7 @@ function makeUnnamedModule(vm: Jvm): void {
   const moduleClass = vm.load("java/lang/Module");
   const unnamed = vm.newObject(moduleClass);
   vm.invoke(vm.mainThread, moduleClass.declaredMethod("<init>", "(Ljava/lang/ClassLoader;)V")!, [unnamed, null]);
-  vm.unnamedModule = unnamed;
-  const slot = vm.load("java/lang/Class").fieldNamed("module").slot;
-  for (const c of vm.registry.all()) if (c.mirror !== null) c.mirror.fields[slot] = unnamed;
+  vm.setUnnamedModule(unnamed);
 }
 
 /** Thread.State RUNNABLE as JVMTI encodes it in threadStatus. */

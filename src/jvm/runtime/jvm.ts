@@ -15,12 +15,46 @@ import type { Natives } from "./natives.js";
 import { Scheduler } from "./scheduler.js";
 import { NativeMemory } from "../natives/unsafe-memory.js";
 
-/** What the VM needs from its host: output streams and the process's exit. */
+/** A file's metadata as JvmFiles.statSync gives it. */
+export interface JvmStats {
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
+/**
+ * The host's files, as the java.io natives use them: the subset of node:fs's
+ * synchronous API they call (errors are thrown with Node's `code`, "ENOENT"...).
+ */
+export interface JvmFiles {
+  openSync(path: string, flags: string): number;
+  closeSync(fd: number): void;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number;
+  fstatSync(fd: number): JvmStats;
+  statSync(path: string): JvmStats;
+  realpathSync(path: string): string;
+  readdirSync(path: string): string[];
+  mkdirSync(path: string): void;
+  unlinkSync(path: string): void;
+  rmdirSync(path: string): void;
+  renameSync(from: string, to: string): void;
+  accessSync(path: string, mode: number): void;
+  utimesSync(path: string, atime: number, mtime: number): void;
+  chmodSync(path: string, mode: number): void;
+  ftruncateSync(fd: number, length: number): void;
+}
+
+/** What the VM needs from its host: its standard streams and files. */
 export interface JvmHost {
   /** Writes bytes to host file descriptor `fd` (1 stdout, 2 stderr); returns bytes written. */
   write(fd: number, bytes: Uint8Array): number;
   /** Reads up to `buffer.length` bytes from `fd`; 0 at end of file. */
   read(fd: number, buffer: Uint8Array): number;
+  /** The host's file system, if the VM may use one. */
+  files?: JvmFiles;
 }
 
 /** Thrown through host code when Java calls System.exit / Runtime.halt. */
@@ -120,6 +154,13 @@ export class Jvm {
     set("module", this.unnamedModule);
     if (cls.componentType !== null) set("componentType", this.mirror(cls.componentType));
     return m;
+  }
+
+  /** Makes `module` the unnamed module of every class (BootLoader's, once Java has made it). */
+  setUnnamedModule(module: JObject): void {
+    this.unnamedModule = module;
+    const slot = this.load("java/lang/Class").fieldNamed("module").slot;
+    for (const c of this.registry.all()) if (c.mirror !== null) c.mirror.fields[slot] = module;
   }
 
   /** The JClass a java.lang.Class object stands for. */
