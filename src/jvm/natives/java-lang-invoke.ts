@@ -22,6 +22,7 @@ const MN_CALLER_SENSITIVE = 0x00100000;
 const MN_TRUSTED_FINAL = 0x00200000;
 const REFERENCE_KIND_SHIFT = 24;
 const ALL_KINDS_MASK = 0x0f << REFERENCE_KIND_SHIFT;
+
 /** Reference kinds (JVMS Table 5.4.3.5-A). */
 const REF_invokeVirtual = 5;
 const REF_invokeStatic = 6;
@@ -141,7 +142,11 @@ export function registerInvokeNatives(n: Natives): void {
       }
       mn.host = f;
       const trusted = f.isStatic && (f.access & 0x0010) !== 0 ? MN_TRUSTED_FINAL : 0;
-      vm.setField(mn, "flags", (flags & ALL_KINDS_MASK) | MN_IS_FIELD | trusted | (f.access & 0xffff));
+      // The reference kind follows the field, as HotSpot's init_field_MemberName sets it:
+      // a getter or setter (as asked), static or not (as the field is).
+      const setter = ((flags & ALL_KINDS_MASK) >>> REFERENCE_KIND_SHIFT) === 3 || ((flags & ALL_KINDS_MASK) >>> REFERENCE_KIND_SHIFT) === 4;
+      const kind = setter ? (f.isStatic ? 4 : 3) : f.isStatic ? 2 : 1;
+      vm.setField(mn, "flags", (kind << REFERENCE_KIND_SHIFT) | MN_IS_FIELD | trusted | (f.access & 0xffff));
       vm.setField(mn, "clazz", vm.mirror(f.cls));
       return mn;
     },

@@ -146,7 +146,7 @@ function run(vm: Jvm, thread: JThread, base: number): Value {
       return false;
     }
     if (m.code === undefined) vm.throwNew(thread, "java/lang/AbstractMethodError", `${m.cls.javaName}.${m.name}${m.descriptor}`);
-    if (thread.frames.length >= MAX_FRAMES) vm.throwNew(thread, "java/lang/StackOverflowError");
+    if (thread.frames.length >= MAX_FRAMES) vm.stackOverflow(thread);
     const callee = new Frame(m);
     sp -= m.argSlots;
     for (let i = 0; i < m.argSlots; i++) callee.locals[i] = stack[sp + i]!;

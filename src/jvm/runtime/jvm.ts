@@ -225,7 +225,7 @@ export class Jvm {
   invoke(thread: JThread, method: JMethod, args: Value[]): Value {
     if (method.isNative) return this.natives.call(this, thread, method, args);
     if (method.code === undefined) this.throwNew(thread, "java/lang/AbstractMethodError", method.toString());
-    if (thread.frames.length >= MAX_FRAMES) this.throwNew(thread, "java/lang/StackOverflowError");
+    if (thread.frames.length >= MAX_FRAMES) this.stackOverflow(thread);
     const f = new Frame(method);
     let slot = 0;
     let i = 0;
@@ -253,6 +253,24 @@ export class Jvm {
     const m = cls.declaredMethod(name, descriptor);
     if (m === undefined) this.throwNew(thread, "java/lang/NoSuchMethodError", `${cls.javaName}.${name}${descriptor}`);
     return this.invoke(thread, m, args);
+  }
+
+  /**
+   * Throws StackOverflowError: the thread's frames reached MAX_FRAMES. The
+   * error's own constructor runs above the limit (the frames it needs are
+   * allowed while `overflowing` is set).
+   */
+  stackOverflow(thread: JThread): never {
+    if (thread.overflowing) {
+      if (thread.frames.length < MAX_FRAMES + 500) return undefined as never; // room for the error's constructor
+      throw new Error("stack overflow while constructing StackOverflowError");
+    }
+    thread.overflowing = true;
+    try {
+      throw new JavaThrow(this.newThrowable(thread, "java/lang/StackOverflowError"));
+    } finally {
+      thread.overflowing = false;
+    }
   }
 
   /** Creates `className` with its (String) constructor in `thread` and throws it as a JavaThrow. */

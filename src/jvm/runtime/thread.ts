@@ -61,6 +61,8 @@ export class JThread {
   permit = false;
   /** Set by a blocking native: the interpreter must hand the host back to the scheduler. */
   yieldRequested = false;
+  /** True while the VM constructs a StackOverflowError for this thread (its frames may exceed the limit). */
+  overflowing = false;
   /** True once an exception ended the thread (the launcher's exit status 1 for main). */
   uncaught = false;
   /** True while the host stack is running this thread (so the scheduler must not pick it). */
