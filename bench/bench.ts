@@ -13,6 +13,7 @@
  * `--stats` line. The exit status is 1 when any run fails or disagrees.
  */
 import { benchBoot } from "./boot.js";
+import { benchBrowser } from "./browser.js";
 import { benchHypervisor } from "./hypervisor.js";
 import { benchNetwork } from "./network.js";
 import { benchStartup } from "./startup.js";
@@ -124,6 +125,7 @@ const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]
 (NAME "workloads" is busybox gzip -9 and sha256sum of a 20 MB file; NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
  NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest;
  NAME "startup" the start-up of examples/hello.riscv64 (median of 7 runs);
+ NAME "browser" the play page in headless Chromium: Linux boot to the shell in the tab, and the process VM's MIPS on sha256 there, each next to Node's;
  NAME "network" TCP throughput of the built-in guest: user networking both ways, guest to guest over a switch, next to qemu-system-riscv64.)
 Programs: ${PROGRAMS.map((p) => p.name).join(", ")}`;
 
@@ -144,7 +146,7 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "browser" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
@@ -154,11 +156,14 @@ async function main(): Promise<number> {
   const withHypervisor = only.length === 0 || only.includes("hypervisor");
   const withNetwork = only.length === 0 || only.includes("network");
   const withStartup = only.length === 0 || only.includes("startup");
+  const withBrowser = only.length === 0 || only.includes("browser");
+  /** The program whose MIPS the browser row compares (built with the others). */
+  const inBrowser = PROGRAMS.find((p) => p.name === "sha256")!;
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
   requireTool(QEMU, "qemu-user");
-  for (const p of selected) {
+  for (const p of withBrowser && !selected.includes(inBrowser) ? [...selected, inBrowser] : selected) {
     const source = join(SOURCE_DIR, `${p.name}.c`);
     await compile({ cc: CROSS_CC, source, output: join(BUILD_DIR, `${p.name}.rv64`), flags: ["-O2", "-static"], libs: ["-lm"] });
     await compile({ cc: "gcc", source, output: join(BUILD_DIR, `${p.name}.native`), flags: ["-O2"], libs: ["-lm"] });
@@ -199,6 +204,16 @@ async function main(): Promise<number> {
   if (withBoot) {
     process.stderr.write("bench: booting the built-in Linux guest ...\n");
     console.log(`\n${await benchBoot(ROOT, join(ROOT, "bin", "typevisor.js"), timeoutSeconds)}`);
+  }
+  if (withBrowser) {
+    process.stderr.write("bench: the play page in Chromium: Linux boot in the tab, the process VM's MIPS ...\n");
+    const scratch = mkdtempSync(join(tmpdir(), "typevisor-bench-"));
+    try {
+      const args = values.quick ? inBrowser.quickArgs : inBrowser.args;
+      console.log(`\n${await benchBrowser(join(ROOT, "bin", "typevisor.js"), { name: inBrowser.name, elf: join(BUILD_DIR, `${inBrowser.name}.rv64`), args }, scratch, timeoutSeconds)}`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
   if (withHypervisor) {
     process.stderr.write("bench: the hypervisor with 1, 2, 4 and 8 guests ...\n");

@@ -9,8 +9,8 @@ import { join } from "node:path";
 
 const PROMPT = "/ # ";
 
-/** Time to the first prompt, and everything the machine printed (stdout and stderr). */
-function timeToPrompt(argv: string[], timeoutMs: number): Promise<{ seconds: number | undefined; output: string }> {
+/** Time to the first prompt of the machine `argv` starts, and everything it printed (stdout and stderr). */
+export function timeToPrompt(argv: string[], timeoutMs: number): Promise<{ seconds: number | undefined; output: string }> {
   return new Promise((resolve) => {
     const start = performance.now();
     const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });

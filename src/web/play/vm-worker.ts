@@ -9,6 +9,7 @@
 import { VirtBoard } from "../../system/board.js";
 import { SystemVm } from "../../system/system-vm.js";
 import { exitMetrics } from "../../system/exits.js";
+import { warmUpSystemVm } from "../../system/warm-up.js";
 import { describeStop } from "../../hypervisor/stop-reason.js";
 import { restoreMachine, snapshotMachine } from "../../system/snapshot/machine.js";
 import { MemoryBlockStore } from "../../devices/virtio-blk/block-store.js";
@@ -58,6 +59,7 @@ async function boot(m: Extract<ToVm, { type: "boot" }>): Promise<void> {
 
 /** Runs `b` with its run loop `v` until it stops, posting the counters once a second. */
 async function runMachine(b: VirtBoard, v: SystemVm, what: string): Promise<void> {
+  warmUpSystemVm(); // as Machine.start does: every interpreter arm has its type feedback before the guest runs
   board = b;
   vm = v;
   post({ type: "status", text: what });
