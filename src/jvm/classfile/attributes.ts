@@ -77,12 +77,13 @@ export type AttributeInfo =
   | { attribute_name: "SourceFile"; sourcefile_index: number }
   | { attribute_name: "LineNumberTable"; line_number_table: { start_pc: number; line_number: number }[] }
   | { attribute_name: "LocalVariableTable" | "LocalVariableTypeTable"; local_variable_table: LocalVariableEntry[] }
-  | { attribute_name: "RuntimeVisibleAnnotations" | "RuntimeInvisibleAnnotations"; annotations: Annotation[] }
+  | { attribute_name: "RuntimeVisibleAnnotations" | "RuntimeInvisibleAnnotations"; annotations: Annotation[]; info?: Uint8Array }
   | {
       attribute_name: "RuntimeVisibleParameterAnnotations" | "RuntimeInvisibleParameterAnnotations";
       parameter_annotations: Annotation[][];
+      info?: Uint8Array;
     }
-  | { attribute_name: "AnnotationDefault"; default_value: ElementValue }
+  | { attribute_name: "AnnotationDefault"; default_value: ElementValue; info?: Uint8Array }
   | { attribute_name: "BootstrapMethods"; bootstrap_methods: BootstrapMethod[] }
   | { attribute_name: "MethodParameters"; parameters: { name_index: number; access_flags: number }[] }
   | { attribute_name: "NestHost"; host_class_index: number }
@@ -117,6 +118,11 @@ export function findAttribute<N extends AttributeInfo["attribute_name"]>(
   return attributes.find((a) => a.attribute_name === name) as AttributeNamed<N> | undefined;
 }
 
+/** Parsed attributes that also keep their bytes: reflection hands them to Java's annotation parser as they are. */
+const KEEP_INFO = new Set([
+  "RuntimeVisibleAnnotations", "RuntimeVisibleParameterAnnotations", "AnnotationDefault", "RuntimeVisibleTypeAnnotations",
+]);
+
 /** Reads attributes_count and the attributes that follow it. */
 export function readAttributes(r: ByteReader, pool: ConstantPool): AttributeInfo[] {
   const n = r.u2();
@@ -135,6 +141,7 @@ export function readAttributes(r: ByteReader, pool: ConstantPool): AttributeInfo
       continue;
     }
     if (!sub.atEnd()) throw new ClassFormatError(`Wrong ${attribute_name} attribute length in class file`);
+    if (KEEP_INFO.has(attribute_name)) (parsed as { info?: Uint8Array }).info = info;
     out.push(parsed);
   }
   return out;

@@ -88,8 +88,6 @@ export function registerClassNatives(n: Natives): void {
     "getEnclosingMethod0()[Ljava/lang/Object;": () => null,
     "getNestHost0()Ljava/lang/Class;": (vm, _t, [o]) => o,
     "getGenericSignature0()Ljava/lang/String;": () => null,
-    "getRawAnnotations()[B": () => null,
-    "getConstantPool()Ljdk/internal/reflect/ConstantPool;": () => null,
     "getProtectionDomain0()Ljava/security/ProtectionDomain;": () => null,
     "getClassAccessFlagsRaw0()I": (vm, _t, [o]) => cls(vm, o).access,
     "isRecord0()Z": (vm, _t, [o]) => (cls(vm, o).cf?.attributes.some((a) => a.attribute_name === "Record") ? 1 : 0),

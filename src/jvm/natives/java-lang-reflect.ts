@@ -10,6 +10,7 @@ import type { Jvm } from "../runtime/jvm.js";
 import type { Natives } from "../runtime/natives.js";
 import { JavaThrow, type JObject, type Value } from "../runtime/objects.js";
 import type { JThread } from "../runtime/thread.js";
+import { rawAttribute, registerAnnotationNatives } from "./annotations.js";
 
 /** Box classes by primitive descriptor letter. */
 const BOXES: Record<string, string> = {
@@ -90,7 +91,8 @@ function declaredFields(vm: Jvm, thread: JThread, cls: JClass, publicOnly: boole
       return newReflected(vm, thread, "java/lang/reflect/Field",
         "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;IZILjava/lang/String;[B)V",
         [vm.mirror(cls), vm.strings.intern(f.name), typeMirror(vm, parseFieldDescriptor(f.descriptor), cls, thread),
-          f.access & 0xffff, trustedFinal ? 1 : 0, f.slot, stringOrNull(vm, signatureOf(cls, f.info?.attributes)), null]);
+          f.access & 0xffff, trustedFinal ? 1 : 0, f.slot, stringOrNull(vm, signatureOf(cls, f.info?.attributes)),
+          rawAttribute(vm, f.info?.attributes, "RuntimeVisibleAnnotations")]);
     });
   return vm.refArray("java/lang/reflect/Field", items);
 }
@@ -104,14 +106,16 @@ function declaredMethods(vm: Jvm, thread: JThread, cls: JClass, publicOnly: bool
       if (constructors) {
         return newReflected(vm, thread, "java/lang/reflect/Constructor",
           "(Ljava/lang/Class;[Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B)V",
-          [vm.mirror(cls), parameterTypes(vm, thread, m), exceptionTypes(vm, thread, m), m.access & 0xffff, m.slot, signature, null, null]);
+          [vm.mirror(cls), parameterTypes(vm, thread, m), exceptionTypes(vm, thread, m), m.access & 0xffff, m.slot, signature,
+            rawAttribute(vm, m.info?.attributes, "RuntimeVisibleAnnotations"), rawAttribute(vm, m.info?.attributes, "RuntimeVisibleParameterAnnotations")]);
       }
       const d = parseMethodDescriptor(m.descriptor);
       const ret = d.returnType === undefined ? vm.mirror(vm.registry.primitive("V")!) : typeMirror(vm, d.returnType, cls, thread);
       return newReflected(vm, thread, "java/lang/reflect/Method",
         "(Ljava/lang/Class;Ljava/lang/String;[Ljava/lang/Class;Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B[B)V",
         [vm.mirror(cls), vm.strings.intern(m.name), parameterTypes(vm, thread, m), ret, exceptionTypes(vm, thread, m),
-          m.access & 0xffff, m.slot, signature, null, null, null]);
+          m.access & 0xffff, m.slot, signature, rawAttribute(vm, m.info?.attributes, "RuntimeVisibleAnnotations"),
+          rawAttribute(vm, m.info?.attributes, "RuntimeVisibleParameterAnnotations"), rawAttribute(vm, m.info?.attributes, "AnnotationDefault")]);
     });
   return vm.refArray(constructors ? "java/lang/reflect/Constructor" : "java/lang/reflect/Method", items);
 }
@@ -144,6 +148,7 @@ function invokeReflected(vm: Jvm, thread: JThread, m: JMethod, receiver: JObject
 
 /** Registers the reflection natives. */
 export function registerReflection(n: Natives): void {
+  registerAnnotationNatives(n);
   n.register("java/lang/Class", {
     "getDeclaredFields0(Z)[Ljava/lang/reflect/Field;": (vm, t, [c, p]) => declaredFields(vm, t, vm.classOf(c as JObject), p === 1),
     "getDeclaredMethods0(Z)[Ljava/lang/reflect/Method;": (vm, t, [c, p]) => declaredMethods(vm, t, vm.classOf(c as JObject), p === 1, false),
