@@ -23,6 +23,7 @@ const ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/root" };
 /** Per-program arguments and standard input (default: none). */
 const INPUTS: Record<string, { args?: string[]; stdin?: string }> = {
   Exit: { args: ["a", "b"] },
+  FileIo: { args: ["@TMP"] },
   StdinLines: { stdin: "The quick brown fox\njumps over the lazy dog\n\nthe end é日本\nno newline at the end" },
 };
 
@@ -59,8 +60,9 @@ describe("typevisor java runs javac's output like HotSpot", { skip }, () => {
     const name = file.slice(0, -5);
     test(`${name}: stdout, stderr and status equal`, async () => {
       const input = INPUTS[name] ?? {};
-      const args = ["-cp", classes, name, ...(input.args ?? [])];
-      const [theirs, ours] = await Promise.all([hotspot(args, input.stdin), typevisor(args, input.stdin)]);
+      // "@TMP" is a fresh directory of its own for each run (programs that write files)
+      const argsFor = () => ["-cp", classes, name, ...(input.args ?? []).map((a) => (a === "@TMP" ? mkdtempSync(join(classes, "tmp-")) : a))];
+      const [theirs, ours] = await Promise.all([hotspot(argsFor(), input.stdin), typevisor(argsFor(), input.stdin)]);
       same(ours, theirs);
     });
   }
