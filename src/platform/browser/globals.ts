@@ -15,6 +15,7 @@ const FIRST_PID = 100;
 /** Where process.stderr.write goes (the worker sets it to the page's terminal). */
 export const stderrSink = { write: (_s: string): void => undefined };
 
+/** The `process` global, as far as the process VM uses it. */
 export const process = {
   pid: FIRST_PID,
   ppid: 1,

@@ -55,4 +55,5 @@ export function isAbsolute(p: string): boolean {
   return p.startsWith("/");
 }
 
+/** path.posix: the same functions (this module is POSIX only). */
 export const posix = { sep, normalize, join, resolve, dirname, basename, isAbsolute };

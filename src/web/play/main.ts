@@ -10,8 +10,6 @@ import "@xterm/xterm/css/xterm.css";
 import "uplot/dist/uPlot.min.css";
 import "../dashboard/style.css";
 import "./program.css";
-import { Terminal } from "@xterm/xterm";
-import { FitAddon } from "@xterm/addon-fit";
 import { el } from "../dashboard/dom.js";
 import { TrapChart } from "../dashboard/chart.js";
 import { rates, TRAP_KINDS, type Sample } from "../dashboard/traps.js";
@@ -20,6 +18,7 @@ import type { FromVm, ToVm } from "./protocol.js";
 import { deleteSnapshot, listSnapshots, saveSnapshot, type SavedSnapshot } from "./saved.js";
 import type { TarFile } from "./tar.js";
 import { mountProgramSection } from "./program-view.js";
+import { openTerminal } from "./open-terminal.js";
 
 const app = document.getElementById("app")!;
 const status = document.getElementById("status")!;
@@ -50,12 +49,7 @@ app.append(
 mountProgramSection(app);
 renderRates(rateList, TRAP_KINDS.map(() => 0));
 
-const terminal = new Terminal({ screenReaderMode: true, cursorBlink: true, fontSize: 14, scrollback: 5000, theme: { background: "#10151c" } });
-const fit = new FitAddon();
-terminal.loadAddon(fit);
-terminal.open(term);
-fit.fit();
-window.addEventListener("resize", () => fit.fit());
+const terminal = openTerminal(term);
 
 let worker: Worker | undefined;
 let chart: TrapChart | undefined;

@@ -6,10 +6,9 @@
  * in an xterm.js terminal; the exit status and speed are announced. The
  * worker's in-memory file system lasts across runs until the page reloads.
  */
-import { Terminal } from "@xterm/xterm";
-import { FitAddon } from "@xterm/addon-fit";
 import { el } from "../dashboard/dom.js";
 import { ArgsError, splitArgs } from "./args.js";
+import { openTerminal } from "./open-terminal.js";
 import type { FromProgram, ToProgram } from "./program-protocol.js";
 
 /** A program the page comes with: its name in /bin, the file beside the page, a first command line. */
@@ -61,12 +60,7 @@ export function mountProgramSection(parent: HTMLElement): void {
     args.value = p instanceof Uint8Array ? "" : p?.args ?? "";
   });
 
-  const term = new Terminal({ screenReaderMode: true, cursorBlink: true, fontSize: 14, scrollback: 5000, theme: { background: "#10151c" } });
-  const fit = new FitAddon();
-  term.loadAddon(fit);
-  term.open(box);
-  fit.fit();
-  window.addEventListener("resize", () => fit.fit());
+  const term = openTerminal(box);
 
   let worker: Worker | undefined;
   const installed = new Set<string>();
