@@ -5,9 +5,8 @@ import { join, resolve } from "node:path";
 import { openJImage } from "../jvm/jimage/node-file.js";
 import { findJavaHome, isJdk17, javaVersionOf } from "../jvm/java-home.js";
 import { JarSource, jarMainClass, openClassPath } from "../jvm/runtime/node-class-path.js";
-import { createJvm, runMain } from "../jvm/runtime/boot.js";
+import { createJvm, JvmBootError, runMain } from "../jvm/runtime/boot.js";
 import { JvmExit, type JvmHost } from "../jvm/runtime/jvm.js";
-import { JavaThrow } from "../jvm/runtime/objects.js";
 import { writeErr, writeOut } from "./main.js";
 import { userInfo, homedir, tmpdir } from "node:os";
 
@@ -167,9 +166,8 @@ export async function javaCommand(argv: string[]): Promise<number> {
     return runMain(vm, mainClass, opts.args);
   } catch (e) {
     if (e instanceof JvmExit) return e.status;
-    if (e instanceof JavaThrow) {
-      writeErr(`Error occurred during initialization of VM\n${describeThrow(e)}\n`);
-      if (opts.debug) writeErr(`${(e.exception.host as unknown) ?? ""}\n`);
+    if (e instanceof JvmBootError) {
+      writeErr(`Error occurred during initialization of VM\n${e.message}\n`);
       return 1;
     }
     if (opts.debug) throw e;
@@ -179,9 +177,4 @@ export async function javaCommand(argv: string[]): Promise<number> {
     image.close();
     void closeSync;
   }
-}
-
-/** The class name of a Java exception that escaped boot, for the one-line message. */
-function describeThrow(e: JavaThrow): string {
-  return e.exception.cls.javaName;
 }

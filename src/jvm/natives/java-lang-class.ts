@@ -98,8 +98,17 @@ export function registerClassNatives(n: Natives): void {
       const c = vm.registry.load(vm.strings.js(name as JObject).replace(/\./g, "/"), Defining.Boot);
       return c === undefined ? null : vm.mirror(c);
     },
-    "findLoadedClass0(Ljava/lang/String;)Ljava/lang/Class;": () => null,
-    "findBuiltinLib(Ljava/lang/String;)Ljava/lang/String;": () => null,
+    "findLoadedClass0(Ljava/lang/String;)Ljava/lang/Class;": (vm, _t, [loader, name]) => {
+      const c = vm.registry.loaded(vm.strings.js(name as JObject).replace(/\./g, "/"), loader === null ? Defining.Boot : Defining.App);
+      return c === undefined ? null : vm.mirror(c);
+    },
+    "findBuiltinLib(Ljava/lang/String;)Ljava/lang/String;": (_vm, _t, [name]) => name,
+  });
+  // Every JDK native library counts as built in (its natives are the VM's own): loading one succeeds.
+  n.register("jdk/internal/loader/NativeLibraries", {
+    "findBuiltinLib(Ljava/lang/String;)Ljava/lang/String;": (_vm, _t, [name]) => name,
+    "load(Ljdk/internal/loader/NativeLibraries$NativeLibraryImpl;Ljava/lang/String;ZZZ)Z": () => 1,
+    "unload(Ljava/lang/String;ZZJ)V": () => {},
   });
   n.register("jdk/internal/loader/BootLoader", {
     "setBootLoaderUnnamedModule0(Ljava/lang/Module;)V": (vm, _t, [m]) => vm.setUnnamedModule(m as JObject),
@@ -109,8 +118,28 @@ export function registerClassNatives(n: Natives): void {
     },
     "getSystemPackageNames()[Ljava/lang/String;": (vm) => vm.refArray("java/lang/String", vm.registry.image.packages().map((p) => vm.strings.str(p))),
   });
+  // The JDK's platform and application loaders read a module's classes through a ModuleReader
+  // over the runtime image (jrt:); the VM reads the same lib/modules with its own jimage reader.
+  n.registerIntrinsics("jdk/internal/loader/BuiltinClassLoader", {
+    "defineClass(Ljava/lang/String;Ljdk/internal/loader/BuiltinClassLoader$LoadedModule;)Ljava/lang/Class;": (vm, t, [loader, cn, lm]) => {
+      const module = vm.strings.js(vm.invokeVirtual(t, lm as JObject, "name", "()Ljava/lang/String;") as JObject);
+      const binary = vm.strings.js(cn as JObject).replace(/\./g, "/");
+      const existing = vm.registry.loaded(binary, Defining.Boot);
+      if (existing !== undefined) return vm.mirror(existing);
+      if (vm.registry.image.findResource(module, `${binary}.class`) === undefined) return null;
+      const c = vm.registry.load(binary, Defining.Boot);
+      if (c === undefined) return null;
+      c.loader = loader as JObject;
+      const m = vm.mirror(c);
+      vm.setField(m, "classLoader", loader);
+      return m;
+    },
+  });
   n.register("java/lang/Module", {
-    "defineModule0(Ljava/lang/Module;ZLjava/lang/String;Ljava/lang/String;[Ljava/lang/Object;)V": () => {},
+    "defineModule0(Ljava/lang/Module;ZLjava/lang/String;Ljava/lang/String;[Ljava/lang/Object;)V": (vm, _t, [m]) => {
+      const name = vm.getField(m as JObject, "name") as JObject | null;
+      if (name !== null) vm.defineModule(vm.strings.js(name), m as JObject);
+    },
     "addReads0(Ljava/lang/Module;Ljava/lang/Module;)V": () => {},
     "addExports0(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)V": () => {},
     "addExportsToAll0(Ljava/lang/Module;Ljava/lang/String;)V": () => {},

@@ -11,6 +11,7 @@ import type { Natives } from "../runtime/natives.js";
 import { JavaThrow, type JObject, type Value } from "../runtime/objects.js";
 import type { JThread } from "../runtime/thread.js";
 import { rawAttribute, registerAnnotationNatives } from "./annotations.js";
+import { registerArrayNatives } from "./java-lang-reflect-array.js";
 
 /** Box classes by primitive descriptor letter. */
 const BOXES: Record<string, string> = {
@@ -32,20 +33,27 @@ export function box(vm: Jvm, thread: JThread, kind: string, v: Value): Value {
   return vm.invokeStatic(thread, boxName, "valueOf", `(${kind})L${boxName};`, [v]);
 }
 
+/** Primitive widening conversions (JLS 5.1.2): the kinds each kind widens to. */
+export const WIDENS_TO: Readonly<Record<string, string>> = { B: "SIJFD", S: "IJFD", C: "IJFD", I: "JFD", J: "FD", F: "D" };
+
+/** Converts primitive `x` of kind `from` to kind `to` (a widening conversion or the identity). */
+export function widen(from: string, to: string, x: Value): Value {
+  if (from === to) return x;
+  if (to === "J") return BigInt(x as number);
+  if (from === "J") return to === "F" ? Math.fround(Number(x as bigint)) : Number(x as bigint);
+  return to === "F" ? Math.fround(x as number) : x;
+}
+
 /** Unboxes an argument for a parameter of kind `kind`, with widening; IllegalArgumentException if it does not fit. */
-function unbox(vm: Jvm, thread: JThread, kind: string, v: Value): Value {
+export function unbox(vm: Jvm, thread: JThread, kind: string, v: Value): Value {
   if (BOXES[kind] === undefined) return v;
   const o = v as JObject | null;
   const entry = o === null ? undefined : Object.entries(BOXES).find(([, n]) => n === o.cls.name);
   if (o === null || entry === undefined) vm.throwNew(thread, "java/lang/IllegalArgumentException", "argument type mismatch");
   const from = entry[0];
   const x = vm.getField(o, "value");
-  if (from === kind) return x;
-  const widening: Record<string, string> = { B: "SIJFD", S: "IJFD", C: "IJFD", I: "JFD", J: "FD", F: "D" };
-  if (!(widening[from] ?? "").includes(kind)) vm.throwNew(thread, "java/lang/IllegalArgumentException", "argument type mismatch");
-  if (kind === "J") return BigInt(x as number);
-  if (from === "J") return Number(x as bigint);
-  return kind === "F" ? Math.fround(x as number) : x;
+  if (from !== kind && !(WIDENS_TO[from] ?? "").includes(kind)) vm.throwNew(thread, "java/lang/IllegalArgumentException", "argument type mismatch");
+  return widen(from, kind, x);
 }
 
 function stringOrNull(vm: Jvm, s: string | undefined): JObject | null {
@@ -169,20 +177,7 @@ export function registerReflection(n: Natives): void {
       return o;
     },
   });
-  n.register("java/lang/reflect/Array", {
-    "newArray(Ljava/lang/Class;I)Ljava/lang/Object;": (vm, t, [c, len]) => {
-      const component = vm.classOf(c as JObject);
-      if (component.primitive === "V") vm.throwNew(t, "java/lang/IllegalArgumentException");
-      if ((len as number) < 0) vm.throwNew(t, "java/lang/NegativeArraySizeException", String(len));
-      return vm.newArray(component, len as number);
-    },
-    "getLength(Ljava/lang/Object;)I": (vm, t, [a]) => {
-      if (a === null) vm.throwNew(t, "java/lang/NullPointerException");
-      const arr = a as JObject;
-      if (arr.data === null) return vm.throwNew(t, "java/lang/IllegalArgumentException", "Argument is not an array");
-      return arr.data.length;
-    },
-  });
+  registerArrayNatives(n);
   // Reflection stays on the native accessors above: HotSpot switches to generated
   // bytecode accessors after 15 calls, a speed-up this interpreter would not see.
   n.registerIntrinsics("jdk/internal/reflect/ReflectionFactory", {

@@ -191,6 +191,10 @@ export function registerJavaLang(n: Natives): void {
       initStackTraceElements(vm, a as JObject, holder, vm.getField(t as JObject, "depth") as number);
     },
   });
+  n.register("java/lang/NullPointerException", {
+    // JEP 358's helpful messages are not computed yet: the plain NullPointerException (no message)
+    "getExtendedNPEMessage()Ljava/lang/String;": () => null,
+  });
   n.register("java/lang/String", {
     "intern()Ljava/lang/String;": (vm, _t, [s]) => vm.strings.internObject(s as JObject),
   });

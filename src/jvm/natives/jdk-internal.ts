@@ -22,15 +22,20 @@ export interface PlatformInfo {
 
 /** Reflection.getCallerClass: the class of the method that called the @CallerSensitive method calling this. */
 function callerClass(vm: Jvm, thread: JThread): JObject | null {
-  // frames: ..., caller, @CallerSensitive method (getCallerClass is native and has no frame)
+  // The top frame is the @CallerSensitive method itself (getCallerClass is native and has no frame);
+  // below it, reflection's own frames and hidden frames are skipped, as HotSpot's JVM_GetCallerClass does.
   const frames = thread.frames;
-  let depth = 0;
-  for (let i = frames.length - 1; i >= 0; i--) {
+  for (let i = frames.length - 2; i >= 0; i--) {
     const m = frames[i]!.method;
-    if ((m.cls.name === "java/lang/reflect/Method" && m.name === "invoke") || m.isHiddenFrame) continue;
-    if (depth++ === 1) return vm.mirror(m.cls);
+    if ((m.cls.name === "java/lang/reflect/Method" && m.name === "invoke") || m.isHiddenFrame || isReflectionImpl(m.cls.name)) continue;
+    return vm.mirror(m.cls);
   }
   return null;
+}
+
+/** Classes of the reflection machinery between a reflective call and its caller. */
+function isReflectionImpl(name: string): boolean {
+  return name.startsWith("jdk/internal/reflect/") && name.endsWith("AccessorImpl");
 }
 
 /** Registers these natives, with `platform` describing the host. */

@@ -38,8 +38,29 @@ export interface JvmOptions {
 /** Thread.NORM_PRIORITY. */
 const NORM_PRIORITY = 5;
 
-/** Creates a JVM and boots java.base up to System.initPhase1. */
+/** The boot failed with a Java exception, which has been printed to stderr (as HotSpot's "Error occurred during initialization of VM"). */
+export class JvmBootError extends Error {}
+
+/** Creates a JVM and boots java.base; a Java exception during boot is printed and becomes a JvmBootError. */
 export function createJvm(options: JvmOptions): Jvm {
+  let vm: Jvm | undefined;
+  try {
+    return boot(options, (v) => (vm = v));
+  } catch (e) {
+    if (!(e instanceof JavaThrow) || vm === undefined) throw e;
+    const ex = e.exception;
+    let text = ex.cls.javaName;
+    try {
+      text = vm.strings.js(vm.invokeVirtual(vm.mainThread, ex, "toString", "()Ljava/lang/String;") as JObject);
+      vm.invokeVirtual(vm.mainThread, ex, "printStackTrace", "()V");
+    } catch {
+      // the VM cannot even print it: the class name says what it can
+    }
+    throw new JvmBootError(text);
+  }
+}
+
+function boot(options: JvmOptions, made: (vm: Jvm) => void): Jvm {
   const natives = new Natives();
   const vmMemory = new NativeMemory();
   registerJavaLang(natives);
@@ -51,6 +72,7 @@ export function createJvm(options: JvmOptions): Jvm {
   registerInvokeNatives(natives);
   const registry = new ClassRegistry(new ModuleImage(options.image), options.classPath);
   const vm = new Jvm(registry, natives, options.host, vmMemory);
+  made(vm);
   vm.userProperties.push(...(options.properties ?? []));
   const t = vm.mainThread;
   for (const name of ["java/lang/Object", "java/lang/String", "java/lang/Class"]) vm.load(name);
@@ -76,6 +98,13 @@ export function createJvm(options: JvmOptions): Jvm {
   for (const name of ["java/lang/Module", "java/lang/reflect/Method", "java/lang/ref/Finalizer"]) vm.initialize(t, vm.load(name));
   makeUnnamedModule(vm);
   vm.invokeStatic(t, "java/lang/System", "initPhase1", "()V");
+  // The module system (the boot layer from the image's SystemModules), then the
+  // system class loader and security manager, as HotSpot's create_vm calls them.
+  const status = vm.invokeStatic(t, "java/lang/System", "initPhase2", "(ZZ)I", [1, 1]);
+  if (status !== 0) throw new JvmBootError(`System.initPhase2 failed (${String(status)})`);
+  vm.invokeStatic(t, "java/lang/System", "initPhase3", "()V");
+  // Classes of the class path are defined by the VM for the JDK's application class loader.
+  registry.appLoader = vm.invokeStatic(t, "java/lang/ClassLoader", "getSystemClassLoader", "()Ljava/lang/ClassLoader;") as JObject;
   return vm;
 }
 

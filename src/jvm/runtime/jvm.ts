@@ -81,6 +81,8 @@ export class Jvm {
    * boots (System.initPhase2 is not run yet).
    */
   unnamedModule: JObject | null = null;
+  /** Named modules defined so far (Module.defineModule0), by name. */
+  readonly namedModules = new Map<string, JObject>();
   private objectClass: JClass | undefined;
   private classClass: JClass | undefined;
 
@@ -151,16 +153,41 @@ export class Jvm {
       if (f !== undefined) m.fields[f.slot] = v;
     };
     set("classLoader", cls.loader);
-    set("module", this.unnamedModule);
+    set("module", this.moduleOf(cls));
     if (cls.componentType !== null) set("componentType", this.mirror(cls.componentType));
     return m;
   }
 
-  /** Makes `module` the unnamed module of every class (BootLoader's, once Java has made it). */
+  /**
+   * The java.lang.Module of `cls`: its named module once defined, else the
+   * unnamed module of its loader (the application loader's, or the boot loader's).
+   */
+  moduleOf(cls: JClass): JObject | null {
+    const named = cls.moduleName === "" ? undefined : this.namedModules.get(cls.moduleName);
+    if (named !== undefined) return named;
+    if (cls.loader !== null) {
+      const f = cls.loader.cls.instanceFields.find((x) => x.name === "unnamedModule");
+      if (f !== undefined && cls.loader.fields[f.slot] !== null) return cls.loader.fields[f.slot] as JObject;
+    }
+    return this.unnamedModule;
+  }
+
+  /** Makes `module` the boot loader's unnamed module (BootLoader's, once Java has made it). */
   setUnnamedModule(module: JObject): void {
     this.unnamedModule = module;
+    this.refreshModules();
+  }
+
+  /** Records named module `name` (Module.defineModule0) and moves its classes into it. */
+  defineModule(name: string, module: JObject): void {
+    this.namedModules.set(name, module);
+    this.refreshModules();
+  }
+
+  /** Sets every mirror's module field from moduleOf (after a module is defined). */
+  private refreshModules(): void {
     const slot = this.load("java/lang/Class").fieldNamed("module").slot;
-    for (const c of this.registry.all()) if (c.mirror !== null) c.mirror.fields[slot] = module;
+    for (const c of this.registry.all()) if (c.mirror !== null) c.mirror.fields[slot] = this.moduleOf(c);
   }
 
   /** The JClass a java.lang.Class object stands for. */

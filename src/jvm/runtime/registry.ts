@@ -49,6 +49,11 @@ export class ClassRegistry {
     return this.primitives.get(letter);
   }
 
+  /** The class `name` if the loader has already loaded it (ClassLoader.findLoadedClass). */
+  loaded(name: string, from: Defining): JClass | undefined {
+    return this.bootClasses.get(name) ?? (from === Defining.App ? this.appClasses.get(name) : undefined);
+  }
+
   /** Every class loaded so far. */
   all(): JClass[] {
     return [...this.bootClasses.values(), ...this.appClasses.values()];
