@@ -19,6 +19,7 @@ import { registerJavaIo } from "../natives/java-io.js";
 import { registerJavaIoFiles } from "../natives/java-io-files.js";
 import { registerReflection } from "../natives/java-lang-reflect.js";
 import { registerInvokeNatives } from "../natives/java-lang-invoke.js";
+import { registerZipNatives } from "../natives/java-util-zip.js";
 import { NativeMemory } from "../natives/unsafe-memory.js";
 import type { JImage } from "../jimage/jimage.js";
 
@@ -70,6 +71,7 @@ function boot(options: JvmOptions, made: (vm: Jvm) => void): Jvm {
   registerJavaIoFiles(natives);
   registerReflection(natives);
   registerInvokeNatives(natives);
+  registerZipNatives(natives);
   const registry = new ClassRegistry(new ModuleImage(options.image), options.classPath);
   const vm = new Jvm(registry, natives, options.host, vmMemory);
   made(vm);

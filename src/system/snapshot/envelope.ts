@@ -19,6 +19,7 @@
  * tell a truncated or corrupted file from a newer one: the length and the
  * checksum are checked before the version.
  */
+import { crc32Update } from "../../platform/crc32.js";
 import { SnapshotError } from "./errors.js";
 
 /** The snapshot format version this code writes and reads. */
@@ -38,22 +39,9 @@ const TRAILER_SIZE = 4;
 
 const KIND_NAME: Record<FileKind, string> = { [FileKind.State]: "state file", [FileKind.Memory]: "memory file" };
 
-/** CRC-32's table for the reflected IEEE polynomial 0xEDB88320, a byte at a time. */
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
-
 /** The CRC-32 of `bytes` (IEEE 802.3, as zlib computes it), as an unsigned number. */
 export function checksum(bytes: Uint8Array): number {
-  let c = -1;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
+  return crc32Update(0, bytes);
 }
 
 /**
