@@ -80,6 +80,7 @@ class UsageError extends Error {}
 /** The host of a JVM run from the command line: the process's own descriptors. */
 const nodeHost: JvmHost = {
   files: fs as unknown as JvmHost["files"],
+  timeZone: systemTimeZone,
   write(fd, bytes) {
     let done = 0;
     while (done < bytes.length) {
@@ -106,6 +107,30 @@ const nodeHost: JvmHost = {
     }
   },
 };
+
+/**
+ * The time zone as the JDK finds it on Linux: $TZ, else /etc/timezone, else
+ * the zone /etc/localtime links to under /usr/share/zoneinfo, else GMT.
+ */
+function systemTimeZone(): string {
+  const tz = process.env.TZ;
+  if (tz !== undefined && tz !== "") return tz.startsWith(":") ? tz.slice(1) : tz;
+  try {
+    const id = fs.readFileSync("/etc/timezone", "utf8").trim();
+    if (id !== "") return id;
+  } catch {
+    // not Debian-style: look at /etc/localtime
+  }
+  try {
+    const target = fs.realpathSync("/etc/localtime");
+    const marker = "/zoneinfo/";
+    const at = target.indexOf(marker);
+    if (at >= 0) return target.slice(at + marker.length);
+  } catch {
+    // no /etc/localtime
+  }
+  return "GMT";
+}
 
 /** Runs `typevisor java ARGV`; resolves with the exit status. */
 export async function javaCommand(argv: string[]): Promise<number> {

@@ -191,6 +191,11 @@ export function registerJavaLang(n: Natives): void {
       initStackTraceElements(vm, a as JObject, holder, vm.getField(t as JObject, "depth") as number);
     },
   });
+  n.register("java/util/TimeZone", {
+    "getSystemTimeZoneID(Ljava/lang/String;)Ljava/lang/String;": (vm) =>
+      vm.strings.str(vm.host.timeZone?.() ?? Intl.DateTimeFormat().resolvedOptions().timeZone),
+    "getSystemGMTOffsetID()Ljava/lang/String;": () => null,
+  });
   n.register("java/lang/NullPointerException", {
     // JEP 358's helpful messages are not computed yet: the plain NullPointerException (no message)
     "getExtendedNPEMessage()Ljava/lang/String;": () => null,

@@ -55,6 +55,8 @@ export interface JvmHost {
   read(fd: number, buffer: Uint8Array): number;
   /** The host's file system, if the VM may use one. */
   files?: JvmFiles;
+  /** The host's time-zone ID ("Europe/Paris"), as the JDK's TimeZone.getSystemTimeZoneID finds it. */
+  timeZone?: () => string;
 }
 
 /** Thrown through host code when Java calls System.exit / Runtime.halt. */
