@@ -33,10 +33,11 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get update
 # gdb-multiarch: the debugger the GDB stub's tests drive (tests/gdb.test.ts)
 # chromium: the browser the dashboard's tests drive through playwright-core (tests/web-dashboard.test.ts)
 # openjdk-17-jdk-headless: the class library (lib/modules) the JVM reads, and jimage/jlink, the oracles of src/jvm/jimage
+# rhino: a JavaScript engine written in Java (/usr/share/java/js.jar), third-party Java run by tests/jvm.test.ts
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user qemu-system-misc \
   opensbi device-tree-compiler gdb-multiarch chromium \
-  gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils openjdk-17-jdk-headless
+  gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils openjdk-17-jdk-headless rhino
 
 # Debian's busybox source, unpacked under tests/build/src (built by the busybox test).
 if ! ls -d tests/build/src/busybox-*/ >/dev/null 2>&1; then

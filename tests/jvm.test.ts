@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -76,6 +76,21 @@ describe("typevisor java runs javac's output like HotSpot", { skip }, () => {
     execFileSync(`${JDK_BIN}/jar`, ["cfm", jar, join(dir, "manifest.txt"), "-C", classes, "Exit.class", "-C", classes, "Exit$1.class"]);
     const [theirs, ours] = await Promise.all([hotspot(["-jar", jar, "x"]), typevisor(["-jar", jar, "x"])]);
     same(ours, theirs);
+  });
+
+  const rhino = "/usr/share/java/js.jar";
+  test("Rhino, a JavaScript engine from Debian's rhino package, runs a script like on HotSpot", { skip: existsSync(rhino) ? undefined : "rhino not installed" }, async () => {
+    const script = [
+      "var a = []; for (var i = 0; i < 10; i++) a.push(i * i);",
+      "print(a.join(','), JSON.stringify({x: 1, y: [1, 2]}), Math.max(3, 7));",
+      "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) } print(fib(18));",
+      "print(new Date(0).toISOString(), 'abc'.replace(/b/, 'B'), [3, 1, 2].sort().reverse(), typeof null, 0.1 + 0.2);",
+      "try { undefined.x } catch (e) { print(e.name, e.message) }",
+      "print(6 * 7)",
+    ].join("\n");
+    const [theirs, ours] = await Promise.all([hotspot(["-jar", rhino, "-e", script]), typevisor(["-jar", rhino, "-e", script])]);
+    same(ours, theirs);
+    assert.match(ours.stdout, /\n42\n$/);
   });
 
   test("a class that does not exist: java's two lines and status 1", async () => {

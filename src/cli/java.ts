@@ -1,5 +1,6 @@
 /** `typevisor java`: the HLL VM's launcher, with the `java` command's options and behaviour. */
 import * as fs from "node:fs";
+import * as zlib from "node:zlib";
 import { closeSync, readSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openJImage } from "../jvm/jimage/node-file.js";
@@ -81,6 +82,18 @@ class UsageError extends Error {}
 const nodeHost: JvmHost = {
   files: fs as unknown as JvmHost["files"],
   timeZone: systemTimeZone,
+  cwd: () => process.cwd(),
+  inflate(input, raw) {
+    const whole = raw ? zlib.inflateRawSync : zlib.inflateSync;
+    try {
+      const r = (whole as unknown as (b: Uint8Array, o: object) => { buffer: Buffer; engine: { bytesWritten: number } })(input, { info: true });
+      return { output: r.buffer, consumed: r.engine.bytesWritten, complete: true };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "Z_BUF_ERROR") throw e;
+      const partial = whole(input, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return { output: partial, consumed: input.length, complete: false };
+    }
+  },
   write(fd, bytes) {
     let done = 0;
     while (done < bytes.length) {

@@ -22,16 +22,57 @@ const STRERROR: Record<string, string> = {
 /** UnixFileSystem's attribute bits (java.io.FileSystem.BA_*). */
 const BA_EXISTS = 0x01, BA_REGULAR = 0x02, BA_DIRECTORY = 0x04, BA_HIDDEN = 0x08;
 
-/** File positions of the descriptors the VM opened. */
+/** File positions of the descriptors the VM opened (java.io and java.nio share them). */
 const positions = new Map<number, number>();
 
-function files(vm: Jvm, t: JThread): JvmFiles {
+/** Starts keeping the position of descriptor `fd` (at `at`). */
+export function trackFd(fd: number, at = 0): void {
+  positions.set(fd, at);
+}
+
+/** Forgets descriptor `fd`'s position (it is closed). */
+export function untrackFd(fd: number): void {
+  positions.delete(fd);
+}
+
+/** The position of descriptor `fd`, undefined for one the VM did not open (stdin, a pipe). */
+export function positionOf(fd: number): number | undefined {
+  return positions.get(fd);
+}
+
+/**
+ * Reads into `buffer` from `fd` at `at` (default: its position, which then
+ * advances); the host's own position for descriptors the VM did not open.
+ */
+export function readFd(vm: Jvm, t: JThread, fd: number, buffer: Uint8Array, at?: number): number {
+  const pos = at ?? positions.get(fd);
+  if (pos === undefined) return vm.host.read(fd, buffer);
+  const n = files(vm, t).readSync(fd, buffer, 0, buffer.length, pos);
+  if (at === undefined) positions.set(fd, pos + n);
+  return n;
+}
+
+/** Writes `bytes` to `fd` at `at` (default: its position, which then advances), or appends when `append`. */
+export function writeFd(vm: Jvm, t: JThread, fd: number, bytes: Uint8Array, append: boolean, at?: number): void {
+  const pos = at ?? positions.get(fd);
+  if (pos === undefined) {
+    vm.host.write(fd, bytes);
+    return;
+  }
+  let done = 0;
+  while (done < bytes.length) done += files(vm, t).writeSync(fd, bytes, done, bytes.length - done, append ? null : pos + done);
+  if (at === undefined) positions.set(fd, append ? files(vm, t).fstatSync(fd).size : pos + bytes.length);
+}
+
+/** The host's files, or IOException when the host has none. */
+export function files(vm: Jvm, t: JThread): JvmFiles {
   const f = vm.host.files;
   if (f === undefined) vm.throwNew(t, "java/io/IOException", "no file system in this host");
   return f;
 }
 
-function errnoText(e: unknown): string {
+/** strerror() of a host error. */
+export function errnoText(e: unknown): string {
   const code = (e as { code?: string }).code ?? "";
   return STRERROR[code] ?? code;
 }
@@ -69,15 +110,12 @@ function readInto(vm: Jvm, t: JThread, stream: JObject, b: JObject, off: number,
   if (len === 0) return 0;
   const fd = vm.getField(fdField(vm, stream), "fd") as number;
   if (fd < 0) vm.throwNew(t, "java/io/IOException", "Stream Closed");
-  const buffer = new Uint8Array(data.buffer, data.byteOffset + off, len);
-  const pos = positions.get(fd);
   let n: number;
   try {
-    n = pos === undefined ? vm.host.read(fd, buffer) : files(vm, t).readSync(fd, buffer, 0, len, pos);
+    n = readFd(vm, t, fd, new Uint8Array(data.buffer, data.byteOffset + off, len));
   } catch (e) {
     return vm.throwNew(t, "java/io/IOException", errnoText(e));
   }
-  if (pos !== undefined) positions.set(fd, pos + n);
   return n === 0 ? -1 : n;
 }
 
@@ -87,20 +125,11 @@ function writeFrom(vm: Jvm, t: JThread, stream: JObject, b: JObject, off: number
   if (off < 0 || len < 0 || off + len > data.length) vm.throwNew(t, "java/lang/IndexOutOfBoundsException");
   const fd = vm.getField(fdField(vm, stream), "fd") as number;
   if (fd < 0) vm.throwNew(t, "java/io/IOException", "Stream Closed");
-  const bytes = new Uint8Array(data.buffer, data.byteOffset + off, len);
-  const pos = positions.get(fd);
-  if (pos === undefined) {
-    vm.host.write(fd, bytes);
-    return;
-  }
-  const append = vm.getField(fdField(vm, stream), "append") === 1;
   try {
-    let done = 0;
-    while (done < len) done += files(vm, t).writeSync(fd, bytes, done, len - done, append ? null : pos + done);
+    writeFd(vm, t, fd, new Uint8Array(data.buffer, data.byteOffset + off, len), vm.getField(fdField(vm, stream), "append") === 1);
   } catch (e) {
     vm.throwNew(t, "java/io/IOException", errnoText(e));
   }
-  positions.set(fd, pos + len);
 }
 
 function closeFd(vm: Jvm, t: JThread, fdObject: JObject): void {

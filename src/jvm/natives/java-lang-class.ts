@@ -135,6 +135,34 @@ export function registerClassNatives(n: Natives): void {
       return m;
     },
   });
+  // Resources of the boot layer's modules, read by the VM's jimage reader (the JDK reads them
+  // through the jrt file system, which needs java.nio's natives).
+  n.registerIntrinsics("jdk/internal/loader/BootLoader", {
+    "findResourceAsStream(Ljava/lang/String;Ljava/lang/String;)Ljava/io/InputStream;": (vm, t, [mn, name]) => {
+      const bytes = vm.registry.image.findResource(vm.strings.js(mn as JObject), vm.strings.js(name as JObject));
+      if (bytes === undefined) return null;
+      const array = vm.newArray(vm.registry.primitive("B")!, bytes.length);
+      (array.data as Int8Array).set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+      const cls = vm.load("java/io/ByteArrayInputStream");
+      vm.initialize(t, cls);
+      const stream = vm.newObject(cls);
+      vm.invoke(t, cls.declaredMethod("<init>", "([B)V")!, [stream, array]);
+      return stream;
+    },
+    "findResource(Ljava/lang/String;)Ljava/net/URL;": (vm, t, [name]) => {
+      const path = vm.strings.js(name as JObject);
+      const slash = path.lastIndexOf("/");
+      const module = slash < 0 ? undefined : vm.registry.image.moduleOf(path.slice(0, slash));
+      if (module === undefined || vm.registry.image.findResource(module, path) === undefined) return null;
+      return vm.throwNew(t, "java/lang/InternalError", `${path} is in the runtime image: a jrt: URL needs the jrt file system, which typevisor does not have yet`);
+    },
+  });
+  n.registerIntrinsics("jdk/internal/module/SystemModuleFinders$SystemModuleReader", {
+    "containsImageLocation(Ljava/lang/String;)Z": (vm, _t, [reader, name]) => {
+      const module = vm.strings.js(vm.getField(reader as JObject, "module") as JObject);
+      return vm.registry.image.findResource(module, vm.strings.js(name as JObject)) === undefined ? 0 : 1;
+    },
+  });
   n.register("java/lang/Module", {
     "defineModule0(Ljava/lang/Module;ZLjava/lang/String;Ljava/lang/String;[Ljava/lang/Object;)V": (vm, _t, [m]) => {
       const name = vm.getField(m as JObject, "name") as JObject | null;

@@ -116,6 +116,11 @@ export function registerJdkInternalMisc(n: Natives, mem: NativeMemory): void {
     "getLoadAverage0([DI)I": () => -1,
   });
   n.register("java/util/concurrent/atomic/AtomicLong", { "VMSupportsCS8()Z": () => 1 });
+  // Performance counters (jstat's): each one is a plain 8-byte buffer nobody outside reads.
+  n.register("jdk/internal/perf/Perf", {
+    "createLong(Ljava/lang/String;IIJ)Ljava/nio/ByteBuffer;": (vm, t) =>
+      vm.invokeStatic(t, "java/nio/ByteBuffer", "allocate", "(I)Ljava/nio/ByteBuffer;", [8]),
+  });
   n.register("jdk/internal/misc/VM", {
     "initialize()V": () => {},
     "initializeFromArchive(Ljava/lang/Class;)V": () => {},

@@ -20,6 +20,7 @@ import { registerJavaIoFiles } from "../natives/java-io-files.js";
 import { registerReflection } from "../natives/java-lang-reflect.js";
 import { registerInvokeNatives } from "../natives/java-lang-invoke.js";
 import { registerZipNatives } from "../natives/java-util-zip.js";
+import { registerNioNatives } from "../natives/sun-nio.js";
 import { NativeMemory } from "../natives/unsafe-memory.js";
 import type { JImage } from "../jimage/jimage.js";
 
@@ -72,6 +73,7 @@ function boot(options: JvmOptions, made: (vm: Jvm) => void): Jvm {
   registerReflection(natives);
   registerInvokeNatives(natives);
   registerZipNatives(natives);
+  registerNioNatives(natives);
   const registry = new ClassRegistry(new ModuleImage(options.image), options.classPath);
   const vm = new Jvm(registry, natives, options.host, vmMemory);
   made(vm);

@@ -55,8 +55,16 @@ export interface JvmHost {
   read(fd: number, buffer: Uint8Array): number;
   /** The host's file system, if the VM may use one. */
   files?: JvmFiles;
+  /** The current directory (getcwd). */
+  cwd?: () => string;
   /** The host's time-zone ID ("Europe/Paris"), as the JDK's TimeZone.getSystemTimeZoneID finds it. */
   timeZone?: () => string;
+  /**
+   * Inflates a deflate stream (zlib-wrapped unless `raw`) from its start:
+   * the output so far, the input bytes the stream used, and whether it ended.
+   * Throws an Error whose message is zlib's for corrupt data.
+   */
+  inflate?: (input: Uint8Array, raw: boolean) => { output: Uint8Array; consumed: number; complete: boolean };
 }
 
 /** Thrown through host code when Java calls System.exit / Runtime.halt. */
@@ -315,6 +323,11 @@ export class Jvm {
     if (message === undefined) this.invoke(thread, cls.declaredMethod("<init>", "()V")!, [obj]);
     else this.invoke(thread, cls.declaredMethod("<init>", "(Ljava/lang/String;)V")!, [obj, this.strings.str(message)]);
     return obj;
+  }
+
+  /** The JavaThrow class, for natives that build an exception themselves. */
+  get javaThrow(): typeof JavaThrow {
+    return JavaThrow;
   }
 
   /** Reads instance field `name` of `obj`. */
