@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -91,6 +91,23 @@ describe("typevisor java runs javac's output like HotSpot", { skip }, () => {
     const [theirs, ours] = await Promise.all([hotspot(["-jar", rhino, "-e", script]), typevisor(["-jar", rhino, "-e", script])]);
     same(ours, theirs);
     assert.match(ours.stdout, /\n42\n$/);
+  });
+
+  test("javac (jdk.compiler's com.sun.tools.javac.Main) run by typevisor writes the same class files as HotSpot's", async () => {
+    const sources = ["Patterns.java", "Generics.java"].map((f) => join(PROGRAMS, f));
+    const ours = join(classes, "javac-typevisor");
+    const theirs = join(classes, "javac-hotspot");
+    mkdirSync(ours);
+    mkdirSync(theirs);
+    const [h, t] = await Promise.all([
+      hotspot(["com.sun.tools.javac.Main", "-encoding", "UTF-8", "-d", theirs, ...sources]),
+      typevisor(["com.sun.tools.javac.Main", "-encoding", "UTF-8", "-d", ours, ...sources]),
+    ]);
+    same(t, h);
+    const written = readdirSync(theirs).sort();
+    assert.ok(written.length >= 10, `javac wrote ${written.length} classes`);
+    assert.deepEqual(readdirSync(ours).sort(), written);
+    for (const f of written) assert.ok(readFileSync(join(ours, f)).equals(readFileSync(join(theirs, f))), `${f} differs`);
   });
 
   test("a class that does not exist: java's two lines and status 1", async () => {

@@ -83,6 +83,7 @@ const nodeHost: JvmHost = {
   files: fs as unknown as JvmHost["files"],
   timeZone: systemTimeZone,
   cwd: () => process.cwd(),
+  environment: () => process.env,
   inflate(input, raw) {
     const whole = raw ? zlib.inflateRawSync : zlib.inflateSync;
     try {

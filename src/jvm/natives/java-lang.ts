@@ -191,6 +191,19 @@ export function registerJavaLang(n: Natives): void {
       initStackTraceElements(vm, a as JObject, holder, vm.getField(t as JObject, "depth") as number);
     },
   });
+  n.register("java/lang/ProcessEnvironment", {
+    "environ()[[B": (vm) => {
+      const env = vm.host.environment?.() ?? {};
+      const encode = (s: string) => {
+        const b = new TextEncoder().encode(s);
+        const a = vm.newArray(vm.registry.primitive("B")!, b.length);
+        (a.data as Int8Array).set(new Int8Array(b.buffer, b.byteOffset, b.length));
+        return a;
+      };
+      const items = Object.entries(env).filter(([, v]) => v !== undefined).flatMap(([k, v]) => [encode(k), encode(v!)]);
+      return vm.refArray("[B", items);
+    },
+  });
   n.register("java/util/TimeZone", {
     "getSystemTimeZoneID(Ljava/lang/String;)Ljava/lang/String;": (vm) =>
       vm.strings.str(vm.host.timeZone?.() ?? Intl.DateTimeFormat().resolvedOptions().timeZone),

@@ -123,6 +123,43 @@ function memory(vm: Jvm, address: Value, len: number): Uint8Array {
   return vm.nativeMemory.bytes().subarray(Number(address as bigint), Number(address as bigint) + len);
 }
 
+/** Native-memory copies of files mapped whole (the runtime image for the jrt file system), by path. */
+const mapped = new Map<string, { address: number; size: number }>();
+
+/**
+ * NativeImageBuffer.getNativeMap: the JDK's jimage reader asks the VM for its
+ * own mapping of lib/modules; here the file is read once into native memory
+ * and handed out as a direct ByteBuffer over it.
+ */
+function imageMap(vm: Jvm, t: JThread, path: string): Value {
+  let m = mapped.get(path);
+  if (m === undefined) {
+    const fs = nio(vm, t);
+    let fd: number;
+    try {
+      fd = fs.openSync(path, "r");
+    } catch {
+      return null;
+    }
+    const size = fs.fstatSync(fd).size;
+    const address = vm.nativeMemory.allocate(size);
+    const chunk = 16 << 20;
+    for (let done = 0; done < size; ) {
+      const n = fs.readSync(fd, vm.nativeMemory.bytes().subarray(address + done, address + Math.min(size, done + chunk)), 0, Math.min(chunk, size - done), done);
+      if (n <= 0) break;
+      done += n;
+    }
+    fs.closeSync(fd);
+    m = { address, size };
+    mapped.set(path, m);
+  }
+  const cls = vm.load("java/nio/DirectByteBuffer");
+  vm.initialize(t, cls);
+  const buffer = vm.newObject(cls);
+  vm.invoke(t, cls.declaredMethod("<init>", "(JI)V")!, [buffer, BigInt(m.address), m.size]);
+  return buffer;
+}
+
 /** Registers the java.nio natives. */
 export function registerNioNatives(n: Natives): void {
   n.register("sun/nio/fs/UnixNativeDispatcher", {
@@ -192,6 +229,9 @@ export function registerNioNatives(n: Natives): void {
     "getpwuid(I)[B": (vm, t, [id]) => bytes(vm, lookupId(vm, t, "/etc/passwd", id as number) ?? String(id)),
     "getgrgid(I)[B": (vm, t, [id]) => bytes(vm, lookupId(vm, t, "/etc/group", id as number) ?? String(id)),
   });
+  n.register("jdk/internal/jimage/NativeImageBuffer", {
+    "getNativeMap(Ljava/lang/String;)Ljava/nio/ByteBuffer;": (vm, t, [p]) => imageMap(vm, t, vm.strings.js(p as JObject)),
+  });
   n.register("sun/nio/ch/IOUtil", {
     "fdVal(Ljava/io/FileDescriptor;)I": (vm, _t, [fd]) => fdOf(vm, fd),
     "setfdVal(Ljava/io/FileDescriptor;I)V": (vm, _t, [fd, v]) => vm.setField(fd as JObject, "fd", v),
@@ -201,6 +241,8 @@ export function registerNioNatives(n: Natives): void {
     "configureBlocking(Ljava/io/FileDescriptor;Z)V": () => {},
   });
   n.register("sun/nio/ch/NativeThread", {
+    "init()V": () => {},
+    "supportPendingSignals0()Z": () => 0,
     "current()J": () => 0n,
     "signal(J)V": () => {},
   });
@@ -248,5 +290,6 @@ export function registerNioNatives(n: Natives): void {
     },
     "setDirect0(Ljava/io/FileDescriptor;)I": () => -1,
     "canTransferToFromOverlappedMap0()Z": () => 0,
+    "init()V": () => {},
   });
 }

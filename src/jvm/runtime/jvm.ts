@@ -55,6 +55,8 @@ export interface JvmHost {
   read(fd: number, buffer: Uint8Array): number;
   /** The host's file system, if the VM may use one. */
   files?: JvmFiles;
+  /** The process's environment variables (System.getenv). */
+  environment?: () => Record<string, string | undefined>;
   /** The current directory (getcwd). */
   cwd?: () => string;
   /** The host's time-zone ID ("Europe/Paris"), as the JDK's TimeZone.getSystemTimeZoneID finds it. */
@@ -162,6 +164,7 @@ export class Jvm {
       const f = this.classClass!.instanceFields.find((x) => x.name === name);
       if (f !== undefined) m.fields[f.slot] = v;
     };
+    this.adoptModuleLoader(cls);
     set("classLoader", cls.loader);
     set("module", this.moduleOf(cls));
     if (cls.componentType !== null) set("componentType", this.mirror(cls.componentType));
@@ -194,10 +197,29 @@ export class Jvm {
     this.refreshModules();
   }
 
-  /** Sets every mirror's module field from moduleOf (after a module is defined). */
+  /**
+   * Sets every mirror's module from moduleOf (after a module is defined), and
+   * gives the classes of a named module that module's loader (the boot layer
+   * maps java.base to the boot loader, jdk.compiler to the application loader...).
+   */
   private refreshModules(): void {
-    const slot = this.load("java/lang/Class").fieldNamed("module").slot;
-    for (const c of this.registry.all()) if (c.mirror !== null) c.mirror.fields[slot] = this.moduleOf(c);
+    const classClass = this.load("java/lang/Class");
+    const moduleSlot = classClass.fieldNamed("module").slot;
+    const loaderSlot = classClass.fieldNamed("classLoader").slot;
+    for (const c of this.registry.all()) {
+      this.adoptModuleLoader(c);
+      if (c.mirror === null) continue;
+      c.mirror.fields[moduleSlot] = this.moduleOf(c);
+      c.mirror.fields[loaderSlot] = c.loader;
+    }
+  }
+
+  /** Gives `cls` the loader of its named module, if that module is defined. */
+  private adoptModuleLoader(cls: JClass): void {
+    const named = cls.moduleName === "" || cls.hidden ? undefined : this.namedModules.get(cls.moduleName);
+    if (named === undefined) return;
+    const loader = named.fields[named.cls.fieldNamed("loader").slot] as JObject | null;
+    if (cls.loader !== loader) cls.loader = loader;
   }
 
   /** The JClass a java.lang.Class object stands for. */

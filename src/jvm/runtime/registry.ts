@@ -128,15 +128,16 @@ export class ClassRegistry {
   defineHidden(bytes: Uint8Array, lookup: JClass): JClass {
     const cf = parseClassFile(bytes, "hidden class");
     const id = (0x800c00000 + 0x1000 * ++this.hiddenCount).toString(16).padStart(16, "0");
-    const cls = this.link(cf, `${cf.name}/0x${id}`, lookup.fromClassPath ? Defining.App : Defining.Boot, lookup.moduleName, true);
-    cls.loader = lookup.loader;
-    return cls;
+    return this.link(cf, `${cf.name}/0x${id}`, lookup.fromClassPath ? Defining.App : Defining.Boot, lookup.moduleName, true, lookup.loader);
   }
 
   private hiddenCount = 0;
 
-  private link(cf: ReturnType<typeof parseClassFile>, name: string, loader: Defining, moduleName: string, hidden: boolean): JClass {
-    const cls = new JClass(hidden ? name : cf.name, cf.access_flags, loader === Defining.Boot ? null : this.appLoader, cf);
+  private link(
+    cf: ReturnType<typeof parseClassFile>, name: string, loader: Defining, moduleName: string, hidden: boolean,
+    loaderObject: JObject | null = loader === Defining.Boot ? null : this.appLoader,
+  ): JClass {
+    const cls = new JClass(hidden ? name : cf.name, cf.access_flags, loaderObject, cf);
     cls.moduleName = moduleName;
     cls.fromClassPath = loader === Defining.App;
     cls.hidden = hidden;
