@@ -24,6 +24,7 @@ const ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/root" };
 const INPUTS: Record<string, { args?: string[]; stdin?: string }> = {
   Exit: { args: ["a", "b"] },
   FileIo: { args: ["@TMP"] },
+  NioFiles: { args: ["@TMP"] },
   Scanning: { stdin: "3 10 20 30\n1.5 2.25\napple banana kiwi fig melon\n" },
   StdinLines: { stdin: "The quick brown fox\njumps over the lazy dog\n\nthe end é日本\nno newline at the end" },
 };

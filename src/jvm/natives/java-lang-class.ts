@@ -85,7 +85,22 @@ export function registerClassNatives(n: Natives): void {
       const utf = c.cf!.constant_pool[e.inner_name_index];
       return utf !== undefined && utf.tag === 1 ? vm.strings.str(utf.value) : null;
     },
-    "getEnclosingMethod0()[Ljava/lang/Object;": () => null,
+    "getEnclosingMethod0()[Ljava/lang/Object;": (vm, t, [o]) => {
+      const c = cls(vm, o);
+      const em = c.cf === undefined ? undefined : findAttribute(c.cf.attributes, "EnclosingMethod");
+      if (em === undefined) return null;
+      const pool = c.cf!.constant_pool;
+      const utf = (i: number) => {
+        const e = pool[i];
+        return e !== undefined && e.tag === 1 ? e.value : "";
+      };
+      const classEntry = pool[em.class_index];
+      const outer = vm.load(classEntry !== undefined && classEntry.tag === 7 ? utf(classEntry.name_index) : "java/lang/Object", c, t);
+      const nt = em.method_index === 0 ? undefined : pool[em.method_index];
+      const name = nt !== undefined && nt.tag === 12 ? vm.strings.str(utf(nt.name_index)) : null;
+      const descriptor = nt !== undefined && nt.tag === 12 ? vm.strings.str(utf(nt.descriptor_index)) : null;
+      return vm.refArray("java/lang/Object", [vm.mirror(outer), name, descriptor]);
+    },
     "getNestHost0()Ljava/lang/Class;": (vm, _t, [o]) => o,
     "getGenericSignature0()Ljava/lang/String;": () => null,
     "getProtectionDomain0()Ljava/security/ProtectionDomain;": () => null,

@@ -229,6 +229,16 @@ export function registerNioNatives(n: Natives): void {
     "getpwuid(I)[B": (vm, t, [id]) => bytes(vm, lookupId(vm, t, "/etc/passwd", id as number) ?? String(id)),
     "getgrgid(I)[B": (vm, t, [id]) => bytes(vm, lookupId(vm, t, "/etc/group", id as number) ?? String(id)),
   });
+  n.register("sun/nio/fs/UnixCopyFile", {
+    "transfer(IIJ)V": (vm, t, [dst, src]) => unix(vm, t, () => {
+      const chunk = new Uint8Array(1 << 16);
+      for (;;) {
+        const got = readFd(vm, t, src as number, chunk);
+        if (got <= 0) break;
+        writeFd(vm, t, dst as number, chunk.subarray(0, got), false);
+      }
+    }),
+  });
   n.register("jdk/internal/jimage/NativeImageBuffer", {
     "getNativeMap(Ljava/lang/String;)Ljava/nio/ByteBuffer;": (vm, t, [p]) => imageMap(vm, t, vm.strings.js(p as JObject)),
   });

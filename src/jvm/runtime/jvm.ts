@@ -232,7 +232,9 @@ export class Jvm {
     if (cls.state === ClassState.Initialized) return;
     if (cls.state === ClassState.Initializing) return; // recursive request by the initializing thread
     if (cls.state === ClassState.Erroneous) {
-      this.throwNew(thread, "java/lang/NoClassDefFoundError", `Could not initialize class ${cls.javaName}`);
+      const error = this.newThrowable(thread, "java/lang/NoClassDefFoundError", `Could not initialize class ${cls.javaName}`);
+      if (cls.initError !== null) this.invokeVirtual(thread, error, "initCause", "(Ljava/lang/Throwable;)Ljava/lang/Throwable;", [cls.initError]);
+      throw new JavaThrow(error);
     }
     cls.state = ClassState.Initializing;
     cls.initThread = thread;
@@ -247,6 +249,7 @@ export class Jvm {
       cls.state = ClassState.Initialized;
     } catch (e) {
       cls.state = ClassState.Erroneous;
+      if (e instanceof JavaThrow) cls.initError = this.initializationError(thread, e.exception);
       if (e instanceof JavaThrow && !this.isInstance(e.exception, "java/lang/Error")) {
         const error = this.load("java/lang/ExceptionInInitializerError");
         this.initialize(thread, error);
@@ -254,6 +257,25 @@ export class Jvm {
         this.invoke(thread, error.declaredMethod("<init>", "(Ljava/lang/Throwable;)V")!, [wrapped, e.exception]);
         throw new JavaThrow(wrapped);
       }
+      throw e;
+    }
+  }
+
+  /**
+   * What a later NoClassDefFoundError gives as its cause, as HotSpot records
+   * it: an ExceptionInInitializerError saying which exception failed the
+   * initializer in which thread, with that exception's stack trace.
+   */
+  private initializationError(thread: JThread, failure: JObject): JObject | null {
+    try {
+      const message = this.getField(failure, "detailMessage") as JObject | null;
+      const text = `Exception ${failure.cls.javaName}${message === null ? "" : `: ${this.strings.js(message)}`} [in thread "${thread.name}"]`;
+      const error = this.newThrowable(thread, "java/lang/ExceptionInInitializerError", text);
+      const trace = this.invokeVirtual(thread, failure, "getStackTrace", "()[Ljava/lang/StackTraceElement;");
+      this.invokeVirtual(thread, error, "setStackTrace", "([Ljava/lang/StackTraceElement;)V", [trace]);
+      return error;
+    } catch (e) {
+      if (e instanceof JavaThrow) return null;
       throw e;
     }
   }

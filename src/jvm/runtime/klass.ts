@@ -155,6 +155,8 @@ export class JClass {
   /** Resolved constant-pool entries, by index (a JClass, JField, JMethod, JObject or host value). */
   readonly resolved: unknown[];
   state = ClassState.Linked;
+  /** Why initialization failed (an ExceptionInInitializerError), once state is Erroneous. */
+  initError: JObject | null = null;
   /** The thread running <clinit> while state is Initializing. */
   initThread: unknown = null;
   /** The java.lang.Class object of this class, made when the VM first needs it. */
