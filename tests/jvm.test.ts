@@ -20,8 +20,10 @@ const skip = jdkMissing();
 const JAVAC_FLAGS = ["-encoding", "UTF-8"];
 const ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/root" };
 
-/** Per-program arguments and standard input (default: none). */
-const INPUTS: Record<string, { args?: string[]; stdin?: string }> = {
+/** Per-program VM options, arguments and standard input (default: none). */
+const INPUTS: Record<string, { vm?: string[]; args?: string[]; stdin?: string }> = {
+  Props: { vm: ["-Ddemo.flag=true", "-Ddemo.empty="] },
+  WordFreq: { stdin: readFileSync(join(PROGRAMS, "Algorithms.java"), "utf8") },
   Exit: { args: ["a", "b"] },
   FileIo: { args: ["@TMP"] },
   NioFiles: { args: ["@TMP"] },
@@ -63,7 +65,7 @@ describe("typevisor java runs javac's output like HotSpot", { skip }, () => {
     test(`${name}: stdout, stderr and status equal`, async () => {
       const input = INPUTS[name] ?? {};
       // "@TMP" is a fresh directory of its own for each run (programs that write files)
-      const argsFor = () => ["-cp", classes, name, ...(input.args ?? []).map((a) => (a === "@TMP" ? mkdtempSync(join(classes, "tmp-")) : a))];
+      const argsFor = () => [...(input.vm ?? []), "-cp", classes, name, ...(input.args ?? []).map((a) => (a === "@TMP" ? mkdtempSync(join(classes, "tmp-")) : a))];
       const [theirs, ours] = await Promise.all([hotspot(argsFor(), input.stdin), typevisor(argsFor(), input.stdin)]);
       same(ours, theirs);
     });
