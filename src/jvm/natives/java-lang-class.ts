@@ -27,9 +27,13 @@ function modifiers(c: JClass): number {
 }
 
 /** Class.forName0: loads (and optionally initializes) the class named `name` (dotted). */
-function forName(vm: Jvm, thread: JThread, name: string, initialize: boolean, caller: JClass | null): JClass {
+/** Class.forName0: `name` (dotted) through `loader` (null: the bootstrap loader), optionally initialized. */
+function forName(vm: Jvm, thread: JThread, name: string, initialize: boolean, loader: JObject | null): JClass {
   const binary = name.replace(/\./g, "/");
-  const c = name.includes("/") ? undefined : vm.registry.load(binary, caller !== null && !caller.fromClassPath ? Defining.Boot : Defining.App);
+  let c: JClass | undefined;
+  if (!name.includes("/")) {
+    c = vm.registry.isUserLoader(loader) ? vm.registry.loadThrough(loader!, binary) : vm.registry.load(binary, loader === null ? Defining.Boot : Defining.App);
+  }
   if (c === undefined || name.includes("/")) vm.throwNew(thread, "java/lang/ClassNotFoundException", name);
   if (initialize) vm.initialize(thread, c);
   return c;
@@ -64,8 +68,8 @@ export function registerClassNatives(n: Natives): void {
       vm.setField(o as JObject, "name", s);
       return s;
     },
-    "forName0(Ljava/lang/String;ZLjava/lang/ClassLoader;Ljava/lang/Class;)Ljava/lang/Class;": (vm, t, [name, init, _loader, caller]) =>
-      vm.mirror(forName(vm, t, vm.strings.js(name as JObject), init === 1, caller === null ? null : cls(vm, caller))),
+    "forName0(Ljava/lang/String;ZLjava/lang/ClassLoader;Ljava/lang/Class;)Ljava/lang/Class;": (vm, t, [name, init, loader]) =>
+      vm.mirror(forName(vm, t, vm.strings.js(name as JObject), init === 1, loader as JObject | null)),
     "getDeclaringClass0()Ljava/lang/Class;": (vm, _t, [o]) => {
       const c = cls(vm, o);
       const inner = c.cf === undefined ? undefined : findAttribute(c.cf.attributes, "InnerClasses");
@@ -114,7 +118,7 @@ export function registerClassNatives(n: Natives): void {
       return c === undefined ? null : vm.mirror(c);
     },
     "findLoadedClass0(Ljava/lang/String;)Ljava/lang/Class;": (vm, _t, [loader, name]) => {
-      const c = vm.registry.loaded(vm.strings.js(name as JObject).replace(/\./g, "/"), loader === null ? Defining.Boot : Defining.App);
+      const c = vm.registry.loaded(vm.strings.js(name as JObject).replace(/\./g, "/"), loader as JObject | null);
       return c === undefined ? null : vm.mirror(c);
     },
     "findBuiltinLib(Ljava/lang/String;)Ljava/lang/String;": (_vm, _t, [name]) => name,
@@ -139,7 +143,7 @@ export function registerClassNatives(n: Natives): void {
     "defineClass(Ljava/lang/String;Ljdk/internal/loader/BuiltinClassLoader$LoadedModule;)Ljava/lang/Class;": (vm, t, [loader, cn, lm]) => {
       const module = vm.strings.js(vm.invokeVirtual(t, lm as JObject, "name", "()Ljava/lang/String;") as JObject);
       const binary = vm.strings.js(cn as JObject).replace(/\./g, "/");
-      const existing = vm.registry.loaded(binary, Defining.Boot);
+      const existing = vm.registry.loaded(binary, null);
       if (existing !== undefined) return vm.mirror(existing);
       if (vm.registry.image.findResource(module, `${binary}.class`) === undefined) return null;
       const c = vm.registry.load(binary, Defining.Boot);

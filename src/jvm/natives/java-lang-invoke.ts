@@ -111,6 +111,9 @@ export function registerInvokeNatives(n: Natives): void {
         const bytes = new Uint8Array(data.buffer, data.byteOffset + (off as number), len as number).slice();
         const binary = name === null ? "" : vm.strings.js(name as JObject).replace(/\./g, "/");
         const boot = loader === null;
+        if (vm.registry.isUserLoader(loader as JObject | null)) {
+          return vm.mirror(vm.registry.defineForUser(bytes, loader as JObject, binary === "" ? "class file" : binary));
+        }
         const module = boot ? (vm.registry.image.moduleOf(binary.slice(0, binary.lastIndexOf("/"))) ?? "java.base") : "";
         const cls = vm.registry.define(binary, bytes, boot ? 0 : 1, module);
         if (!boot) cls.loader = loader as JObject;

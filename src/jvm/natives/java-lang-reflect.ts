@@ -105,27 +105,56 @@ function declaredFields(vm: Jvm, thread: JThread, cls: JClass, publicOnly: boole
   return vm.refArray("java/lang/reflect/Field", items);
 }
 
+/** A java.lang.reflect.Method (or Constructor, for <init>) for `m`. */
+function reflectMethod(vm: Jvm, thread: JThread, m: JMethod): JObject {
+  const cls = m.cls;
+  const signature = stringOrNull(vm, signatureOf(cls, m.info?.attributes));
+  const annotations = rawAttribute(vm, m.info?.attributes, "RuntimeVisibleAnnotations");
+  const parameterAnnotations = rawAttribute(vm, m.info?.attributes, "RuntimeVisibleParameterAnnotations");
+  if (m.name === "<init>") {
+    return newReflected(vm, thread, "java/lang/reflect/Constructor",
+      "(Ljava/lang/Class;[Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B)V",
+      [vm.mirror(cls), parameterTypes(vm, thread, m), exceptionTypes(vm, thread, m), m.access & 0xffff, m.slot, signature, annotations, parameterAnnotations]);
+  }
+  const d = parseMethodDescriptor(m.descriptor);
+  const ret = d.returnType === undefined ? vm.mirror(vm.registry.primitive("V")!) : typeMirror(vm, d.returnType, cls, thread);
+  return newReflected(vm, thread, "java/lang/reflect/Method",
+    "(Ljava/lang/Class;Ljava/lang/String;[Ljava/lang/Class;Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B[B)V",
+    [vm.mirror(cls), vm.strings.intern(m.name), parameterTypes(vm, thread, m), ret, exceptionTypes(vm, thread, m),
+      m.access & 0xffff, m.slot, signature, annotations, parameterAnnotations, rawAttribute(vm, m.info?.attributes, "AnnotationDefault")]);
+}
+
 function declaredMethods(vm: Jvm, thread: JThread, cls: JClass, publicOnly: boolean, constructors: boolean): JObject {
   const items = cls.methods
     .filter((m) => (m.name === "<init>") === constructors && m.name !== "<clinit>")
     .filter((m) => !publicOnly || (m.access & AccessFlags.ACC_PUBLIC) !== 0)
-    .map((m) => {
-      const signature = stringOrNull(vm, signatureOf(cls, m.info?.attributes));
-      if (constructors) {
-        return newReflected(vm, thread, "java/lang/reflect/Constructor",
-          "(Ljava/lang/Class;[Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B)V",
-          [vm.mirror(cls), parameterTypes(vm, thread, m), exceptionTypes(vm, thread, m), m.access & 0xffff, m.slot, signature,
-            rawAttribute(vm, m.info?.attributes, "RuntimeVisibleAnnotations"), rawAttribute(vm, m.info?.attributes, "RuntimeVisibleParameterAnnotations")]);
-      }
-      const d = parseMethodDescriptor(m.descriptor);
-      const ret = d.returnType === undefined ? vm.mirror(vm.registry.primitive("V")!) : typeMirror(vm, d.returnType, cls, thread);
-      return newReflected(vm, thread, "java/lang/reflect/Method",
-        "(Ljava/lang/Class;Ljava/lang/String;[Ljava/lang/Class;Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B[B)V",
-        [vm.mirror(cls), vm.strings.intern(m.name), parameterTypes(vm, thread, m), ret, exceptionTypes(vm, thread, m),
-          m.access & 0xffff, m.slot, signature, rawAttribute(vm, m.info?.attributes, "RuntimeVisibleAnnotations"),
-          rawAttribute(vm, m.info?.attributes, "RuntimeVisibleParameterAnnotations"), rawAttribute(vm, m.info?.attributes, "AnnotationDefault")]);
-    });
+    .map((m) => reflectMethod(vm, thread, m));
   return vm.refArray(constructors ? "java/lang/reflect/Constructor" : "java/lang/reflect/Method", items);
+}
+
+/** Class.getRecordComponents0: a RecordComponent per entry of the Record attribute, its accessor resolved. */
+function recordComponents(vm: Jvm, thread: JThread, cls: JClass): JObject | null {
+  const record = cls.cf === undefined ? undefined : findAttribute(cls.cf.attributes, "Record");
+  if (record === undefined) return null;
+  const pool = cls.cf!.constant_pool;
+  const rc = vm.load("java/lang/reflect/RecordComponent");
+  vm.initialize(thread, rc);
+  const items = record.components.map((c) => {
+    const nameEntry = pool[c.name_index];
+    const descEntry = pool[c.descriptor_index];
+    const name = nameEntry !== undefined && nameEntry.tag === 1 ? nameEntry.value : "";
+    const descriptor = descEntry !== undefined && descEntry.tag === 1 ? descEntry.value : "Ljava/lang/Object;";
+    const o = vm.newObject(rc);
+    vm.setField(o, "clazz", vm.mirror(cls));
+    vm.setField(o, "name", vm.strings.intern(name));
+    vm.setField(o, "type", typeMirror(vm, parseFieldDescriptor(descriptor), cls, thread));
+    const accessor = cls.declaredMethod(name, `()${descriptor}`);
+    vm.setField(o, "accessor", accessor === undefined ? null : reflectMethod(vm, thread, accessor));
+    vm.setField(o, "signature", stringOrNull(vm, signatureOf(cls, c.attributes)));
+    vm.setField(o, "annotations", rawAttribute(vm, c.attributes, "RuntimeVisibleAnnotations"));
+    return o;
+  });
+  return vm.refArray("java/lang/reflect/RecordComponent", items);
 }
 
 /** The JMethod behind a Method or Constructor object. */
@@ -162,6 +191,7 @@ export function registerReflection(n: Natives): void {
     "getDeclaredMethods0(Z)[Ljava/lang/reflect/Method;": (vm, t, [c, p]) => declaredMethods(vm, t, vm.classOf(c as JObject), p === 1, false),
     "getDeclaredConstructors0(Z)[Ljava/lang/reflect/Constructor;": (vm, t, [c, p]) => declaredMethods(vm, t, vm.classOf(c as JObject), p === 1, true),
     "getDeclaredClasses0()[Ljava/lang/Class;": (vm) => vm.refArray("java/lang/Class", []),
+    "getRecordComponents0()[Ljava/lang/reflect/RecordComponent;": (vm, t, [c]) => recordComponents(vm, t, vm.classOf(c as JObject)),
   });
   n.register("jdk/internal/reflect/NativeMethodAccessorImpl", {
     "invoke0(Ljava/lang/reflect/Method;Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;": (vm, t, [m, o, a]) =>
@@ -178,6 +208,10 @@ export function registerReflection(n: Natives): void {
     },
   });
   registerArrayNatives(n);
+  n.register("java/io/ObjectStreamClass", {
+    "initNative()V": () => {},
+    "hasStaticInitializer(Ljava/lang/Class;)Z": (vm, _t, [c]) => (vm.classOf(c as JObject).declaredMethod("<clinit>", "()V") !== undefined ? 1 : 0),
+  });
   // Reflection stays on the native accessors above: HotSpot switches to generated
   // bytecode accessors after 15 calls, a speed-up this interpreter would not see.
   n.registerIntrinsics("jdk/internal/reflect/ReflectionFactory", {

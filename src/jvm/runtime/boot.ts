@@ -109,6 +109,7 @@ function boot(options: JvmOptions, made: (vm: Jvm) => void): Jvm {
   vm.invokeStatic(t, "java/lang/System", "initPhase3", "()V");
   // Classes of the class path are defined by the VM for the JDK's application class loader.
   registry.appLoader = vm.invokeStatic(t, "java/lang/ClassLoader", "getSystemClassLoader", "()Ljava/lang/ClassLoader;") as JObject;
+  registry.platformLoader = vm.invokeStatic(t, "java/lang/ClassLoader", "getPlatformClassLoader", "()Ljava/lang/ClassLoader;") as JObject;
   return vm;
 }
 

@@ -106,6 +106,7 @@ export class Jvm {
     readonly nativeMemory: NativeMemory = new NativeMemory(),
   ) {
     this.strings = new StringTable(this);
+    registry.userResolve = (loader, name) => this.loadThroughJava(loader, name);
     registry.onDefine = (cls) => {
       for (const m of cls.methods) if (natives.isIntrinsic(m)) m.isNative = true;
       if (this.classClass !== undefined) this.mirror(cls);
@@ -123,6 +124,18 @@ export class Jvm {
     }
     if (cls === undefined) this.throwNew(thread, "java/lang/NoClassDefFoundError", name);
     return cls;
+  }
+
+  /** `name` through a user-defined class loader's loadClass(String), on the running thread; undefined on ClassNotFoundException. */
+  private loadThroughJava(loader: JObject, name: string): JClass | undefined {
+    const thread = this.scheduler.current ?? this.mainThread;
+    try {
+      const mirror = this.invokeVirtual(thread, loader, "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;", [this.strings.str(name.replace(/\//g, "."))]);
+      return mirror === null ? undefined : this.classOf(mirror as JObject);
+    } catch (e) {
+      if (e instanceof JavaThrow && this.isInstance(e.exception, "java/lang/ClassNotFoundException")) return undefined;
+      throw e;
+    }
   }
 
   /** java.lang.Object. */

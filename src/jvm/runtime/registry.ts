@@ -29,6 +29,15 @@ export class ClassRegistry {
   private readonly primitives = new Map<string, JClass>();
   /** The java.lang.ClassLoader object of the application loader, once Java made it. */
   appLoader: JObject | null = null;
+  /** The platform class loader, once Java made it (its classes share the bootstrap namespace here). */
+  platformLoader: JObject | null = null;
+  /** Classes each user-defined loader defined or was asked for (its initiating-loader table). */
+  private readonly userLoaded = new Map<JObject, Map<string, JClass>>();
+  /**
+   * Resolves `name` through a user-defined class loader (the VM calls its
+   * loadClass); undefined when it throws ClassNotFoundException.
+   */
+  userResolve: (loader: JObject, name: string) => JClass | undefined = () => undefined;
   /** Called for each class defined, to give it a mirror and module once the VM can. */
   onDefine: (cls: JClass) => void = () => {};
 
@@ -49,9 +58,10 @@ export class ClassRegistry {
     return this.primitives.get(letter);
   }
 
-  /** The class `name` if the loader has already loaded it (ClassLoader.findLoadedClass). */
-  loaded(name: string, from: Defining): JClass | undefined {
-    return this.bootClasses.get(name) ?? (from === Defining.App ? this.appClasses.get(name) : undefined);
+  /** The class `name` if `loader` (null: the bootstrap loader) has already loaded it (ClassLoader.findLoadedClass). */
+  loaded(name: string, loader: JObject | null): JClass | undefined {
+    if (this.isUserLoader(loader)) return this.userLoaded.get(loader!)?.get(name);
+    return this.bootClasses.get(name) ?? (loader !== null ? this.appClasses.get(name) : undefined);
   }
 
   /** Every class loaded so far. */
@@ -84,7 +94,41 @@ export class ClassRegistry {
 
   /** The class `name` as the loader that defined `cls` sees it. */
   loadFrom(cls: JClass, name: string): JClass | undefined {
+    if (this.isUserLoader(cls.loader)) return this.loadThrough(cls.loader!, name);
     return this.load(name, cls.fromClassPath ? Defining.App : Defining.Boot);
+  }
+
+  /** True for a class loader that is neither the bootstrap, platform nor application loader. */
+  isUserLoader(loader: JObject | null): boolean {
+    return loader !== null && loader !== this.appLoader && loader !== this.platformLoader;
+  }
+
+  /** `name` through user-defined `loader`: a class it already has, else its loadClass (recorded as initiated). */
+  loadThrough(loader: JObject, name: string): JClass | undefined {
+    const known = this.userLoaded.get(loader)?.get(name);
+    if (known !== undefined) return known;
+    if (name.charCodeAt(0) === 0x5b /* [ */) {
+      const inner = name.slice(1);
+      const component = inner[0] === "L" ? this.loadThrough(loader, inner.slice(1, -1)) : inner[0] === "[" ? this.loadThrough(loader, inner) : this.primitives.get(inner);
+      return component === undefined ? undefined : this.arrayOf(component);
+    }
+    const c = this.userResolve(loader, name);
+    if (c !== undefined) this.record(loader, name, c);
+    return c;
+  }
+
+  private record(loader: JObject, name: string, cls: JClass): void {
+    let table = this.userLoaded.get(loader);
+    if (table === undefined) this.userLoaded.set(loader, (table = new Map()));
+    table.set(name, cls);
+  }
+
+  /** Defines a class for user-defined class loader `loader` (ClassLoader.defineClass), in that loader's namespace. */
+  defineForUser(bytes: Uint8Array, loader: JObject, source: string): JClass {
+    const cf = parseClassFile(bytes, source);
+    const cls = this.link(cf, cf.name, Defining.App, "", false, loader);
+    this.record(loader, cf.name, cls);
+    return cls;
   }
 
   /** The array class whose component is `component`. */
@@ -142,14 +186,15 @@ export class ClassRegistry {
     cls.fromClassPath = loader === Defining.App;
     cls.hidden = hidden;
     if (hidden) cls.resolved[cf.this_class] = cls;
-    else (loader === Defining.Boot ? this.bootClasses : this.appClasses).set(cf.name, cls);
+    else if (!this.isUserLoader(loaderObject)) (loader === Defining.Boot ? this.bootClasses : this.appClasses).set(cf.name, cls);
+    const resolveSuper = (n: string) => (this.isUserLoader(loaderObject) ? this.loadThrough(loaderObject!, n) : this.load(n, loader));
     if (cf.superName !== undefined) {
-      const s = this.load(cf.superName, loader);
+      const s = resolveSuper(cf.superName);
       if (s === undefined) throw new LinkageFailure("java/lang/NoClassDefFoundError", cf.superName);
       cls.superClass = s;
     }
     cls.interfaces = cf.interfaceNames.map((i) => {
-      const c = this.load(i, loader);
+      const c = resolveSuper(i);
       if (c === undefined) throw new LinkageFailure("java/lang/NoClassDefFoundError", i);
       return c;
     });

@@ -14,8 +14,8 @@ import { execute } from "./interpreter.js";
 import { JavaThrow, type JObject } from "./objects.js";
 import { Frame, JThread, ThreadState } from "./thread.js";
 
-/** Calls and backward branches a thread runs before others get a turn. */
-export const SLICE = 20000;
+/** Calls and backward branches a thread runs before others get a turn (about a millisecond: timed waits wake on time). */
+export const SLICE = 2000;
 
 /** java.lang.Thread.threadStatus values (JVMTI thread states). */
 export const enum ThreadStatus {
@@ -43,6 +43,8 @@ export class DeadlockError extends Error {}
 export class Scheduler {
   readonly threads: JThread[] = [];
   private next = 0;
+  /** The thread the scheduler gave the host to last (the running one while Java runs). */
+  current: JThread | undefined = undefined;
   /** Host-nesting depth of the scheduler (see blockNested). */
   private depth = 0;
 
@@ -132,6 +134,8 @@ export class Scheduler {
   private slice(t: JThread): void {
     t.state = ThreadState.Runnable;
     t.onHost = true;
+    const previous = this.current;
+    this.current = t;
     try {
       execute(this.vm, t, 0);
     } catch (e) {
@@ -140,6 +144,7 @@ export class Scheduler {
       this.uncaught(t, e.exception);
     } finally {
       t.onHost = false;
+      this.current = previous;
     }
     if (t.frames.length === 0) this.terminate(t);
   }
