@@ -89,6 +89,7 @@ export class AddressSpace implements PageTranslator {
     if (f === undefined) {
       f = this.frames.alloc();
       v.shm.frames.set(index, f);
+      v.shm.fill(index, f);
     }
     this.frames.share(f); // the object's reference (new frame) or this page's (existing one)
     return f;

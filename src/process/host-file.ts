@@ -9,6 +9,8 @@ import * as fs from "node:fs";
 import { Errno, hostErrno } from "./syscalls/errno.js";
 import type { IoResult, OpenFile, ReadyCallback } from "./fd-table.js";
 import { OFlag, PollEv, WaitQueue, blockOn } from "./fd-table.js";
+import { afterWrite, beforeRead } from "./page-cache.js";
+import { In, notifyFile } from "./inotify.js";
 
 /**
  * Bytes asked for by one read-ahead that poll/epoll start. A read-ahead
@@ -187,8 +189,10 @@ export class HostFile implements OpenFile {
     try {
       const at = pos ?? this.pos;
       if (at !== undefined && at > Number.MAX_SAFE_INTEGER) return 0; // past the end of any host file
+      if (this.kind === "file" && at !== undefined) beforeRead(this, at, buf.length);
       const n = fs.readSync(this.hostFd, buf, 0, buf.length, at ?? null);
       if (pos === undefined && this.pos !== undefined) this.pos += n;
+      if (n > 0) notifyFile(this, In.ACCESS);
       return n;
     } catch (e) {
       return hostErrno(e);
@@ -205,12 +209,16 @@ export class HostFile implements OpenFile {
       try {
         done += fs.writeSync(this.hostFd, data, done, data.length - done, at === undefined ? null : at + done);
         if (done >= data.length) {
+          if (this.kind === "file" && at !== undefined) afterWrite(this, at, done);
+          if (done > 0) notifyFile(this, In.MODIFY);
           if (pos === undefined && this.pos !== undefined) this.pos += done;
           return done;
         }
       } catch (e) {
         const r = hostErrno(e);
         if (r !== -11) { // not EAGAIN: report
+          if (done > 0 && this.kind === "file" && at !== undefined) afterWrite(this, at, done);
+          if (done > 0) notifyFile(this, In.MODIFY);
           if (done > 0 && pos === undefined && this.pos !== undefined) this.pos += done;
           return done > 0 ? done : r;
         }
@@ -279,6 +287,7 @@ export class HostFile implements OpenFile {
   }
 
   release(): void {
+    if (this.owned) notifyFile(this, (this.flags & OFlag.ACCMODE) === OFlag.RDONLY ? In.CLOSE_NOWRITE : In.CLOSE_WRITE);
     this.released = true;
     if (typeof this.peekFd === "number") {
       try { fs.closeSync(this.peekFd); } catch { /* gone */ }

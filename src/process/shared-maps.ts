@@ -1,21 +1,20 @@
 /**
- * MAP_SHARED file mappings. Guest pages are copies of the file, so sharing is
- * kept up by copying both ways: msync, munmap and process exit write the
- * mapped pages back to the file, and a write(2) through a descriptor of the
- * same file reloads the mapped pages. The mapping keeps the open file alive
- * (as the kernel does) even after the guest closes its descriptor.
+ * The MAP_SHARED file mappings of one process. Their pages are the frames of
+ * the file's FileMemory (page-cache.ts), shared with every other mapping of the
+ * file; this list says which file bytes each mapping covers, so that msync,
+ * munmap and process exit write them back to the file. A mapping keeps the
+ * open file alive (as the kernel does) even after the guest closes its
+ * descriptor.
  */
-import * as fs from "node:fs";
 import type { OpenFile } from "./fd-table.js";
+import type { FileMemory } from "./page-cache.js";
 import type { Process } from "./process.js";
 
 interface SharedMapping {
   start: number;
   end: number;
   file: OpenFile;
-  hostFd: number;
-  ino: bigint;
-  dev: bigint;
+  mem: FileMemory;
   /** File offset of `start`. */
   offset: number;
 }
@@ -26,15 +25,13 @@ export class SharedMappings {
 
   constructor(private readonly p: Process) {}
 
-  /** Records that [start, start+len) maps `file` from `offset`, shared. */
-  add(start: number, len: number, file: OpenFile, offset: number): void {
-    const hostFd = file.hostFd!;
-    const st = fs.fstatSync(hostFd, { bigint: true });
+  /** Records that [start, start+len) maps `file` (pages `mem`) from `offset`, shared. */
+  add(start: number, len: number, file: OpenFile, mem: FileMemory, offset: number): void {
     this.p.fds.retain(file);
-    this.list.push({ start, end: start + len, file, hostFd, ino: st.ino, dev: st.dev, offset });
+    this.list.push({ start, end: start + len, file, mem, offset });
   }
 
-  /** The same mappings for a forked child, which keeps them in step with the files too (each holds its own file reference). */
+  /** The same mappings for a forked child (each holds its own file reference). */
   cloneFor(child: Process): SharedMappings {
     const c = new SharedMappings(child);
     for (const m of this.list) {
@@ -48,14 +45,7 @@ export class SharedMappings {
   sync(start: number, end: number): void {
     for (const m of this.list) {
       const s = Math.max(m.start, start), e = Math.min(m.end, end);
-      if (s >= e) continue;
-      const fileOff = m.offset + (s - m.start);
-      const size = fs.fstatSync(m.hostFd).size;
-      const n = Math.max(0, Math.min(e - s, size - fileOff));
-      if (n === 0) continue;
-      let data: Uint8Array;
-      try { data = this.p.space.read(s, n); } catch { continue; } // unreadable (PROT_NONE): nothing written through it
-      fs.writeSync(m.hostFd, data, 0, n, fileOff);
+      if (s < e) m.mem.writeBack(m.offset + (s - m.start), m.offset + (e - m.start));
     }
   }
 
@@ -72,23 +62,6 @@ export class SharedMappings {
       this.p.fds.unretain(m.file);
     }
     this.list = kept;
-  }
-
-  /** After a write to `file`, reloads every mapping of the same host file from it. */
-  refresh(file: OpenFile): void {
-    if (this.list.length === 0 || file.hostFd === undefined) return;
-    const st = fs.fstatSync(file.hostFd, { bigint: true });
-    for (const m of this.list) {
-      if (m.ino !== st.ino || m.dev !== st.dev) continue;
-      const len = Math.min(m.end - m.start, Math.max(0, Number(st.size) - m.offset));
-      const buf = new Uint8Array(Math.min(len, 1 << 20));
-      for (let done = 0; done < len; ) {
-        const n = fs.readSync(m.hostFd, buf, 0, Math.min(buf.length, len - done), m.offset + done);
-        if (n <= 0) break;
-        this.p.space.write(m.start + done, buf.subarray(0, n), true);
-        done += n;
-      }
-    }
   }
 
   /** Writes everything back (process exit). */

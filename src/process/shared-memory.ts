@@ -20,6 +20,9 @@ export class SharedMemory {
   /** Called whenever an address space unmaps a region of it (System V segments count their attaches). */
   onDetach: (() => void) | undefined;
 
+  /** Fills a newly allocated frame for page `index` (a file's pages are read from it; anonymous ones stay zero). */
+  fill(_index: number, _frame: number): void {}
+
   /** Drops one user; the last one gives the frames back. */
   release(frames: FrameAllocator, cache: DecodeCache): void {
     if (--this.users > 0) return;

@@ -21,9 +21,13 @@ export interface Vma {
   prot: number;
   /** What it maps, for /proc/self/maps and debugging: "[heap]", "[stack]", a path, or "". */
   name: string;
-  /** For MAP_SHARED anonymous memory: the pages shared with forked processes. */
+  /** For MAP_SHARED memory: the pages shared with forked processes, or a file's pages (page-cache.ts). */
   shm?: SharedMemory;
-  /** For a System V shared memory attach: the address of the segment's first page (shmdt's argument). */
+  /**
+   * Where page 0 of `shm` would be: for a System V shared memory attach, the
+   * address of the segment's first page (shmdt's argument); for a file, the
+   * mapping's start less its file offset.
+   */
   shmBase?: number;
 }
 

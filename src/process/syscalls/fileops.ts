@@ -19,6 +19,7 @@ import type { Thread } from "../thread.js";
 import { interruptible } from "./io.js";
 import { Errno, hostErrno } from "./errno.js";
 import { HostFile } from "../host-file.js";
+import { afterWrite } from "../page-cache.js";
 import { OFlag, type Blocking } from "../fd-table.js";
 import { PipeEnd } from "../pipe.js";
 
@@ -118,7 +119,7 @@ define(47, "fallocate", "ddii", (p, _t, a) => {
   } catch (e) {
     return hostErrno(e);
   }
-  p.shared.refresh(f);
+  if (op !== 0) afterWrite(f, offset, len); // mapped pages of the file see the zeros
   return 0;
 });
 

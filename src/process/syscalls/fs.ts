@@ -17,6 +17,7 @@ import { openFifoAt } from "./fileops.js";
 import type { Process } from "../process.js";
 import { fcntlLock, LockCmd } from "./locks.js";
 import { readIovecs, scatter } from "./iovec.js";
+import { In, inodeOf, notifyFile, notifyInode, notifyPath, notifyRemoved, notifyRename, watching } from "../inotify.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
@@ -53,12 +54,6 @@ function file(p: Process, fd: number): OpenFile | undefined {
   return p.fds.get(fd);
 }
 
-/** Keeps shared mappings of a file in step after a write to it. */
-function afterWrite(p: Process, f: OpenFile, r: IoResult): IoResult {
-  if (f.kind === "file" && typeof r === "number" && r > 0) p.shared.refresh(f);
-  return r;
-}
-
 define(56, "openat", "dsxo", (p, t, a) => openFifoAt(p, t, a) ?? withPath(p, a, 0, 1, (host) => openHostPath(p, host, a.int(2), a.u32(3))));
 
 /**
@@ -69,8 +64,13 @@ export function openHostPath(p: Process, host: string, flags: number, guestMode:
   const generated = procFile(p, host);
   if (generated !== undefined) return p.fds.add(new MemFile(generated, host), (flags & OFlag.CLOEXEC) !== 0);
   const mode = guestMode & 0o7777 & ~p.umask; // the kernel keeps only the permission bits
+  const existed = watching() && (flags & OFlag.CREAT) !== 0 ? fs.existsSync(host) : true;
   const hostFd = fs.openSync(host, flags & ~OFlag.NONBLOCK, mode);
-  return p.fds.add(new HostFile(hostFd, flags, host), (flags & OFlag.CLOEXEC) !== 0);
+  const f = new HostFile(hostFd, flags, host);
+  if (!existed) notifyPath(host, In.CREATE);
+  else if ((flags & OFlag.TRUNC) !== 0 && f.kind === "file" && (flags & OFlag.ACCMODE) !== OFlag.RDONLY) notifyFile(f, In.MODIFY);
+  notifyFile(f, In.OPEN);
+  return p.fds.add(f, (flags & OFlag.CLOEXEC) !== 0);
 }
 
 define(57, "close", "d", (p, _t, a) => (p.fds.close(a.int(0)) ? 0 : -Errno.EBADF));
@@ -102,7 +102,7 @@ define(64, "write", "dxu", (p, t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if ((f.flags & OFlag.ACCMODE) === OFlag.RDONLY && f.kind !== "stream") return -Errno.EBADF;
-  return interruptible(t, raiseSigpipe(p, t, afterWrite(p, f, f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24))))));
+  return interruptible(t, raiseSigpipe(p, t, f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)))));
 });
 
 define(67, "pread64", "dxui", (p, _t, a) => {
@@ -117,7 +117,7 @@ define(68, "pwrite64", "dxui", (p, _t, a) => {
   const f = file(p, a.int(0));
   if (f === undefined) return -Errno.EBADF;
   if (f.kind !== "file") return -Errno.ESPIPE;
-  return afterWrite(p, f, f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)), a.i64(3)));
+  return f.write(p.space.read(a.u64(1), Math.min(a.u64(2), 1 << 24)), a.i64(3));
 });
 
 define(65, "readv", "dxd", (p, t, a) => {
@@ -263,11 +263,17 @@ define(78, "readlinkat", "dsxu", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
   return bytes.length;
 }));
 
-define(34, "mkdirat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.mkdirSync(host, a.u32(2) & 0o7777 & ~p.umask); return 0; }));
+define(34, "mkdirat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
+  fs.mkdirSync(host, a.u32(2) & 0o7777 & ~p.umask);
+  notifyPath(host, In.CREATE);
+  return 0;
+}));
 
 define(35, "unlinkat", "dsx", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
+  const gone = watching() ? inodeOf(host) : undefined;
   if (a.int(2) & AT_REMOVEDIR) fs.rmdirSync(host);
   else fs.unlinkSync(host);
+  if (gone !== undefined) notifyRemoved(host, gone);
   return 0;
 }));
 
@@ -283,23 +289,36 @@ define(276, "renameat2", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => {
   const RENAME_NOREPLACE = 1;
   if (a.int(4) & RENAME_NOREPLACE && fs.existsSync(to)) return -Errno.EEXIST;
   if (a.int(4) & ~RENAME_NOREPLACE) return -Errno.EINVAL;
+  const moved = watching() ? inodeOf(from) : undefined;
   fs.renameSync(from, to);
+  if (moved !== undefined) notifyRename(from, to, moved);
   return 0;
 }));
-define(37, "linkat", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => { fs.linkSync(from, to); return 0; }));
+define(37, "linkat", "dsdsx", (p, _t, a) => twoPaths(p, a, (from, to) => {
+  fs.linkSync(from, to);
+  notifyInode(from, In.ATTRIB); // its link count changed
+  notifyPath(to, In.CREATE);
+  return 0;
+}));
 define(36, "symlinkat", "sds", (p, _t, a) => {
   const target = p.space.readCString(a.u64(0));
   const link = hostPath(p, a.int(1), a.u64(2));
   if (typeof link === "number") return link;
   try { fs.symlinkSync(target, link); } catch (e) { return hostErrno(e); }
+  notifyPath(link, In.CREATE);
   return 0;
 });
 
-define(53, "fchmodat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => { fs.chmodSync(host, a.u32(2) & 0o7777); return 0; }));
+define(53, "fchmodat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
+  fs.chmodSync(host, a.u32(2) & 0o7777);
+  notifyPath(host, In.ATTRIB);
+  return 0;
+}));
 define(52, "fchmod", "do", (p, _t, a) => {
   const f = file(p, a.int(0));
   if (f?.hostFd === undefined) return -Errno.EBADF;
   try { fs.fchmodSync(f.hostFd, a.u32(1) & 0o7777); } catch (e) { return hostErrno(e); }
+  notifyFile(f, In.ATTRIB);
   return 0;
 });
 define(54, "fchownat", "dsddx", () => 0);
@@ -309,9 +328,14 @@ define(46, "ftruncate", "di", (p, _t, a) => {
   const f = file(p, a.int(0));
   if (f?.hostFd === undefined) return -Errno.EBADF;
   try { fs.ftruncateSync(f.hostFd, a.i64(1)); } catch (e) { return hostErrno(e); }
+  notifyFile(f, In.MODIFY);
   return 0;
 });
-define(45, "truncate", "si", (p, _t, a) => withPath(p, a, -1, 0, (host) => { fs.truncateSync(host, a.i64(1)); return 0; }));
+define(45, "truncate", "si", (p, _t, a) => withPath(p, a, -1, 0, (host) => {
+  fs.truncateSync(host, a.i64(1));
+  notifyPath(host, In.MODIFY);
+  return 0;
+}));
 
 const syncFd = (p: Process, _t: unknown, a: SyscallArgs) => {
   const f = file(p, a.int(0));

@@ -1,4 +1,10 @@
-/** futex(2): wait queues keyed by guest address, for pthread mutexes, condition variables and joins. */
+/**
+ * futex(2): wait queues for pthread mutexes, condition variables and joins.
+ * As Linux keys them: a private futex (FUTEX_PRIVATE_FLAG) by process and
+ * address; a shared one in shared memory (MAP_SHARED, System V, a file's
+ * pages) by that memory and the offset in it, so that processes mapping it
+ * at different addresses meet; any other by process and address.
+ */
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
 import type { Process } from "../process.js";
@@ -9,19 +15,23 @@ interface Waiter {
   wake: (v: number) => void;
 }
 
-const queues = new WeakMap<Process, Map<number, Waiter[]>>();
+const queues = new WeakMap<object, Map<number, Waiter[]>>();
 
-function queue(p: Process, addr: number): Waiter[] {
-  let m = queues.get(p);
-  if (m === undefined) { m = new Map(); queues.set(p, m); }
-  let q = m.get(addr);
-  if (q === undefined) { q = []; m.set(addr, q); }
+/** The wait queue of the futex at `addr` of `p` (`isPrivate`: FUTEX_PRIVATE_FLAG). */
+function queue(p: Process, addr: number, isPrivate: boolean): Waiter[] {
+  const shm = isPrivate ? undefined : p.space.vmaAt(addr);
+  const owner: object = shm?.shm ?? p;
+  const at = shm?.shm !== undefined ? addr - (shm.shmBase ?? 0) : addr;
+  let m = queues.get(owner);
+  if (m === undefined) { m = new Map(); queues.set(owner, m); }
+  let q = m.get(at);
+  if (q === undefined) { q = []; m.set(at, q); }
   return q;
 }
 
-/** Wakes up to `n` waiters on `addr` whose bitset intersects `bitset`; returns how many woke. */
-export function futexWake(p: Process, addr: number, n: number, bitset = -1): number {
-  const q = queue(p, addr);
+/** Wakes up to `n` waiters on the futex at `addr` whose bitset intersects `bitset`; returns how many woke. */
+export function futexWake(p: Process, addr: number, n: number, bitset = -1, isPrivate = false): number {
+  const q = queue(p, addr, isPrivate);
   let woken = 0;
   for (let i = 0; i < q.length && woken < n; ) {
     if ((q[i].bitset & bitset) !== 0) {
@@ -40,6 +50,7 @@ const enum Futex {
 
 define(98, "futex", "xdxxxx", (p, t, a) => {
   const addr = a.u64(0), op = a.int(1) & ~(Futex.PRIVATE | Futex.CLOCK_REALTIME), val = a.int(2);
+  const priv = (a.int(1) & Futex.PRIVATE) !== 0;
   if (addr % 4 !== 0) return -Errno.EINVAL;
   switch (op) {
     case Futex.WAIT: case Futex.WAIT_BITSET: {
@@ -57,7 +68,7 @@ define(98, "futex", "xdxxxx", (p, t, a) => {
           timeoutNs = timeoutNs > now ? timeoutNs - now : 0n;
         }
       }
-      const q = queue(p, addr);
+      const q = queue(p, addr, priv);
       return new Promise<number>((resolve) => {
         let timer: HostTimer | undefined;
         const w: Waiter = {
@@ -74,13 +85,13 @@ define(98, "futex", "xdxxxx", (p, t, a) => {
         t.interrupt = () => leave(-Errno.EINTR);
       });
     }
-    case Futex.WAKE: return futexWake(p, addr, val);
-    case Futex.WAKE_BITSET: return futexWake(p, addr, val, a.int(5));
+    case Futex.WAKE: return futexWake(p, addr, val, -1, priv);
+    case Futex.WAKE_BITSET: return futexWake(p, addr, val, a.int(5), priv);
     case Futex.REQUEUE: case Futex.CMP_REQUEUE: {
       if (op === Futex.CMP_REQUEUE && (p.space.readU32(addr) | 0) !== a.int(5)) return -Errno.EAGAIN;
-      const woke = futexWake(p, addr, val);
+      const woke = futexWake(p, addr, val, -1, priv);
       const limit = a.u64(3) >>> 0, to = a.u64(4);
-      const from = queue(p, addr), dest = queue(p, to);
+      const from = queue(p, addr, priv), dest = queue(p, to, priv);
       const moved = from.splice(0, Math.min(limit, from.length));
       dest.push(...moved);
       return woke + moved.length;
@@ -94,9 +105,9 @@ define(98, "futex", "xdxxxx", (p, t, a) => {
       const old = p.space.readU32(addr2) | 0;
       const ops = [oparg, old + oparg, old | oparg, old & ~oparg, old ^ oparg];
       p.space.writeU32(addr2, ops[opcode] ?? old);
-      let n = futexWake(p, addr, val);
+      let n = futexWake(p, addr, val, -1, priv);
       const c = [old === cmparg, old !== cmparg, old < cmparg, old <= cmparg, old > cmparg, old >= cmparg][cmp];
-      if (c) n += futexWake(p, addr2, a.u64(3) >>> 0);
+      if (c) n += futexWake(p, addr2, a.u64(3) >>> 0, -1, priv);
       return n;
     }
   }

@@ -25,3 +25,4 @@ import "./xattr.js";
 import "./sysv-msg.js";
 import "./sysv-sem.js";
 import "./sysv-shm.js";
+import "./inotify.js";

@@ -1,5 +1,6 @@
 /** Memory system calls: brk, mmap, munmap, mprotect, mremap, madvise and friends. */
 import { SharedMemory } from "../shared-memory.js";
+import { FileMemory } from "../page-cache.js";
 import * as fs from "node:fs";
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
@@ -93,13 +94,20 @@ define(222, "mmap", "xuxxdx", (p, _t, a) => {
   }
   prot &= Prot.Read | Prot.Write | Prot.Exec;
   p.shared.remove(addr, addr + len);
-  p.space.map(addr, len, prot, file?.path ?? "", anon && type === Map.SHARED ? new SharedMemory() : undefined);
-  if (file !== undefined) {
-    if (fillFromFile(p, addr, len, file.hostFd!, off) < 0) {
+  if (file !== undefined && type === Map.SHARED) {
+    // The file's pages in the page cache, read from the file as they are touched.
+    p.space.unmap(addr, len); // first: what it held may be the last use of the same pages
+    const mem = FileMemory.of(file, p.space);
+    if (mem === undefined) return -Errno.ENODEV;
+    if (!p.space.vmas.list.some((v) => v.shm === mem)) mem.users++; // this space becomes a user
+    p.space.map(addr, len, prot, file.path ?? "", mem, addr - off);
+    p.shared.add(addr, len, file, mem, off);
+  } else {
+    p.space.map(addr, len, prot, file?.path ?? "", anon && type === Map.SHARED ? new SharedMemory() : undefined);
+    if (file !== undefined && fillFromFile(p, addr, len, file.hostFd!, off) < 0) {
       p.space.unmap(addr, len);
       return -Errno.ENOMEM;
     }
-    if (type === Map.SHARED) p.shared.add(addr, len, file, off);
   }
   if (prot & Prot.Exec) p.space.cache.fenceI();
   return addr;

@@ -53,11 +53,6 @@ function storeOffset(p: Process, addr: number, value: number): void {
   if (addr !== 0) p.space.writeU64(addr, value);
 }
 
-/** Keeps shared mappings of `f` in step after bytes were written to it. */
-function wrote(p: Process, f: OpenFile, n: number): void {
-  if (n > 0 && f.kind === "file") p.shared.refresh(f);
-}
-
 /** Reads up to `len` bytes from `f` (at `pos` when given): the bytes, a negative errno, or a promise of either. */
 function readFrom(f: OpenFile, len: number, pos: number | undefined): Uint8Array | number | Promise<Uint8Array | number> {
   const buf = new Uint8Array(len);
@@ -110,7 +105,6 @@ function pipeToFile(p: Process, t: Thread, pipe: Pipe, out: OpenFile, offAddr: n
     const n = pipe.tryRead(buf);
     if (n <= 0) return n;
     return mapResult(out.write(buf.subarray(0, n), off), (w) => {
-      wrote(p, out, w);
       if (off !== undefined && w > 0) storeOffset(p, offAddr, off + w);
       return w;
     });
@@ -154,7 +148,6 @@ function fileToFile(p: Process, inFile: OpenFile, inPos: number | undefined, out
     done += w;
     if (w < r) break;
   }
-  wrote(p, out, done);
   return { n: done, ...(inPos !== undefined && { inPos: inPos + done }), ...(outPos !== undefined && { outPos: outPos + done }) };
 }
 

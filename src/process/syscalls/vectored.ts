@@ -99,7 +99,6 @@ function pwritev(p: Process, t: Thread, a: SyscallArgs, pos: number, flags: numb
   }
   return mapResult(r, (n) => {
     if (n > 0 && f.kind === "file") {
-      p.shared.refresh(f);
       if ((flags & (Rwf.DSYNC | Rwf.SYNC)) !== 0 && f.hostFd !== undefined) {
         try { fs.fdatasyncSync(f.hostFd); } catch (e) { return hostErrno(e); }
       }
