@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on Debian (run as root, or it uses sudo):
 # the RISC-V cross toolchain and sysroot, qemu-user (the oracle of the
-# differential tests), a native compiler, the Go toolchain, and the source of
-# Debian's busybox (real guest software built and run by tests/busybox.test.ts).
+# differential tests), a native compiler, the Go toolchain, and the sources of
+# Debian's busybox and sqlite3 (real guest software built and run by
+# tests/busybox.test.ts and tests/sqlite.test.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,15 +33,22 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get update
 # dpkg-dev, bzip2, xz-utils: unpacking Debian source packages
 # gdb-multiarch: the debugger the GDB stub's tests drive (tests/gdb.test.ts)
 # chromium: the browser the dashboard's tests drive through playwright-core (tests/web-dashboard.test.ts)
+# tcl: tclsh, which sqlite3's make runs to generate its amalgamation (sqlite3.c, shell.c)
 # openjdk-17-jdk-headless: the class library (lib/modules) the JVM reads, and jimage/jlink, the oracles of src/jvm/jimage
 # rhino: a JavaScript engine written in Java (/usr/share/java/js.jar), third-party Java run by tests/jvm.test.ts
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user qemu-system-misc \
   opensbi device-tree-compiler gdb-multiarch chromium \
-  gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils openjdk-17-jdk-headless rhino
+  gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils tcl openjdk-17-jdk-headless rhino
 
 # Debian's busybox source, unpacked under tests/build/src (built by the busybox test).
 if ! ls -d tests/build/src/busybox-*/ >/dev/null 2>&1; then
   mkdir -p tests/build/src
   (cd tests/build/src && apt-get source busybox)
+fi
+
+# Debian's sqlite3 source, unpacked under tests/build/src (built by tests/sqlite-build.ts).
+if ! ls -d tests/build/src/sqlite3-*/ >/dev/null 2>&1; then
+  mkdir -p tests/build/src
+  (cd tests/build/src && apt-get source sqlite3)
 fi

@@ -5,41 +5,21 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GUEST_BUILD_DIR, requireTool } from "./build-guests.js";
+import { buildOnce } from "./build-once.js";
 
 const SRC_ROOT = join(GUEST_BUILD_DIR, "src");
 const OUT_DIR = join(GUEST_BUILD_DIR, "busybox");
 export const BUSYBOX = join(OUT_DIR, "busybox");
 
-/** Sleeps the thread for `ms` (test files build in parallel; this one waits for another's build). */
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /**
  * Builds busybox (defconfig, static, without the tc applet, which needs kernel
- * headers it no longer builds with) unless it is built. Test files run in
- * parallel: one builds while holding a lock directory, the others wait for it.
+ * headers it no longer builds with) unless it is built.
  */
 export function buildBusybox(): void {
-  if (existsSync(BUSYBOX)) return;
-  const lock = `${OUT_DIR}.lock`;
-  mkdirSync(GUEST_BUILD_DIR, { recursive: true });
-  try {
-    mkdirSync(lock);
-  } catch {
-    const until = Date.now() + 20 * 60_000;
-    while (existsSync(lock) && Date.now() < until) sleepSync(500);
-    assert.ok(existsSync(BUSYBOX), "another test's busybox build failed or timed out");
-    return;
-  }
-  try {
-    make();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  buildOnce(BUSYBOX, make);
 }
 
 function make(): void {
