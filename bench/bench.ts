@@ -16,6 +16,7 @@ import { benchBoot } from "./boot.js";
 import { benchBrowser } from "./browser.js";
 import { benchHypervisor } from "./hypervisor.js";
 import { benchNetwork } from "./network.js";
+import { benchSqlite } from "./sqlite.js";
 import { benchStartup } from "./startup.js";
 import { benchWorkloads } from "./workloads.js";
 import { describeFailure, JIT_LINE, STATS_LINE, timed, type Row } from "./timing.js";
@@ -124,6 +125,7 @@ function table(rows: Row[]): string {
 const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]... [--timeout SECONDS]
 (NAME "workloads" is busybox gzip -9 and sha256sum of a 20 MB file; NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
  NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest;
+ NAME "sqlite" SQLite's shell running a scripted workload of many small transactions (system-call heavy) in rollback-journal and WAL modes;
  NAME "startup" the start-up of examples/hello.riscv64 (median of 7 runs);
  NAME "browser" the play page in headless Chromium: Linux boot to the shell in the tab, and the process VM's MIPS on sha256 there, each next to Node's;
  NAME "network" TCP throughput of the built-in guest: user networking both ways, guest to guest over a switch, next to qemu-system-riscv64.)
@@ -146,7 +148,7 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "browser" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "browser" && name !== "sqlite" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
@@ -159,6 +161,7 @@ async function main(): Promise<number> {
   const withBrowser = only.length === 0 || only.includes("browser");
   /** The program whose MIPS the browser row compares (built with the others). */
   const inBrowser = PROGRAMS.find((p) => p.name === "sha256")!;
+  const withSqlite = only.length === 0 || only.includes("sqlite");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
@@ -172,6 +175,7 @@ async function main(): Promise<number> {
   const cwd = mkdtempSync(join(tmpdir(), "typevisor-bench-"));
   const rows: Row[] = [];
   const workloads: Row[] = [];
+  const sqlite: Row[] = [];
   let startup: string | undefined;
   const started = performance.now();
   try {
@@ -182,6 +186,7 @@ async function main(): Promise<number> {
       rows.push(row);
     }
     if (withWorkloads) workloads.push(...await benchWorkloads(values.quick, timeoutSeconds, cwd));
+    if (withSqlite) sqlite.push(...await benchSqlite(timeoutSeconds, cwd));
     if (withStartup) startup = await benchStartup(ROOT, BUILD_DIR, cwd);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
@@ -195,8 +200,12 @@ async function main(): Promise<number> {
     console.log("\nLarger workloads (Debian's busybox; the native column is the host's own gzip and sha256sum).\n");
     console.log(table(workloads));
   }
+  if (sqlite.length > 0) {
+    console.log("\nSystem-call-heavy workload (SQLite's shell from Debian's source; native is the same source built for the host).\n");
+    console.log(table(sqlite));
+  }
   if (startup !== undefined) console.log(`\nStart-up of a short program (Node's own start is ~0.1 s here).\n\n${startup}`);
-  const problems = [...rows, ...workloads].filter((r) => r.problem !== undefined);
+  const problems = [...rows, ...workloads, ...sqlite].filter((r) => r.problem !== undefined);
   if (problems.length > 0) {
     console.log("");
     for (const r of problems) console.log(`⚠ ${r.name}: ${r.problem}`);

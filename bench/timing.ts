@@ -42,3 +42,24 @@ export function describeFailure(who: string, t: Timed, timeoutSeconds: number): 
   }
   return undefined;
 }
+
+/**
+ * The row of a workload timed under qemu (`q`), typevisor with --stats (`t`)
+ * and natively (`n`): its problem is the first failed run, a typevisor output
+ * that differs from qemu's, `extraProblem` (a check of the native output), or
+ * a missing stats line.
+ */
+export function workloadRow(name: string, q: Timed, t: Timed, n: Timed, timeoutSeconds: number, extraProblem?: string): Row {
+  const row: Row = { name, qemu: q.seconds, typevisor: t.seconds, native: n.seconds };
+  const m = STATS_LINE.exec(t.result.stderr);
+  if (m !== null) row.mips = Number(m[3]);
+  row.problem =
+    describeFailure("qemu", q, timeoutSeconds) ??
+    describeFailure("typevisor", t, timeoutSeconds) ??
+    describeFailure("host", n, timeoutSeconds) ??
+    (t.result.stdout !== q.result.stdout ? "typevisor's output differs from qemu's" : undefined) ??
+    extraProblem ??
+    (m === null ? "no --stats line from typevisor" : undefined);
+  process.stderr.write(row.problem === undefined ? `${t.seconds.toFixed(2)} s\n` : `problem: ${row.problem}\n`);
+  return row;
+}

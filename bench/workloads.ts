@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBusybox, BUSYBOX } from "../tests/busybox-build.js";
 import { GUEST_ENV, runProcess, runUnderQemu, runUnderTypevisor } from "../tests/guest-run.js";
-import { describeFailure, STATS_LINE, timed, type Row } from "./timing.js";
+import { timed, workloadRow, type Row } from "./timing.js";
 
 const WORDS = ["the", "virtual", "machine", "emulates", "a", "RISC-V", "hart", "and", "its", "memory", "page", "table",
   "trap", "of", "to", "in", "interrupt", "timer", "console", "kernel", "user", "mode", "register", "instruction"];
@@ -42,17 +42,7 @@ export async function benchWorkloads(quick: boolean, timeoutSeconds: number, cwd
     const q = await timed(() => runUnderQemu("static", { ...base, program: BUSYBOX, args }));
     const t = await timed(() => runUnderTypevisor("static", { ...base, program: BUSYBOX, args }, ["--stats"]));
     const n = await timed(() => runProcess(nativeArgs, base));
-    const row: Row = { name, qemu: q.seconds, typevisor: t.seconds, native: n.seconds };
-    const m = STATS_LINE.exec(t.result.stderr);
-    if (m !== null) row.mips = Number(m[3]);
-    row.problem =
-      describeFailure("qemu", q, timeoutSeconds) ??
-      describeFailure("typevisor", t, timeoutSeconds) ??
-      describeFailure("host", n, timeoutSeconds) ??
-      (t.result.stdout !== q.result.stdout ? "typevisor's output differs from qemu's" : undefined) ??
-      (m === null ? "no --stats line from typevisor" : undefined);
-    process.stderr.write(row.problem === undefined ? `${t.seconds.toFixed(2)} s\n` : `problem: ${row.problem}\n`);
-    rows.push(row);
+    rows.push(workloadRow(name, q, t, n, timeoutSeconds));
   }
   return rows;
 }
