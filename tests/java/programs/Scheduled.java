@@ -7,15 +7,15 @@ public class Scheduled {
   public static void main(String[] args) throws Exception {
     ScheduledExecutorService ses = Executors.newScheduledThreadPool(2);
     List<String> order = Collections.synchronizedList(new ArrayList<>());
-    ses.schedule(() -> order.add("c@60"), 60, TimeUnit.MILLISECONDS);
+    ses.schedule(() -> order.add("c@400"), 400, TimeUnit.MILLISECONDS);
     ses.schedule(() -> order.add("a@10"), 10, TimeUnit.MILLISECONDS);
-    ses.schedule(() -> order.add("b@35"), 35, TimeUnit.MILLISECONDS);
+    ses.schedule(() -> order.add("b@200"), 200, TimeUnit.MILLISECONDS);
     AtomicInteger ticks = new AtomicInteger();
     CountDownLatch three = new CountDownLatch(3);
     ScheduledFuture<?> rate = ses.scheduleAtFixedRate(() -> { ticks.incrementAndGet(); three.countDown(); }, 0, 20, TimeUnit.MILLISECONDS);
     System.out.println("three ticks " + three.await(5, TimeUnit.SECONDS));
     rate.cancel(false);
-    Thread.sleep(120);
+    Thread.sleep(700);
     System.out.println("order " + order + " cancelled " + rate.isCancelled());
     Future<String> slow = ses.submit(() -> { Thread.sleep(500); return "late"; });
     try {
