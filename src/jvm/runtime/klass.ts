@@ -25,27 +25,31 @@ export const enum ClassState {
 }
 
 
-/** A field of a runtime class. */
-export class JField {
-  /** Slot in the instance's `fields` (instance fields) or the class's `statics`. */
-  slot = -1;
+/** What fields and methods share: their class, name, descriptor, flags and class-file entry. */
+export abstract class JMember {
   constructor(
     readonly cls: JClass,
     readonly name: string,
     readonly descriptor: string,
     readonly access: number,
-    /** The class file's field_info, with its attributes (ConstantValue, Signature...). */
+    /** The class file's field_info or method_info, with its attributes; undefined for members the VM makes. */
     readonly info: MemberInfo | undefined,
   ) {}
 
-  /** True for a static field. */
+  /** True for a static member. */
   get isStatic(): boolean {
     return (this.access & AccessFlags.ACC_STATIC) !== 0;
   }
 }
 
+/** A field of a runtime class. */
+export class JField extends JMember {
+  /** Slot in the instance's `fields` (instance fields) or the class's `statics`. */
+  slot = -1;
+}
+
 /** A method of a runtime class. */
-export class JMethod {
+export class JMethod extends JMember {
   /** The Code attribute; undefined for native and abstract methods. */
   readonly code: CodeAttribute | undefined;
   /** Slots the arguments take in the callee's locals, receiver included. */
@@ -67,13 +71,8 @@ export class JMethod {
   /** True for a native method, or a Java method the VM replaces with a native (an intrinsic). */
   isNative: boolean;
 
-  constructor(
-    readonly cls: JClass,
-    readonly name: string,
-    readonly descriptor: string,
-    readonly access: number,
-    readonly info: MemberInfo | undefined,
-  ) {
+  constructor(cls: JClass, name: string, descriptor: string, access: number, info: MemberInfo | undefined) {
+    super(cls, name, descriptor, access, info);
     this.code = info === undefined ? undefined : codeOf(info);
     this.isNative = (access & AccessFlags.ACC_NATIVE) !== 0;
     const d = parseMethodDescriptor(descriptor);
@@ -88,11 +87,6 @@ export class JMethod {
     this.argSlots = slots;
     const r = d.returnType;
     this.returnKind = r === undefined ? "V" : r.kind === "base" ? r.char : r.kind === "object" ? "L" : "[";
-  }
-
-  /** True for a static method. */
-  get isStatic(): boolean {
-    return (this.access & AccessFlags.ACC_STATIC) !== 0;
   }
 
 
@@ -133,7 +127,7 @@ export class JMethod {
   }
 
   /** "java/lang/String.valueOf(I)Ljava/lang/String;", for messages. */
-  toString(): string {
+  override toString(): string {
     return `${this.cls.name}.${this.name}${this.descriptor}`;
   }
 }
