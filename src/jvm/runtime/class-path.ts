@@ -17,19 +17,29 @@ export interface ClassSource {
 
 /** The bootstrap class path: the classes of every module in a jimage. */
 export class ModuleImage {
-  private readonly packageModule = new Map<string, string>();
+  private readonly packageModule = new Map<string, string | undefined>();
 
-  constructor(readonly image: JImage) {
-    for (const loc of image.locations()) {
-      if (loc.extension === "class" && !JImage.isDirectoryEntry(loc) && !this.packageModule.has(loc.parent)) {
-        this.packageModule.set(loc.parent, loc.module);
+  constructor(readonly image: JImage) {}
+
+  /**
+   * The module that holds package `pkg` ("java/lang" or "java.lang"), or
+   * undefined: jlink's /packages/<pkg> entry lists (isEmpty, module name)
+   * pairs, and the module whose part of the package is not empty holds it.
+   */
+  moduleOf(pkg: string): string | undefined {
+    const dotted = pkg.replace(/\//g, ".");
+    if (this.packageModule.has(dotted)) return this.packageModule.get(dotted);
+    let module: string | undefined;
+    const entry = dotted === "" ? undefined : this.image.find(`/packages/${dotted}`);
+    if (entry !== undefined) {
+      const view = new DataView(entry.buffer, entry.byteOffset, entry.length);
+      const little = this.image.header.littleEndian;
+      for (let i = 0; i + 8 <= entry.length && module === undefined; i += 8) {
+        if (view.getInt32(i, little) === 0) module = this.image.strings.get(view.getInt32(i + 4, little));
       }
     }
-  }
-
-  /** The module that holds package `pkg` ("java/lang" or "java.lang"), or undefined. */
-  moduleOf(pkg: string): string | undefined {
-    return this.packageModule.get(pkg.replace(/\./g, "/"));
+    this.packageModule.set(dotted, module);
+    return module;
   }
 
   /** The class file of binary name `name` ("java/lang/Object") and its module, or undefined. */
@@ -46,8 +56,12 @@ export class ModuleImage {
     return this.image.find(`/${module}/${path}`);
   }
 
-  /** Names of the packages in the image ("java/lang"). */
+  /** Names of the packages in the image that hold classes ("java/lang"), from a scan of every location. */
   packages(): string[] {
-    return [...this.packageModule.keys()];
+    const names = new Set<string>();
+    for (const loc of this.image.locations()) {
+      if (loc.extension === "class" && !JImage.isDirectoryEntry(loc)) names.add(loc.parent);
+    }
+    return [...names];
   }
 }
