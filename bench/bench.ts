@@ -17,6 +17,7 @@ import { benchBrowser } from "./browser.js";
 import { benchHypervisor } from "./hypervisor.js";
 import { benchNetwork } from "./network.js";
 import { benchSqlite } from "./sqlite.js";
+import { benchJvm } from "./jvm.js";
 import { benchStartup } from "./startup.js";
 import { benchWorkloads } from "./workloads.js";
 import { describeFailure, JIT_LINE, STATS_LINE, timed, type Row } from "./timing.js";
@@ -127,6 +128,7 @@ const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]
  NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest;
  NAME "sqlite" SQLite's shell running a scripted workload of many small transactions (system-call heavy) in rollback-journal and WAL modes;
  NAME "startup" the start-up of examples/hello.riscv64 (median of 7 runs);
+ NAME "jvm" typevisor java next to HotSpot (-Xint and its JIT): Hello World's start-up and three CPU-bound Java programs;
  NAME "browser" the play page in headless Chromium: Linux boot to the shell in the tab, and the process VM's MIPS on sha256 there, each next to Node's;
  NAME "network" TCP throughput of the built-in guest: user networking both ways, guest to guest over a switch, next to qemu-system-riscv64.)
 Programs: ${PROGRAMS.map((p) => p.name).join(", ")}`;
@@ -148,7 +150,7 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "browser" && name !== "sqlite" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "browser" && name !== "sqlite" && name !== "jvm" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
@@ -162,6 +164,7 @@ async function main(): Promise<number> {
   /** The program whose MIPS the browser row compares (built with the others). */
   const inBrowser = PROGRAMS.find((p) => p.name === "sha256")!;
   const withSqlite = only.length === 0 || only.includes("sqlite");
+  const withJvm = only.length === 0 || only.includes("jvm");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
@@ -209,6 +212,10 @@ async function main(): Promise<number> {
   if (problems.length > 0) {
     console.log("");
     for (const r of problems) console.log(`⚠ ${r.name}: ${r.problem}`);
+  }
+  if (withJvm) {
+    process.stderr.write("bench: typevisor java and HotSpot ...\n");
+    console.log(`\nThe Java virtual machine (bench/java, compiled by javac; HotSpot is the JDK 17 the JVM reads its class library from).\n\n${await benchJvm(ROOT, BUILD_DIR)}`);
   }
   if (withBoot) {
     process.stderr.write("bench: booting the built-in Linux guest ...\n");
