@@ -23,6 +23,8 @@ const ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/root" };
 /** Per-program VM options, arguments and standard input (default: none). */
 const INPUTS: Record<string, { vm?: string[]; args?: string[]; stdin?: string }> = {
   Props: { vm: ["-Ddemo.flag=true", "-Ddemo.empty="] },
+  OutOfMemory: { vm: ["-Xmx64m"] },
+  Assertions: { vm: ["-ea"] },
   WordFreq: { stdin: readFileSync(join(PROGRAMS, "Algorithms.java"), "utf8") },
   Exit: { args: ["a", "b"] },
   FileIo: { args: ["@TMP"] },
@@ -116,6 +118,19 @@ describe("typevisor java runs javac's output like HotSpot", { skip }, () => {
   test("a class that does not exist: java's two lines and status 1", async () => {
     const [theirs, ours] = await Promise.all([hotspot(["-cp", classes, "NoSuchClass"]), typevisor(["-cp", classes, "NoSuchClass"])]);
     same(ours, theirs);
+  });
+
+  test("class files that are not, or are too new: java's LinkageError lines and status 1", async () => {
+    const dir = join(classes, "bad");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "Bad.class"), "not a class file");
+    const newer = Buffer.from(readFileSync(join(classes, "Exit.class")));
+    newer.writeUInt16BE(65, 6); // major_version of Java 21
+    writeFileSync(join(dir, "Newer.class"), newer);
+    for (const name of ["Bad", "Newer"]) {
+      const [theirs, ours] = await Promise.all([hotspot(["-cp", dir, name]), typevisor(["-cp", dir, name])]);
+      same(ours, theirs);
+    }
   });
 
   test("a --java-home that is not a JDK 17 is one line and status 1", async () => {

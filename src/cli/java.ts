@@ -24,6 +24,12 @@ Options:
                       separated by ':' (default: $CLASSPATH, else '.').
   -jar JARFILE        Run the Main-Class of a jar (which is then the class path).
   -DNAME=VALUE        Set a system property.
+  -Xmx<size>          The heap limit (k, m, g suffixes; default 1g): Runtime.maxMemory,
+                      and OutOfMemoryError beyond it (large arrays are counted).
+  -ea, -enableassertions
+                      Enable assertions in application classes.
+  -Xint, -Xshare:..., -Xms<size>, -Xss<size>, -server, -XX:...
+                      Accepted for compatibility with java; no effect.
       --java-home DIR The JDK 17 whose class library to run (default: $JAVA_HOME,
                       the java on PATH, then ${"/usr/lib/jvm/java-17-openjdk-amd64"}).
       --debug         Show stack traces for internal errors.
@@ -41,11 +47,24 @@ interface JavaArgs {
   args: string[];
   debug: boolean;
   help: boolean;
+  maxHeapBytes: number | undefined;
+  assertions: boolean;
+}
+
+/** A java size ("64m", "1g", "4096"), in bytes; undefined if malformed. */
+function parseSize(s: string): number | undefined {
+  const m = /^(\d+)([kKmMgG]?)$/.exec(s);
+  if (m === null) return undefined;
+  const unit = { "": 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g"];
+  return Number(m[1]) * unit;
 }
 
 /** Parses the launcher's options, which end at the main class (or after -jar's file). */
 function parseJavaArgs(argv: string[]): JavaArgs {
-  const out: JavaArgs = { classPath: undefined, jar: undefined, javaHome: undefined, properties: [], mainClass: undefined, args: [], debug: false, help: false };
+  const out: JavaArgs = {
+    classPath: undefined, jar: undefined, javaHome: undefined, properties: [], mainClass: undefined, args: [], debug: false, help: false,
+    maxHeapBytes: undefined, assertions: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -59,7 +78,14 @@ function parseJavaArgs(argv: string[]): JavaArgs {
     else if (a.startsWith("--java-home=")) out.javaHome = a.slice(12);
     else if (a === "--debug") out.debug = true;
     else if (a === "-h" || a === "--help" || a === "-help" || a === "-?") out.help = true;
-    else if (a.startsWith("-D")) {
+    else if (a.startsWith("-Xmx")) {
+      out.maxHeapBytes = parseSize(a.slice(4));
+      if (out.maxHeapBytes === undefined) throw new UsageError(`Invalid maximum heap size: ${a}`);
+    } else if (a === "-ea" || a === "-enableassertions") out.assertions = true;
+    else if (a === "-da" || a === "-disableassertions" || a === "-Xint" || a === "-server" || a === "-client" ||
+      a.startsWith("-Xshare:") || a.startsWith("-Xms") || a.startsWith("-Xss") || a.startsWith("-XX:")) {
+      // accepted as java accepts them; nothing to change here
+    } else if (a.startsWith("-D")) {
       const eq = a.indexOf("=");
       out.properties.push(eq < 0 ? [a.slice(2), ""] : [a.slice(2, eq), a.slice(eq + 1)]);
     } else if (a === "-jar") {
@@ -200,6 +226,8 @@ export async function javaCommand(argv: string[]): Promise<number> {
         javaHome, classPath, userDir: resolve("."), userHome: homedir(), userName: user.username, tmpDir: tmpdir(),
       },
       properties: opts.properties,
+      maxHeapBytes: opts.maxHeapBytes,
+      assertions: opts.assertions,
       host: nodeHost,
     });
     return runMain(vm, mainClass, opts.args);

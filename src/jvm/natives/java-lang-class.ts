@@ -42,7 +42,7 @@ function forName(vm: Jvm, thread: JThread, name: string, initialize: boolean, lo
 /** Registers the natives of Class, Module and ClassLoader. */
 export function registerClassNatives(n: Natives): void {
   n.register("java/lang/Class", {
-    "desiredAssertionStatus0(Ljava/lang/Class;)Z": () => 0,
+    "desiredAssertionStatus0(Ljava/lang/Class;)Z": (vm, _t, [c]) => (vm.assertions && cls(vm, c).loader !== null ? 1 : 0),
     "getPrimitiveClass(Ljava/lang/String;)Ljava/lang/Class;": (vm, _t, [s]) => {
       const name = vm.strings.js(s as JObject);
       const letter = Object.keys(PRIMITIVES).find((k) => PRIMITIVES[k] === name)!;

@@ -165,9 +165,9 @@ export function registerJavaLang(n: Natives): void {
   });
   n.register("java/lang/Runtime", {
     "availableProcessors()I": () => 1,
-    "freeMemory()J": () => 64n << 20n,
-    "totalMemory()J": () => 128n << 20n,
-    "maxMemory()J": () => 1024n << 20n,
+    "freeMemory()J": (vm) => BigInt(Math.max(0, vm.heap.maxBytes - vm.heap.used)),
+    "totalMemory()J": (vm) => BigInt(vm.heap.maxBytes),
+    "maxMemory()J": (vm) => BigInt(vm.heap.maxBytes),
     "gc()V": () => {},
   });
   n.register("java/lang/Shutdown", {

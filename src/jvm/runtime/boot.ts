@@ -7,10 +7,11 @@
  */
 
 import { ModuleImage, type ClassSource } from "./class-path.js";
-import { Jvm, JvmExit, type JvmHost } from "./jvm.js";
+import { HeapBudget, Jvm, JvmExit, type JvmHost } from "./jvm.js";
 import { Natives } from "./natives.js";
 import { JavaThrow, type JObject } from "./objects.js";
-import { ClassRegistry, Defining } from "./registry.js";
+import { ClassRegistry, Defining, LinkageFailure } from "./registry.js";
+import type { JClass } from "./klass.js";
 import { Frame, JThread, ThreadState } from "./thread.js";
 import { registerJavaLang } from "../natives/java-lang.js";
 import { registerJdkInternalMisc } from "../natives/jdk-internal-misc.js";
@@ -34,6 +35,10 @@ export interface JvmOptions {
   platform: PlatformInfo;
   /** -Dkey=value properties. */
   properties?: [string, string][];
+  /** -Xmx in bytes (default 1 GiB). */
+  maxHeapBytes?: number;
+  /** -ea: assertions in application classes. */
+  assertions?: boolean;
   host: JvmHost;
 }
 
@@ -78,6 +83,8 @@ function boot(options: JvmOptions, made: (vm: Jvm) => void): Jvm {
   const vm = new Jvm(registry, natives, options.host, vmMemory);
   made(vm);
   vm.userProperties.push(...(options.properties ?? []));
+  if (options.maxHeapBytes !== undefined) vm.heap = new HeapBudget(options.maxHeapBytes);
+  vm.assertions = options.assertions ?? false;
   const t = vm.mainThread;
   for (const name of ["java/lang/Object", "java/lang/String", "java/lang/Class"]) vm.load(name);
   for (const c of registry.all()) vm.mirror(c);
@@ -141,7 +148,14 @@ function setUnsafeConstants(vm: Jvm): void {
 export function runMain(vm: Jvm, mainClass: string, args: string[]): number {
   const t = vm.mainThread;
   try {
-    const cls = vm.registry.load(mainClass.replace(/\./g, "/"), Defining.App);
+    let cls: JClass | undefined;
+    try {
+      cls = vm.registry.load(mainClass.replace(/\./g, "/"), Defining.App);
+    } catch (e) {
+      if (!(e instanceof LinkageFailure)) throw e;
+      report(vm, `Error: LinkageError occurred while loading main class ${mainClass}\n\t${e.errorClass.replace(/\//g, ".")}: ${e.message}\n`);
+      return 1;
+    }
     if (cls === undefined) {
       report(vm, `Error: Could not find or load main class ${mainClass}\nCaused by: java.lang.ClassNotFoundException: ${mainClass}\n`);
       return 1;

@@ -7,7 +7,7 @@
 import { AccessFlags, findAttribute, Tag, constantValue } from "../classfile/index.js";
 import { ClassState, type JClass, type JField, type JMethod } from "./klass.js";
 import { execute } from "./interpreter.js";
-import { JavaThrow, JObject, newArrayData, type Value } from "./objects.js";
+import { elementSize, JavaThrow, JObject, newArrayData, type ArrayData, type Value } from "./objects.js";
 import { ClassRegistry, Defining, LinkageFailure } from "./registry.js";
 import { StringTable } from "./strings.js";
 import { Frame, JThread } from "./thread.js";
@@ -76,6 +76,44 @@ export class JvmExit extends Error {
   }
 }
 
+/** HotSpot's largest array length plus one (Integer.MAX_VALUE - 2 is the last it allocates). */
+const MAX_ARRAY_LENGTH = 0x7fffffff - 2;
+/** Arrays from this many bytes on count against the heap limit (-Xmx). */
+const LARGE_ARRAY = 1 << 16;
+
+/**
+ * The approximate heap limit: the bytes of the large arrays still reachable
+ * (the host's collector reports them freed through a FinalizationRegistry)
+ * may not pass -Xmx. Everything else is the host's heap, unaccounted.
+ */
+export class HeapBudget {
+  private live = 0;
+  private readonly freed = new FinalizationRegistry<number>((bytes) => {
+    this.live -= bytes;
+  });
+
+  constructor(
+    /** -Xmx in bytes: Runtime.maxMemory. */
+    readonly maxBytes: number,
+  ) {}
+
+  /** True if `bytes` more fit under the limit. */
+  reserve(bytes: number): boolean {
+    return this.live + bytes <= this.maxBytes;
+  }
+
+  /** Counts `array` (of `bytes`) until the host collects it. */
+  track(array: object, bytes: number): void {
+    this.live += bytes;
+    this.freed.register(array, bytes);
+  }
+
+  /** Bytes of large arrays believed reachable. */
+  get used(): number {
+    return this.live;
+  }
+}
+
 /** The frames a single thread may stack before StackOverflowError. */
 export const MAX_FRAMES = 3000;
 
@@ -86,6 +124,10 @@ export class Jvm {
   readonly userProperties: [string, string][] = [];
   /** The thread that runs main. */
   mainThread: JThread = new JThread("main");
+  /** The heap limit (-Xmx), approximately enforced. */
+  heap = new HeapBudget(1 << 30);
+  /** Assertions enabled (-ea): what Class.desiredAssertionStatus0 answers. */
+  assertions = false;
   /** The green-thread scheduler. */
   readonly scheduler: Scheduler = new Scheduler(this);
   /**
@@ -150,13 +192,30 @@ export class Jvm {
 
   /** Allocates an array of `length` elements of class `component`. */
   newArray(component: JClass, length: number): JObject {
-    const arrayClass = this.registry.arrayOf(component);
-    return new JObject(arrayClass, [], newArrayData(component.descriptor, length));
+    return this.newArrayOf(this.registry.arrayOf(component), length);
   }
 
   /** Allocates a new array of class `arrayClass` ("[I", "[Ljava/lang/String;"). */
   newArrayOf(arrayClass: JClass, length: number): JObject {
-    return new JObject(arrayClass, [], newArrayData(arrayClass.componentType!.descriptor, length));
+    const component = arrayClass.componentType!.descriptor;
+    if (length >= MAX_ARRAY_LENGTH) this.outOfMemory("Requested array size exceeds VM limit");
+    const bytes = length * elementSize(component);
+    if (bytes >= LARGE_ARRAY && !this.heap.reserve(bytes)) this.outOfMemory("Java heap space");
+    let data: ArrayData;
+    try {
+      data = newArrayData(component, length);
+    } catch (e) {
+      if (e instanceof RangeError) this.outOfMemory("Java heap space");
+      throw e;
+    }
+    const array = new JObject(arrayClass, [], data);
+    if (bytes >= LARGE_ARRAY) this.heap.track(array, bytes);
+    return array;
+  }
+
+  /** Throws OutOfMemoryError with `message` (preallocated by HotSpot; made here, which needs little memory). */
+  outOfMemory(message: string): never {
+    this.throwNew(this.scheduler.current ?? this.mainThread, "java/lang/OutOfMemoryError", message);
   }
 
   /** A Java String[] (or other reference array) holding `items`. */

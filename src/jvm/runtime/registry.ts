@@ -6,7 +6,9 @@
  * that does not exist: the caller decides which Java error that is.
  */
 
-import { AccessFlags, parseClassFile } from "../classfile/index.js";
+import {
+  AccessFlags, ClassFormatError, MAX_MAJOR_VERSION, parseClassFile, UnsupportedClassVersionError, type ClassFile,
+} from "../classfile/index.js";
 import type { ClassSource, ModuleImage } from "./class-path.js";
 import { JClass, JField, JMethod } from "./klass.js";
 import type { JObject } from "./objects.js";
@@ -87,7 +89,7 @@ export class ClassRegistry {
     const path = name + ".class";
     for (const source of this.classPath) {
       const bytes = source.read(path);
-      if (bytes !== undefined) return this.define(name, bytes, Defining.App, "", source.name);
+      if (bytes !== undefined) return this.define(name, bytes, Defining.App, "", name);
     }
     return undefined;
   }
@@ -125,7 +127,7 @@ export class ClassRegistry {
 
   /** Defines a class for user-defined class loader `loader` (ClassLoader.defineClass), in that loader's namespace. */
   defineForUser(bytes: Uint8Array, loader: JObject, source: string): JClass {
-    const cf = parseClassFile(bytes, source);
+    const cf = parse(bytes, source);
     const cls = this.link(cf, cf.name, Defining.App, "", false, loader);
     this.record(loader, cf.name, cls);
     return cls;
@@ -159,9 +161,9 @@ export class ClassRegistry {
     return component === undefined ? undefined : this.arrayOf(component);
   }
 
-  /** Parses and links a class file, loading its superclass and interfaces first. */
+  /** Parses and links a class file, loading its superclass and interfaces first; a malformed one is a LinkageFailure. */
   define(name: string, bytes: Uint8Array, loader: Defining, moduleName: string, source = name): JClass {
-    return this.link(parseClassFile(bytes, source), name, loader, moduleName, false);
+    return this.link(parse(bytes, source), name, loader, moduleName, false);
   }
 
   /**
@@ -170,7 +172,7 @@ export class ClassRegistry {
    * loader, and resolving its own this_class to itself.
    */
   defineHidden(bytes: Uint8Array, lookup: JClass): JClass {
-    const cf = parseClassFile(bytes, "hidden class");
+    const cf = parse(bytes, "hidden class");
     const id = (0x800c00000 + 0x1000 * ++this.hiddenCount).toString(16).padStart(16, "0");
     return this.link(cf, `${cf.name}/0x${id}`, lookup.fromClassPath ? Defining.App : Defining.Boot, lookup.moduleName, true, lookup.loader);
   }
@@ -178,7 +180,7 @@ export class ClassRegistry {
   private hiddenCount = 0;
 
   private link(
-    cf: ReturnType<typeof parseClassFile>, name: string, loader: Defining, moduleName: string, hidden: boolean,
+    cf: ClassFile, name: string, loader: Defining, moduleName: string, hidden: boolean,
     loaderObject: JObject | null = loader === Defining.Boot ? null : this.appLoader,
   ): JClass {
     const cls = new JClass(hidden ? name : cf.name, cf.access_flags, loaderObject, cf);
@@ -205,6 +207,27 @@ export class ClassRegistry {
     );
     this.onDefine(cls);
     return cls;
+  }
+}
+
+/**
+ * Parses a class file; what the parser refuses becomes the Java error the
+ * JVM throws (ClassFormatError, or UnsupportedClassVersionError in HotSpot's words).
+ */
+function parse(bytes: Uint8Array, source: string): ClassFile {
+  try {
+    return parseClassFile(bytes, source);
+  } catch (e) {
+    if (e instanceof UnsupportedClassVersionError) {
+      const m = /version (\d+)\.(\d+)/.exec(e.message);
+      const tooNew = m !== null && Number(m[1]) > MAX_MAJOR_VERSION;
+      throw new LinkageFailure("java/lang/UnsupportedClassVersionError", tooNew
+        ? `${source.replace(/\//g, ".")} has been compiled by a more recent version of the Java Runtime (class file version ${m![1]}.${m![2]}), ` +
+          `this version of the Java Runtime only recognizes class file versions up to ${MAX_MAJOR_VERSION}.0`
+        : e.message);
+    }
+    if (e instanceof ClassFormatError) throw new LinkageFailure("java/lang/ClassFormatError", e.message);
+    throw e;
   }
 }
 
