@@ -129,21 +129,40 @@ function initStackTraceElements(vm: Jvm, elements: JObject, backtrace: JObject, 
   }
 }
 
+/**
+ * IEEE 754 remainder: x - n·y with n the integer nearest x/y (ties to even),
+ * computed exactly by reducing x modulo 2|y| (JavaScript's % is exact) and
+ * then stepping down by |y| at most twice.
+ */
+function ieeeRemainder(x: number, y: number): number {
+  if (Number.isNaN(x) || Number.isNaN(y) || !Number.isFinite(x) || y === 0) return NaN;
+  if (!Number.isFinite(y)) return x;
+  const p = Math.abs(y);
+  let r = p <= Number.MAX_VALUE / 2 ? x % (p + p) : x;
+  const negative = r < 0 || Object.is(r, -0);
+  r = Math.abs(r);
+  if (p < 2 * 2.2250738585072014e-308) {
+    if (r + r > p) {
+      r -= p;
+      if (r + r >= p) r -= p;
+    }
+  } else {
+    const half = 0.5 * p;
+    if (r > half) {
+      r -= p;
+      if (r >= half) r -= p;
+    }
+  }
+  return negative ? -r : r;
+}
+
 /** StrictMath's natives (JDK 17): the fdlibm functions V8 also implements from fdlibm. */
 const STRICT_MATH: Record<string, (x: number, y: number) => number> = {
   "sin(D)D": Math.sin, "cos(D)D": Math.cos, "tan(D)D": Math.tan, "asin(D)D": Math.asin, "acos(D)D": Math.acos,
   "atan(D)D": Math.atan, "exp(D)D": Math.exp, "log(D)D": Math.log, "log10(D)D": Math.log10, "sqrt(D)D": Math.sqrt,
   "cbrt(D)D": Math.cbrt, "atan2(DD)D": Math.atan2, "pow(DD)D": Math.pow, "sinh(D)D": Math.sinh, "cosh(D)D": Math.cosh,
   "tanh(D)D": Math.tanh, "hypot(DD)D": Math.hypot, "expm1(D)D": Math.expm1, "log1p(D)D": Math.log1p,
-  "IEEEremainder(DD)D": (x, y) => {
-    if (!Number.isFinite(x) || Number.isNaN(y) || y === 0) return NaN;
-    if (!Number.isFinite(y)) return x;
-    const n = Math.round(x / y);
-    const q = x / y;
-    const even = Math.abs(q - Math.trunc(q)) === 0.5 ? 2 * Math.round(q / 2) : n;
-    const r = x - even * y;
-    return r === 0 ? (x < 0 ? -0 : 0) : r;
-  },
+  "IEEEremainder(DD)D": ieeeRemainder,
 };
 
 /** Registers the java.lang natives. */
