@@ -18,9 +18,7 @@ export function rawAttribute(vm: Jvm, attributes: readonly AttributeInfo[] | und
   const a = attributes === undefined ? undefined : findAttribute(attributes as AttributeInfo[], name);
   const info = (a as { info?: Uint8Array } | undefined)?.info;
   if (info === undefined) return null;
-  const bytes = vm.newArray(vm.registry.primitive("B")!, info.length);
-  (bytes.data as Int8Array).set(new Int8Array(info.buffer, info.byteOffset, info.length));
-  return bytes;
+  return vm.byteArray(info);
 }
 
 function poolOf(vm: Jvm, cp: JObject): JClass {

@@ -11,13 +11,7 @@ import type { Jvm, JvmFiles } from "../runtime/jvm.js";
 import type { Natives } from "../runtime/natives.js";
 import type { JObject } from "../runtime/objects.js";
 import type { JThread } from "../runtime/thread.js";
-
-/** strerror() texts of the errors java.io reports, by Node's error code. */
-const STRERROR: Record<string, string> = {
-  ENOENT: "No such file or directory", EACCES: "Permission denied", EISDIR: "Is a directory", ENOTDIR: "Not a directory",
-  EEXIST: "File exists", ENOTEMPTY: "Directory not empty", EROFS: "Read-only file system", ENOSPC: "No space left on device",
-  EPERM: "Operation not permitted", EBADF: "Bad file descriptor", ELOOP: "Too many levels of symbolic links",
-};
+import { errnoText } from "./errno.js";
 
 /** UnixFileSystem's attribute bits (java.io.FileSystem.BA_*). */
 const BA_EXISTS = 0x01, BA_REGULAR = 0x02, BA_DIRECTORY = 0x04, BA_HIDDEN = 0x08;
@@ -69,12 +63,6 @@ export function files(vm: Jvm, t: JThread): JvmFiles {
   const f = vm.host.files;
   if (f === undefined) vm.throwNew(t, "java/io/IOException", "no file system in this host");
   return f;
-}
-
-/** strerror() of a host error. */
-export function errnoText(e: unknown): string {
-  const code = (e as { code?: string }).code ?? "";
-  return STRERROR[code] ?? code;
 }
 
 function pathOf(vm: Jvm, file: JObject): string {
@@ -273,8 +261,7 @@ export function registerJavaIoFiles(n: Natives): void {
     "open0(Ljava/lang/String;Z)V": (vm, t, [s, p, append]) => open(vm, t, s as JObject, vm.strings.js(p as JObject), append === 1 ? "a" : "w", append === 1),
     "writeBytes([BIIZ)V": (vm, t, [s, b, off, len]) => writeFrom(vm, t, s as JObject, b as JObject, off as number, len as number),
     "write(IZ)V": (vm, t, [s, v]) => {
-      const one = vm.newArray(vm.registry.primitive("B")!, 1);
-      (one.data as Int8Array)[0] = v as number;
+      const one = vm.byteArray(Uint8Array.of(v as number));
       writeFrom(vm, t, s as JObject, one, 0, 1);
     },
   });
@@ -294,8 +281,7 @@ export function registerJavaIoFiles(n: Natives): void {
     },
     "writeBytes([BII)V": (vm, t, [s, b, off, len]) => writeFrom(vm, t, s as JObject, b as JObject, off as number, len as number),
     "write0(I)V": (vm, t, [s, v]) => {
-      const one = vm.newArray(vm.registry.primitive("B")!, 1);
-      (one.data as Int8Array)[0] = v as number;
+      const one = vm.byteArray(Uint8Array.of(v as number));
       writeFrom(vm, t, s as JObject, one, 0, 1);
     },
     "getFilePointer()J": (vm, _t, [s]) => BigInt(positions.get(vm.getField(fdField(vm, s as JObject), "fd") as number) ?? 0),

@@ -160,13 +160,7 @@ export function registerClassNatives(n: Natives): void {
     "findResourceAsStream(Ljava/lang/String;Ljava/lang/String;)Ljava/io/InputStream;": (vm, t, [mn, name]) => {
       const bytes = vm.registry.image.findResource(vm.strings.js(mn as JObject), vm.strings.js(name as JObject));
       if (bytes === undefined) return null;
-      const array = vm.newArray(vm.registry.primitive("B")!, bytes.length);
-      (array.data as Int8Array).set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
-      const cls = vm.load("java/io/ByteArrayInputStream");
-      vm.initialize(t, cls);
-      const stream = vm.newObject(cls);
-      vm.invoke(t, cls.declaredMethod("<init>", "([B)V")!, [stream, array]);
-      return stream;
+      return vm.construct(t, "java/io/ByteArrayInputStream", "([B)V", [vm.byteArray(bytes)]);
     },
     "findResource(Ljava/lang/String;)Ljava/net/URL;": (vm, t, [name]) => {
       const path = vm.strings.js(name as JObject);

@@ -83,20 +83,12 @@ function parameterTypes(vm: Jvm, thread: JThread, m: JMethod): JObject {
   return vm.refArray("java/lang/Class", d.parameters.map((p) => typeMirror(vm, p, m.cls, thread)));
 }
 
-function newReflected(vm: Jvm, thread: JThread, className: string, ctor: string, args: Value[]): JObject {
-  const c = vm.load(className);
-  vm.initialize(thread, c);
-  const o = vm.newObject(c);
-  vm.invoke(thread, c.declaredMethod("<init>", ctor)!, [o, ...args]);
-  return o;
-}
-
 function declaredFields(vm: Jvm, thread: JThread, cls: JClass, publicOnly: boolean): JObject {
   const items = cls.fields
     .filter((f) => !publicOnly || (f.access & AccessFlags.ACC_PUBLIC) !== 0)
     .map((f) => {
       const trustedFinal = (f.access & AccessFlags.ACC_FINAL) !== 0 && (f.isStatic || cls.cf?.attributes.some((a) => a.attribute_name === "Record") === true);
-      return newReflected(vm, thread, "java/lang/reflect/Field",
+      return vm.construct(thread, "java/lang/reflect/Field",
         "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;IZILjava/lang/String;[B)V",
         [vm.mirror(cls), vm.strings.intern(f.name), typeMirror(vm, parseFieldDescriptor(f.descriptor), cls, thread),
           f.access & 0xffff, trustedFinal ? 1 : 0, f.slot, stringOrNull(vm, signatureOf(cls, f.info?.attributes)),
@@ -112,13 +104,13 @@ function reflectMethod(vm: Jvm, thread: JThread, m: JMethod): JObject {
   const annotations = rawAttribute(vm, m.info?.attributes, "RuntimeVisibleAnnotations");
   const parameterAnnotations = rawAttribute(vm, m.info?.attributes, "RuntimeVisibleParameterAnnotations");
   if (m.name === "<init>") {
-    return newReflected(vm, thread, "java/lang/reflect/Constructor",
+    return vm.construct(thread, "java/lang/reflect/Constructor",
       "(Ljava/lang/Class;[Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B)V",
       [vm.mirror(cls), parameterTypes(vm, thread, m), exceptionTypes(vm, thread, m), m.access & 0xffff, m.slot, signature, annotations, parameterAnnotations]);
   }
   const d = parseMethodDescriptor(m.descriptor);
   const ret = d.returnType === undefined ? vm.mirror(vm.registry.primitive("V")!) : typeMirror(vm, d.returnType, cls, thread);
-  return newReflected(vm, thread, "java/lang/reflect/Method",
+  return vm.construct(thread, "java/lang/reflect/Method",
     "(Ljava/lang/Class;Ljava/lang/String;[Ljava/lang/Class;Ljava/lang/Class;[Ljava/lang/Class;IILjava/lang/String;[B[B[B)V",
     [vm.mirror(cls), vm.strings.intern(m.name), parameterTypes(vm, thread, m), ret, exceptionTypes(vm, thread, m),
       m.access & 0xffff, m.slot, signature, annotations, parameterAnnotations, rawAttribute(vm, m.info?.attributes, "AnnotationDefault")]);
@@ -178,7 +170,7 @@ function invokeReflected(vm: Jvm, thread: JThread, m: JMethod, receiver: JObject
     return m.returnKind === "V" ? null : box(vm, thread, m.returnKind, r);
   } catch (e) {
     if (!(e instanceof JavaThrow)) throw e;
-    const ite = newReflected(vm, thread, "java/lang/reflect/InvocationTargetException", "(Ljava/lang/Throwable;)V", [e.exception]);
+    const ite = vm.construct(thread, "java/lang/reflect/InvocationTargetException", "(Ljava/lang/Throwable;)V", [e.exception]);
     throw new JavaThrow(ite);
   }
 }

@@ -213,12 +213,8 @@ export function registerJavaLang(n: Natives): void {
   n.register("java/lang/ProcessEnvironment", {
     "environ()[[B": (vm) => {
       const env = vm.host.environment?.() ?? {};
-      const encode = (s: string) => {
-        const b = new TextEncoder().encode(s);
-        const a = vm.newArray(vm.registry.primitive("B")!, b.length);
-        (a.data as Int8Array).set(new Int8Array(b.buffer, b.byteOffset, b.length));
-        return a;
-      };
+      const encoder = new TextEncoder();
+      const encode = (s: string) => vm.byteArray(encoder.encode(s));
       const items = Object.entries(env).filter(([, v]) => v !== undefined).flatMap(([k, v]) => [encode(k), encode(v!)]);
       return vm.refArray("[B", items);
     },

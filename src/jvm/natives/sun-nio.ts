@@ -11,18 +11,8 @@ import type { Natives } from "../runtime/natives.js";
 import type { JObject, Value } from "../runtime/objects.js";
 import type { JThread } from "../runtime/thread.js";
 import { files, positionOf, readFd, trackFd, untrackFd, writeFd } from "./java-io-files.js";
-
-/** Linux errno values, by Node's error code. */
-const ERRNO: Record<string, number> = {
-  EPERM: 1, ENOENT: 2, EIO: 5, EBADF: 9, EAGAIN: 11, EACCES: 13, EEXIST: 17, EXDEV: 18, ENOTDIR: 20, EISDIR: 21,
-  EINVAL: 22, EMFILE: 24, ENOSPC: 28, EROFS: 30, ENAMETOOLONG: 36, ENOTEMPTY: 39, ELOOP: 40,
-};
-const STRERROR: Record<number, string> = {
-  1: "Operation not permitted", 2: "No such file or directory", 5: "Input/output error", 9: "Bad file descriptor",
-  13: "Permission denied", 17: "File exists", 18: "Invalid cross-device link", 20: "Not a directory", 21: "Is a directory",
-  22: "Invalid argument", 24: "Too many open files", 28: "No space left on device", 30: "Read-only file system",
-  36: "File name too long", 39: "Directory not empty", 40: "Too many levels of symbolic links",
-};
+import { ERRNO, STRERROR } from "./errno.js";
+import { JavaThrow } from "../runtime/objects.js";
 
 /** Big-integer stat results as node:fs gives them with { bigint: true }. */
 interface BigStats {
@@ -53,10 +43,7 @@ function pathAt(vm: Jvm, address: Value): string {
 }
 
 function bytes(vm: Jvm, s: string): JObject {
-  const b = encoder.encode(s);
-  const a = vm.newArray(vm.registry.primitive("B")!, b.length);
-  (a.data as Int8Array).set(new Int8Array(b.buffer, b.byteOffset, b.length));
-  return a;
+  return vm.byteArray(encoder.encode(s));
 }
 
 /** Runs `fn`, turning a host error into sun.nio.fs.UnixException(errno). */
@@ -66,11 +53,7 @@ function unix<T>(vm: Jvm, t: JThread, fn: () => T): T {
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === undefined) throw e;
-    const cls = vm.load("sun/nio/fs/UnixException");
-    vm.initialize(t, cls);
-    const ex = vm.newObject(cls);
-    vm.invoke(t, cls.declaredMethod("<init>", "(I)V")!, [ex, ERRNO[code] ?? 5]);
-    throw new (vm.javaThrow)(ex);
+    throw new JavaThrow(vm.construct(t, "sun/nio/fs/UnixException", "(I)V", [ERRNO[code] ?? 5]));
   }
 }
 
@@ -153,11 +136,7 @@ function imageMap(vm: Jvm, t: JThread, path: string): Value {
     m = { address, size };
     mapped.set(path, m);
   }
-  const cls = vm.load("java/nio/DirectByteBuffer");
-  vm.initialize(t, cls);
-  const buffer = vm.newObject(cls);
-  vm.invoke(t, cls.declaredMethod("<init>", "(JI)V")!, [buffer, BigInt(m.address), m.size]);
-  return buffer;
+  return vm.construct(t, "java/nio/DirectByteBuffer", "(JI)V", [BigInt(m.address), m.size]);
 }
 
 /** Registers the java.nio natives. */

@@ -92,11 +92,8 @@ function boot(options: JvmOptions, made: (vm: Jvm) => void): Jvm {
     vm.initialize(t, vm.load(name));
   }
   // The initial thread group and thread (HotSpot's create_initial_thread_group / create_initial_thread).
-  const groupClass = vm.load("java/lang/ThreadGroup");
-  const system = vm.newObject(groupClass);
-  vm.invoke(t, groupClass.declaredMethod("<init>", "()V")!, [system]);
-  const main = vm.newObject(groupClass);
-  vm.invoke(t, groupClass.declaredMethod("<init>", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V")!, [main, system, vm.strings.str("main")]);
+  const system = vm.construct(t, "java/lang/ThreadGroup", "()V", []);
+  const main = vm.construct(t, "java/lang/ThreadGroup", "(Ljava/lang/ThreadGroup;Ljava/lang/String;)V", [system, vm.strings.str("main")]);
   const threadClass = vm.load("java/lang/Thread");
   vm.initialize(t, threadClass);
   const thread = vm.newObject(threadClass);
@@ -122,10 +119,7 @@ function boot(options: JvmOptions, made: (vm: Jvm) => void): Jvm {
 
 /** The unnamed module of the boot loader, given to every class loaded so far and to come. */
 function makeUnnamedModule(vm: Jvm): void {
-  const moduleClass = vm.load("java/lang/Module");
-  const unnamed = vm.newObject(moduleClass);
-  vm.invoke(vm.mainThread, moduleClass.declaredMethod("<init>", "(Ljava/lang/ClassLoader;)V")!, [unnamed, null]);
-  vm.setUnnamedModule(unnamed);
+  vm.setUnnamedModule(vm.construct(vm.mainThread, "java/lang/Module", "(Ljava/lang/ClassLoader;)V", [null]));
 }
 
 /** Thread.State RUNNABLE as JVMTI encodes it in threadStatus. */

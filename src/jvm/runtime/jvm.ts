@@ -323,11 +323,7 @@ export class Jvm {
       cls.state = ClassState.Erroneous;
       if (e instanceof JavaThrow) cls.initError = this.initializationError(thread, e.exception);
       if (e instanceof JavaThrow && !this.isInstance(e.exception, "java/lang/Error")) {
-        const error = this.load("java/lang/ExceptionInInitializerError");
-        this.initialize(thread, error);
-        const wrapped = this.newObject(error);
-        this.invoke(thread, error.declaredMethod("<init>", "(Ljava/lang/Throwable;)V")!, [wrapped, e.exception]);
-        throw new JavaThrow(wrapped);
+        throw new JavaThrow(this.construct(thread, "java/lang/ExceptionInInitializerError", "(Ljava/lang/Throwable;)V", [e.exception]));
       }
       throw e;
     }
@@ -433,17 +429,25 @@ export class Jvm {
 
   /** Creates a throwable of class `className` with detail `message` by running its constructor. */
   newThrowable(thread: JThread, className: string, message?: string): JObject {
+    return message === undefined
+      ? this.construct(thread, className, "()V", [])
+      : this.construct(thread, className, "(Ljava/lang/String;)V", [this.strings.str(message)]);
+  }
+
+  /** `new className(args)` through the constructor of descriptor `descriptor` (the class initialized first), in `thread`. */
+  construct(thread: JThread, className: string, descriptor: string, args: Value[]): JObject {
     const cls = this.load(className, null, thread);
     this.initialize(thread, cls);
     const obj = this.newObject(cls);
-    if (message === undefined) this.invoke(thread, cls.declaredMethod("<init>", "()V")!, [obj]);
-    else this.invoke(thread, cls.declaredMethod("<init>", "(Ljava/lang/String;)V")!, [obj, this.strings.str(message)]);
+    this.invoke(thread, cls.declaredMethod("<init>", descriptor)!, [obj, ...args]);
     return obj;
   }
 
-  /** The JavaThrow class, for natives that build an exception themselves. */
-  get javaThrow(): typeof JavaThrow {
-    return JavaThrow;
+  /** A Java byte[] holding a copy of `bytes`. */
+  byteArray(bytes: Uint8Array): JObject {
+    const a = this.newArray(this.registry.primitive("B")!, bytes.length);
+    (a.data as Int8Array).set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    return a;
   }
 
   /** Reads instance field `name` of `obj`. */

@@ -122,7 +122,6 @@ export class Scheduler {
       }
     }
     if (wake === Infinity) throw new DeadlockError("every Java thread is waiting for another: deadlock");
-    if (process.env.TV_JVM_TRACE) console.error("idle", wake - Date.now(), this.threads.map((t) => `${t.name}:${t.state}:${t.wakeAt === Infinity ? "inf" : t.wakeAt - Date.now()}`).join(" "));
     hostSleep(wake - Date.now());
   }
 
