@@ -25,7 +25,8 @@ const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
 
 const HELP = `Usage: typevisor boot [--bios FILE|none] [--kernel FILE] [options]
 
-Boots a virtual RISC-V machine (RV64GC with M, S and U modes, Sv39/Sv48) laid
+Boots a virtual RISC-V machine (RV64GC with M, S and U modes, Sv39/Sv48, and
+the hypervisor extension H: HS, VS and VU modes, two-stage translation) laid
 out like QEMU's 'virt' board.
 
 With firmware (the default is OpenSBI 1.1's fw_dynamic, images/fw_dynamic.bin),
@@ -71,6 +72,10 @@ Options:
       --dump-dtb FILE   Write the board's device tree blob to FILE and exit (as QEMU's dumpdtb).
       --memory MIB      RAM size in MiB, 1-2048 (default ${DEFAULT_MEMORY_MIB}).
       --smp N           Number of harts, 1-${MAX_HARTS} (default 1); they take turns on one host thread.
+      --cpu rv64[,h=on|off]
+                        The harts' ISA: RV64GC with the hypervisor extension (h=on, the
+                        default, as QEMU's rv64 CPU) or without it (h=off: misa.H and the
+                        device tree's riscv,isa lose the 'h', H instructions are illegal).
       --timeout SECONDS Stop the machine after this many seconds (exit status 124).
       --stats           Print instructions executed, time and MIPS to stderr at exit, then the
                         exits to the hypervisor by reason (since the last guest reset),
@@ -123,6 +128,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
         "dump-dtb": { type: "string" },
         memory: { type: "string" },
         smp: { type: "string" },
+        cpu: { type: "string" },
         timeout: { type: "string" },
         stats: { type: "boolean" },
         jit: { type: "string" },
@@ -173,6 +179,11 @@ export async function bootCommand(argv: string[]): Promise<number> {
     writeErr(`typevisor boot: --smp wants a number of harts from 1 to ${MAX_HARTS}, got '${values.smp}'\n`);
     return 2;
   }
+  const hExtension = parseCpu(values.cpu ?? "rv64");
+  if (hExtension === undefined) {
+    writeErr(`typevisor boot: --cpu wants rv64, rv64,h=on or rv64,h=off, not '${values.cpu}'\n`);
+    return 2;
+  }
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) {
     writeErr(`typevisor boot: --timeout wants a positive number of seconds, got '${values.timeout}'\n`);
@@ -193,7 +204,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     let board: VirtBoard;
     try {
       board = new VirtBoard({
-        memoryMiB, harts, console: () => {}, disks: (values.disk ?? []).map((path) => ({ path, readonly: true })),
+        memoryMiB, harts, hExtension, console: () => {}, disks: (values.disk ?? []).map((path) => ({ path, readonly: true })),
         nics: nets.map((_, i) => ({ backend: new UnpluggedNet(), mac: defaultMac(i) })),
       });
     } catch (e) {
@@ -216,7 +227,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const config: MachineConfig = {
-    memoryMiB, harts, bios: values.bios, kernel: values.kernel, initrd: values.initrd, append: values.append,
+    memoryMiB, harts, hExtension, bios: values.bios, kernel: values.kernel, initrd: values.initrd, append: values.append,
     disks: (values.disk ?? []).map((path) => ({ path })),
     nets,
     macSalt: process.pid & 0xffffff, // two boot processes on one switch get different default MACs
@@ -355,4 +366,17 @@ function parseGdbDevice(dev: string): number | null {
   const m = /^(?:tcp:)?:?(\d+)$/.exec(dev);
   const port = m === null ? NaN : Number(m[1]);
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+}
+
+/** The hypervisor extension's switch in a --cpu value (rv64, rv64,h=on, rv64,h=off; true/false too), or undefined when it is not one. */
+function parseCpu(text: string): boolean | undefined {
+  const [model, ...props] = text.split(",");
+  if (model !== "rv64") return undefined;
+  let h = true;
+  for (const p of props) {
+    const m = /^h=(on|off|true|false)$/.exec(p);
+    if (m === null) return undefined;
+    h = m[1] === "on" || m[1] === "true";
+  }
+  return h;
 }

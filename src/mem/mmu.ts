@@ -140,10 +140,15 @@ export class Mmu {
     this.xTag = s.xTag; this.xTagHi = s.xTagHi; this.xOff = s.xOff;
   }
 
-  /** Forgets every translation in every set (after the map or page tables change: munmap, mprotect, sfence.vma). */
-  flush(): void {
+  /**
+   * Forgets every translation in every set from `first` on (after the map or
+   * page tables change: munmap, mprotect, sfence.vma; a system VM's guest
+   * translations alone from their first set).
+   */
+  flush(first = 0): void {
     this.flushes++;
-    for (const s of this.sets) {
+    for (let k = first; k < this.sets.length; k++) {
+      const s = this.sets[k];
       s.rTag.fill(INVALID);
       s.wTag.fill(INVALID);
       s.xTag.fill(INVALID);

@@ -10,7 +10,7 @@
  */
 import { FsState, Hart, Priv } from "../cpu/riscv/hart.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
-import { Irq, PrivCsrs, TLB_SETS, tlbSet } from "../cpu/riscv/priv/csr.js";
+import { GUEST_TLB_SETS, Irq, PrivCsrs, TLB_SETS, tlbSet } from "../cpu/riscv/priv/csr.js";
 import { SvTranslator } from "../cpu/riscv/priv/sv.js";
 import { Mmu } from "../mem/mmu.js";
 import { Ram } from "../mem/ram.js";
@@ -72,6 +72,8 @@ export interface BoardOptions {
   nics?: { backend: NetBackend; mac: Uint8Array }[];
   /** Number of harts (1..MAX_HARTS, default 1). */
   harts?: number;
+  /** Whether the harts implement the hypervisor extension (H), as QEMU's rv64 CPU does by default (default true). */
+  hExtension?: boolean;
 }
 
 /** Most harts a board can have (the default guest's kernel is built for 4). */
@@ -81,6 +83,8 @@ export const MAX_HARTS = 8;
 export interface BoardHart {
   readonly hart: Hart;
   readonly csrs: PrivCsrs;
+  /** Its page-table walker (the MMU's translator), which HLV/HSV use directly. */
+  readonly sv: SvTranslator;
   /** Its exits to the hypervisor, by reason (trap accounting, exits.ts). */
   readonly exits: HartExits;
 }
@@ -115,27 +119,33 @@ export class VirtBoard {
   /** HTIF, when the loaded program defines `tohost`. */
   htif: Htif | undefined = undefined;
 
+  /** Whether the harts implement the hypervisor extension (BoardOptions.hExtension). */
+  readonly hExtension: boolean;
+
   constructor(private readonly opts: BoardOptions) {
+    this.hExtension = opts.hExtension ?? true;
     this.ram = new Ram(opts.memoryMiB * 1024 * 1024);
     this.bus = new PhysBus(this.ram, RAM_BASE);
     const n = opts.harts ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new BootError(`the board has 1 to ${MAX_HARTS} harts, not ${n}`);
     const cache = new DecodeCache(this.ram.i32);
     for (let id = 0; id < n; id++) {
-      const csrs = new PrivCsrs(id, () => this.clint.mtime());
+      const csrs = new PrivCsrs(id, () => this.clint.mtime(), this.hExtension);
       const mmu = new Mmu(this.ram, { translate: () => 0 }, TLB_SETS);
       const hart = new Hart(mmu, cache);
-      mmu.translator = new SvTranslator(hart, csrs, this.bus);
+      const sv = new SvTranslator(hart, csrs, this.bus);
+      mmu.translator = sv;
       mmu.io = this.bus;
       csrs.onTranslationChange = () => mmu.flush();
-      csrs.onContextChange = () => mmu.select(tlbSet(hart.priv, csrs.mstatus));
+      csrs.onGuestTranslationChange = () => mmu.flush(GUEST_TLB_SETS);
+      csrs.onContextChange = () => mmu.select(tlbSet(hart.priv, csrs.mstatus, hart.virt, csrs.hyp.vsstatus));
       hart.csrFile = csrs;
       hart.priv = Priv.Machine;
       hart.mstatusFs = FsState.Off; // mstatus.FS resets to Off: firmware turns the FPU on
       csrs.onContextChange();
       const exits = new HartExits();
       hart.csrCounts = exits.csr;
-      this.harts.push({ hart, csrs, exits });
+      this.harts.push({ hart, csrs, sv, exits });
     }
     this.clint = new Clint(
       this.harts.map(({ csrs }) => new IrqLine((l) => csrs.setPending(Irq.MSI, l))),
@@ -202,11 +212,16 @@ export class VirtBoard {
    * backends (a snapshot records it to build the same board again): the
    * NICs' MAC addresses, when it has NICs.
    */
-  get config(): { memoryMiB: number; harts: number; disks: { path: string; readonly: boolean }[]; nics?: { mac: string }[] } {
+  get config(): {
+    memoryMiB: number; harts: number; disks: { path: string; readonly: boolean }[]; nics?: { mac: string }[]; hExtension?: false;
+  } {
     const o = this.opts;
     const disks = (o.disks ?? []).map((d) => ({ path: d.path, readonly: d.readonly === true }));
     const nics = this.nics.map((n) => ({ mac: formatMac(n.mac) }));
-    return { memoryMiB: o.memoryMiB, harts: this.harts.length, disks, ...(nics.length > 0 ? { nics } : {}) };
+    return {
+      memoryMiB: o.memoryMiB, harts: this.harts.length, disks, ...(nics.length > 0 ? { nics } : {}),
+      ...(this.hExtension ? {} : { hExtension: false as const }),
+    };
   }
 
   /**
@@ -224,7 +239,7 @@ export class VirtBoard {
    * line. Devices wired later (PLIC, virtio) add their nodes here.
    */
   deviceTree(bootargs?: string, initrd?: InitrdRange): VirtTree {
-    const t = virtDeviceTree({ memoryBytes: this.ram.size, harts: this.harts.length, bootargs, initrd, rngSeed: randomSeed() });
+    const t = virtDeviceTree({ memoryBytes: this.ram.size, harts: this.harts.length, hExtension: this.hExtension, bootargs, initrd, rngSeed: randomSeed() });
     const plic = addPlicNode(t, PLIC_BASE, PLIC_SIZE, PLIC_NDEV);
     addInterrupt(t.serial, plic, UART0_IRQ);
     addRtcNode(t, RTC_BASE, GOLDFISH_RTC_SIZE, plic, RTC_IRQ);

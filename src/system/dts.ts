@@ -18,6 +18,8 @@ import { SIFIVE_TEST_SIZE } from "../devices/sifive-test/sifive-test.js";
 
 /** The ISA string of the hart (riscv,isa): RV64GC with the Zicsr and Zifencei extensions written out. */
 export const RISCV_ISA = "rv64imafdc_zicsr_zifencei";
+/** The ISA string of a hart with the hypervisor extension. */
+export const RISCV_ISA_H = "rv64imafdch_zicsr_zifencei";
 /** The largest translation mode of the hart (mmu-type). */
 export const MMU_TYPE = "riscv,sv48";
 /** The UART's input clock as the device tree states it (clock-frequency), as on QEMU's virt: 3.6864 MHz. */
@@ -28,6 +30,8 @@ export interface VirtTreeOptions {
   memoryBytes: number;
   /** Number of harts (ids 0..n-1). */
   harts?: number;
+  /** Whether the harts implement the hypervisor extension (riscv,isa says "h"). */
+  hExtension?: boolean;
   /** The kernel command line (/chosen/bootargs), when given. */
   bootargs?: string;
   /** An initial RAM disk in physical memory, [start, end). */
@@ -74,7 +78,7 @@ export function virtDeviceTree(opts: VirtTreeOptions): VirtTree {
   for (let id = 0; id < (opts.harts ?? 1); id++) {
     const cpu = cpus.node(`cpu@${id}`);
     cpu.string("device_type", "cpu").u32("reg", id).string("status", "okay")
-      .string("compatible", "riscv").string("riscv,isa", RISCV_ISA).string("mmu-type", MMU_TYPE);
+      .string("compatible", "riscv").string("riscv,isa", opts.hExtension === true ? RISCV_ISA_H : RISCV_ISA).string("mmu-type", MMU_TYPE);
     const intc = cpu.node("interrupt-controller");
     intc.u32("#address-cells", 0).u32("#interrupt-cells", 1).empty("interrupt-controller").string("compatible", "riscv,cpu-intc");
     cpuIntc.push(intc.phandle());

@@ -9,6 +9,7 @@
 import { Csr } from "../cpu/riscv/zicsr.js";
 import { Irq, PCsr } from "../cpu/riscv/priv/csr.js";
 import { TCsr } from "../cpu/riscv/priv/trigger.js";
+import { HCsr } from "../cpu/riscv/priv/hcsr.js";
 import { Cause } from "../cpu/riscv/trap.js";
 
 /** Names of the CSRs this machine implements, by number (the privileged spec's tables 2.2-2.5 and the debug spec's). */
@@ -26,6 +27,12 @@ const CSR_NAMES: ReadonlyMap<number, string> = new Map<number, string>([
   [PCsr.mconfigptr, "mconfigptr"],
   [TCsr.tselect, "tselect"], [TCsr.tdata1, "tdata1"], [TCsr.tdata2, "tdata2"], [TCsr.tdata3, "tdata3"],
   [TCsr.tinfo, "tinfo"], [TCsr.tcontrol, "tcontrol"],
+  [HCsr.vsstatus, "vsstatus"], [HCsr.vsie, "vsie"], [HCsr.vstvec, "vstvec"], [HCsr.vsscratch, "vsscratch"],
+  [HCsr.vsepc, "vsepc"], [HCsr.vscause, "vscause"], [HCsr.vstval, "vstval"], [HCsr.vsip, "vsip"], [HCsr.vsatp, "vsatp"],
+  [HCsr.hstatus, "hstatus"], [HCsr.hedeleg, "hedeleg"], [HCsr.hideleg, "hideleg"], [HCsr.hie, "hie"],
+  [HCsr.htimedelta, "htimedelta"], [HCsr.hcounteren, "hcounteren"], [HCsr.hgeie, "hgeie"], [HCsr.henvcfg, "henvcfg"],
+  [HCsr.htval, "htval"], [HCsr.hip, "hip"], [HCsr.hvip, "hvip"], [HCsr.htinst, "htinst"], [HCsr.hgatp, "hgatp"],
+  [HCsr.hgeip, "hgeip"], [HCsr.mtinst, "mtinst"], [HCsr.mtval2, "mtval2"],
 ]);
 
 /** The spec's name of CSR `csr` (0..4095), or its number in hex when it has none here. */
@@ -60,12 +67,17 @@ export const EXCEPTIONS: ReadonlyMap<number, TrapKind> = new Map<number, TrapKin
   [Cause.InsnPageFault, { key: "instruction_page_fault", doc: "Code was fetched from a virtual page that is not mapped executable: the kernel pages it in (or kills the program)." }],
   [Cause.LoadPageFault, { key: "load_page_fault", doc: "A load from a virtual page that is not mapped readable: demand paging, or a bad pointer." }],
   [Cause.StorePageFault, { key: "store_page_fault", doc: "A store to a virtual page not mapped writable: demand paging, copy-on-write, or a bad pointer." }],
+  [Cause.InsnGuestPageFault, { key: "instruction_guest_page_fault", doc: "A guest fetched code from a guest-physical page its hypervisor has not mapped (the G-stage): the hypervisor maps it in." }],
+  [Cause.LoadGuestPageFault, { key: "load_guest_page_fault", doc: "A guest loaded from a guest-physical address its hypervisor has not mapped: demand paging of guest memory, or an emulated device register." }],
+  [Cause.VirtualInsn, { key: "virtual_instruction", doc: "A guest ran an instruction its hypervisor must do for it (a hypervisor CSR, or sret/wfi/sfence.vma when trapped): the hypervisor emulates it." }],
+  [Cause.StoreGuestPageFault, { key: "store_guest_page_fault", doc: "A guest stored to a guest-physical address its hypervisor has not mapped: an emulated device register (MMIO), or memory not yet given." }],
 ]);
 
 /** Environment-call exceptions by code, keyed by the privilege they come from. */
 export const ECALLS: ReadonlyMap<number, TrapKind> = new Map<number, TrapKind>([
   [Cause.EcallU, { key: "u", doc: "A user program's ecall: a system call into the kernel." }],
   [Cause.EcallS, { key: "s", doc: "The kernel's ecall: a call into the SBI firmware (OpenSBI) in M-mode." }],
+  [Cause.EcallVS, { key: "vs", doc: "A guest kernel's ecall under a hypervisor (VS-mode): an SBI call its hypervisor answers." }],
   [Cause.EcallM, { key: "m", doc: "An ecall made in M-mode (the firmware itself, or a bare-metal program)." }],
 ]);
 
@@ -77,6 +89,10 @@ export const INTERRUPTS: ReadonlyMap<number, TrapKind> = new Map<number, TrapKin
   [Irq.MTI, { key: "mti", doc: "Machine timer interrupt: mtime reached mtimecmp (the firmware passes it on as STI)." }],
   [Irq.SEI, { key: "sei", doc: "Supervisor external interrupt: a device, through the PLIC, wants the kernel's attention." }],
   [Irq.MEI, { key: "mei", doc: "Machine external interrupt: a device, through the PLIC's M-mode context." }],
+  [2, { key: "vssi", doc: "Virtual supervisor software interrupt: a hypervisor set hvip.VSSIP to interrupt its guest's kernel." }],
+  [6, { key: "vsti", doc: "Virtual supervisor timer interrupt: a hypervisor set hvip.VSTIP, the guest kernel's clock tick." }],
+  [10, { key: "vsei", doc: "Virtual supervisor external interrupt: a hypervisor set hvip.VSEIP for an emulated device of its guest." }],
+  [12, { key: "sgei", doc: "Supervisor guest external interrupt: a guest's interrupt file wants its hypervisor (not implemented: never raised)." }],
 ]);
 
 /** An SBI extension: its id (a7), name, and function names by function id (a6). */

@@ -30,8 +30,8 @@ import { csrName, ECALLS, EXCEPTIONS, INTERRUPTS, SBI_EXTENSIONS, SBI_FUNCTIONS,
 
 /** Number of CSR numbers (12 bits). */
 export const CSR_COUNT = 4096;
-/** Exception codes and interrupt numbers counted (xcause values below this). */
-const CAUSES = 16;
+/** Exception codes and interrupt numbers counted (xcause values below this: up to the H extension's 23). */
+const CAUSES = 24;
 /** SBI extension ids by slot, for a scan without allocation. */
 const SBI_IDS = Float64Array.from(SBI_EXTENSIONS, (e) => e.id);
 
@@ -60,6 +60,33 @@ export class HartExits {
   sret = 0;
   sfenceVma = 0;
   wfi = 0;
+  /**
+   * H extension, the guest hypervisor's level: traps taken while V=1, by
+   * exception cause or interrupt number. Those that left the guest (to HS-
+   * or M-mode: the guest's hypervisor, or typevisor's firmware, handles them)
+   * and those the guest's own kernel handles (delegated to VS-mode).
+   */
+  readonly guestExits = new Float64Array(CAUSES);
+  readonly guestExitInterrupts = new Float64Array(CAUSES);
+  readonly guestInternal = new Float64Array(CAUSES);
+  readonly guestInternalInterrupts = new Float64Array(CAUSES);
+  /** Entries into a guest (an sret or mret that set V=1: the second half of a world switch). */
+  vmEntries = 0;
+  /** HFENCE.VVMA/GVMA and HLV/HLVX/HSV the system VM performed. */
+  hfence = 0;
+  hlv = 0;
+
+  /** Counts a trap taken with V=1: `stayed` when it went to VS-mode, else it left the guest. */
+  guestTrap(interrupt: boolean, cause: number, stayed: boolean): void {
+    if (cause >= CAUSES) return;
+    if (stayed) (interrupt ? this.guestInternalInterrupts : this.guestInternal)[cause]++;
+    else (interrupt ? this.guestExitInterrupts : this.guestExits)[cause]++;
+  }
+
+  /** Counts an xRET that may have entered a guest (`virt`: V after it). */
+  countEntry(virt: boolean): void {
+    if (virt) this.vmEntries++;
+  }
 
   /** Counts an SBI call: the ecall's a7 (extension id) and a6 (function id) as 32-bit halves. */
   sbiCall(a7lo: number, a7hi: number, a6lo: number, a6hi: number): void {
@@ -77,7 +104,8 @@ export class HartExits {
 
   /** Adds `o`'s counts to these (for the machine's totals). */
   add(o: HartExits): void {
-    for (const k of ["runExits", "csr", "csrExits", "exceptions", "interrupts", "sbi"] as const) {
+    for (const k of ["runExits", "csr", "csrExits", "exceptions", "interrupts", "sbi", "guestExits", "guestExitInterrupts",
+      "guestInternal", "guestInternalInterrupts"] as const) {
       const a = this[k], b = o[k];
       for (let i = 0; i < a.length; i++) a[i] += b[i];
     }
@@ -86,6 +114,7 @@ export class HartExits {
       this.sbiOther.set(eid, (this.sbiOther.get(eid) ?? 0) + n);
     }
     this.mret += o.mret; this.sret += o.sret; this.sfenceVma += o.sfenceVma; this.wfi += o.wfi;
+    this.vmEntries += o.vmEntries; this.hfence += o.hfence; this.hlv += o.hlv;
   }
 }
 
@@ -110,6 +139,23 @@ export interface ExitCounts {
   mmio?: Counts;
   console?: Counts;
   disk?: Counts;
+  /** H extension: what a hypervisor running in the guest (HS-mode) sees and does. */
+  guest_hypervisor?: GuestHypervisorCounts;
+}
+
+/**
+ * The two levels of trapping with the H extension: traps that left a guest
+ * (V=1 to HS- or M-mode: the guest's hypervisor handles them, where
+ * typevisor emulates everything of its own level) and traps the guest's kernel
+ * handles itself (delegated to VS-mode), with world-switch entries and the
+ * hypervisor instructions performed.
+ */
+export interface GuestHypervisorCounts {
+  vm_entries?: number;
+  exits?: Counts;
+  in_guest?: Counts;
+  hfence?: number;
+  hlv_hsv?: number;
 }
 
 /** The metrics JSON of a machine (GET /vms/{id}/metrics): totals over all harts, then each hart's own. */
@@ -153,8 +199,29 @@ function hartCounts(e: HartExits, walks: number, flushes: number): ExitCounts {
     xret: group(xret), sfence_vma: e.sfenceVma || undefined, wfi: e.wfi || undefined, exceptions: group(exceptions),
     page_walks: walks || undefined, tlb_flushes: flushes || undefined, interrupts: group(interrupts),
   };
+  const guest = guestCounts(e);
+  if (guest !== undefined) out.guest_hypervisor = guest;
   for (const k of Object.keys(out) as (keyof ExitCounts)[]) if (out[k] === undefined) delete out[k];
   return out;
+}
+
+/** The H-extension counts of `e`, or undefined when no guest ran. */
+function guestCounts(e: HartExits): GuestHypervisorCounts | undefined {
+  const exits: Counts = {}, inGuest: Counts = {};
+  const name = (c: number, interrupt: boolean) => interrupt ? INTERRUPTS.get(c)?.key ?? `interrupt_${c}`
+    : EXCEPTIONS.get(c)?.key ?? (c === 10 ? "ecall_vs" : c === 8 ? "ecall_vu" : `exception_${c}`);
+  for (let c = 0; c < CAUSES; c++) {
+    put(exits, name(c, false), e.guestExits[c]);
+    put(exits, name(c, true), e.guestExitInterrupts[c]);
+    put(inGuest, name(c, false), e.guestInternal[c]);
+    put(inGuest, name(c, true), e.guestInternalInterrupts[c]);
+  }
+  const g: GuestHypervisorCounts = {
+    vm_entries: e.vmEntries || undefined, exits: group(exits), in_guest: group(inGuest),
+    hfence: e.hfence || undefined, hlv_hsv: e.hlv || undefined,
+  };
+  for (const k of Object.keys(g) as (keyof GuestHypervisorCounts)[]) if (g[k] === undefined) delete g[k];
+  return Object.keys(g).length === 0 ? undefined : g;
 }
 
 /** The label of virtio-mmio slot `slot` in the metrics: "virtio0-blk", "virtio1-rng"... */
@@ -228,6 +295,7 @@ export function formatExitSummary(m: ExitMetrics, top = 4): string[] {
     ["ecalls", e.ecall], ["sbi calls", e.sbi], ["csr accesses", e.csr], ["csr exits", e.csr_exits],
     ["emulated", emulated], ["exceptions", e.exceptions], ["interrupts", e.interrupts],
     ["external interrupts", e.external], ["mmio", e.mmio],
+    ["guest exits to its hypervisor", e.guest_hypervisor?.exits], ["guest traps handled in the guest", e.guest_hypervisor?.in_guest],
   ];
   const lists: [string, Counts | undefined][] = [["mmu", mmu], ["console", e.console], ["disk", e.disk]];
   const line = (what: string, c: Counts | undefined) => `typevisor: ${what}: ${sum(c)} (${topOf(c, what === "exits" ? 5 : top)})`;

@@ -64,6 +64,8 @@ export interface MachineConfig {
   macSalt?: number;
   /** Share of one host core the guest may use, 1-100 (default 100). */
   cpuQuotaPercent?: number;
+  /** Whether the harts implement the hypervisor extension H (default true, as QEMU's rv64 CPU). */
+  hExtension?: boolean;
 }
 
 /** A config with every default filled in. */
@@ -78,6 +80,8 @@ export interface ResolvedConfig {
   /** The network cards, each with its MAC address; absent when there are none. */
   nets?: NetSpec[];
   cpuQuotaPercent: number;
+  /** false when the harts lack the hypervisor extension; absent: they have it. */
+  hExtension?: false;
 }
 
 /** Fills in the defaults of `c` (the built-in guest when no kernel is given). Throws BootError for impossible combinations. */
@@ -104,6 +108,7 @@ export function resolveConfig(c: MachineConfig): ResolvedConfig {
     disks: (c.disks ?? []).map((d) => ({ path: d.path, readonly: d.readonly ?? false })),
     ...(nets.length > 0 ? { nets } : {}),
     cpuQuotaPercent: c.cpuQuotaPercent ?? 100,
+    ...(c.hExtension === false ? { hExtension: false as const } : {}),
   };
 }
 
@@ -256,7 +261,7 @@ export class Machine {
   private static fromRestored(r: RestoredMachine, io: MachineIo): Machine {
     const meta = r.meta as { machine?: ResolvedConfig } | undefined;
     const c = r.board.config;
-    return new Machine(meta?.machine ?? { memoryMiB: c.memoryMiB, harts: c.harts, disks: c.disks }, io, r);
+    return new Machine(meta?.machine ?? { memoryMiB: c.memoryMiB, harts: c.harts, disks: c.disks, ...(c.hExtension === false ? { hExtension: false } : {}) }, io, r);
   }
 
   /** Writes a snapshot of the machine (paused, or not yet started) to the two files. */
@@ -279,7 +284,9 @@ export class Machine {
       bios: c.bios === "none" ? undefined : readImage(c.bios, "firmware"),
       initrd: c.initrd === undefined ? undefined : readImage(c.initrd, "initrd"),
     };
-    const board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: this.io.console, disks: c.disks, nics: this.nics });
+    const board = new VirtBoard({
+      memoryMiB: c.memoryMiB, harts: c.harts, console: this.io.console, disks: c.disks, nics: this.nics, hExtension: c.hExtension !== false,
+    });
     if (img.bios === undefined) board.loadBareMetal(img.kernel, c.kernel);
     else board.loadFirmware({ data: img.bios, name: c.bios }, { data: img.kernel, name: c.kernel }, c.append,
       img.initrd && { data: img.initrd, name: c.initrd! });

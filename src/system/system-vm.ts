@@ -20,7 +20,11 @@ import { Exit, run } from "../cpu/riscv/run.js";
 import { Cause, Trap } from "../cpu/riscv/trap.js";
 import { csrRead, csrWrite, type CsrValue } from "../cpu/riscv/zicsr.js";
 import { Irq, Mstatus, PCsr } from "../cpu/riscv/priv/csr.js";
-import { mret, pendingInterrupt, sret, takeTrap } from "../cpu/riscv/priv/trap.js";
+import { isGuestVirtualTval, mret, pendingInterrupt, sret, takeTrap } from "../cpu/riscv/priv/trap.js";
+import { Hstatus } from "../cpu/riscv/priv/hcsr.js";
+import { checkHypervisorInsn, hypervisorLoadStore, isHypervisorLoadStore } from "../cpu/riscv/priv/hlv.js";
+import { decode, newDecoded } from "../isa/riscv/decode.js";
+import { Op } from "../isa/riscv/table.js";
 import { runWatched } from "../cpu/riscv/priv/watch.js";
 import { jitOptions, runTiered } from "../cpu/riscv/jit/tier.js";
 import type { BoardHart, StopReason, VirtBoard } from "./board.js";
@@ -39,9 +43,13 @@ const SMP_SLICE = 10_000;
 /** Host milliseconds between yields to the event loop while the guest runs. */
 const YIELD_MS = 20;
 
-const ECALL_CAUSE: Record<number, Cause> = {
-  [Priv.User]: Cause.EcallU, [Priv.Supervisor]: Cause.EcallS, [Priv.Machine]: Cause.EcallM,
-};
+/** The environment-call exception of an ecall at `priv` (with V=1 from VS-mode: cause 10). */
+function ecallCause(priv: Priv, virt: boolean): Cause {
+  return priv === Priv.User ? Cause.EcallU : priv === Priv.Machine ? Cause.EcallM : virt ? Cause.EcallVS : Cause.EcallS;
+}
+
+/** A decoded instruction for perform()'s H-extension rows. */
+const decoded = newDecoded();
 
 /** Encodings the system VM performs itself. */
 const MRET = 0x30200073, SRET = 0x10200073, WFI = 0x10500073;
@@ -60,6 +68,8 @@ export class SystemVm {
   /** Per hart: it executed wfi and waits for an interrupt (the run loop sets it; read by --debug). */
   readonly waiting: boolean[];
   private readonly old: CsrValue = { lo: 0, hi: 0 };
+  /** The exception being delivered comes from HLV/HSV, so its tval is a guest virtual address (hstatus.GVA). */
+  private hypervisorAccess = false;
   private readonly slice: number;
 
   /** Ends the current host sleep early (set while sleeping). */
@@ -207,7 +217,9 @@ export class SystemVm {
     const irq = pendingInterrupt(hart, csrs);
     if (irq < 0) return;
     exits.interrupts[irq]++;
+    const fromVirt = hart.virt;
     takeTrap(hart, csrs, irq, true, 0, 0);
+    if (fromVirt) exits.guestTrap(true, irq, hart.virt);
   }
 
   /** Runs one slice of hart i and handles how it ended. */
@@ -233,14 +245,18 @@ export class SystemVm {
       case Exit.Budget:
         return;
       case Exit.Ecall:
-        // An ecall from S-mode is an SBI call: extension id in a7, function id in a6.
-        if (h.priv === Priv.Supervisor) ex.sbiCall(h.xl[17], h.xh[17], h.xl[16], h.xh[16]);
-        this.exception(bh, ECALL_CAUSE[h.priv], 0, 0);
+        // An ecall from (H)S-mode is an SBI call: extension id in a7, function id in a6.
+        // One from VS-mode is an SBI call to the guest's hypervisor (counted with the guest's traps).
+        if (h.priv === Priv.Supervisor && !h.virt) ex.sbiCall(h.xl[17], h.xh[17], h.xl[16], h.xh[16]);
+        this.exception(bh, ecallCause(h.priv, h.virt), 0, 0);
         return;
       case Exit.Wfi:
         if (h.priv < Priv.Machine && (c.mstatus & Mstatus.TW) !== 0) {
           advancePc(h, -4);
           this.exception(bh, Cause.IllegalInsn, WFI, 0);
+        } else if (h.virt && (c.hyp.hstatus & Hstatus.VTW) !== 0) {
+          advancePc(h, -4);
+          this.exception(bh, Cause.VirtualInsn, WFI, 0);
         } else {
           ex.wfi++;
           this.waiting[i] = true;
@@ -251,7 +267,7 @@ export class SystemVm {
           // The store completed (it sent an IPI): step past it and end the slice.
           advancePc(h, (h.mmu.fetch16(h.pcLo, h.pcHi) & 3) === 3 ? 4 : 2);
           h.instret++;
-        } else if (h.trapCause === Cause.IllegalInsn) this.illegalInstruction(bh);
+        } else if (h.trapCause === Cause.IllegalInsn || h.trapCause === Cause.VirtualInsn) this.illegalInstruction(bh);
         else this.exception(bh, h.trapCause, h.trapTvalLo, h.trapTvalHi);
         return;
     }
@@ -260,8 +276,11 @@ export class SystemVm {
   /** Takes exception `cause`; stops the machine when the trap vector itself cannot be fetched. */
   private exception({ hart: h, csrs, exits }: BoardHart, cause: Cause, tvalLo: number, tvalHi: number): void {
     exits.exceptions[cause]++;
-    const fromLo = h.pcLo, fromHi = h.pcHi;
-    takeTrap(h, csrs, cause, false, tvalLo, tvalHi);
+    const fromLo = h.pcLo, fromHi = h.pcHi, fromVirt = h.virt;
+    const gva = (fromVirt || this.hypervisorAccess) && isGuestVirtualTval(cause, tvalLo, tvalHi);
+    this.hypervisorAccess = false;
+    takeTrap(h, csrs, cause, false, tvalLo, tvalHi, gva);
+    if (fromVirt) exits.guestTrap(false, cause, h.virt);
     if ((cause === Cause.InsnAccessFault || cause === Cause.InsnPageFault) && h.pcLo === fromLo && h.pcHi === fromHi) {
       this.board.stop = {
         kind: "stuck",
@@ -284,24 +303,44 @@ export class SystemVm {
       if (this.perform(bh, bits)) { bh.hart.instret++; return; }
     } catch (e) {
       if (!(e instanceof Trap)) throw e;
+      if (e.cause === Cause.VirtualInsn) { this.exception(bh, e.cause, bits, 0); return; }
       if (e.cause !== Cause.IllegalInsn) { this.exception(bh, e.cause, e.tvalLo, e.tvalHi); return; }
     }
     this.exception(bh, Cause.IllegalInsn, bits, 0);
   }
 
-  /** Performs mret, sret, sfence.vma or a CSR instruction; false for anything else. Throws a Trap when not allowed. */
-  private perform({ hart: h, csrs: c, exits: ex }: BoardHart, bits: number): boolean {
-    if (bits === MRET) { mret(h, c); ex.mret++; return true; }
-    if (bits === SRET) { sret(h, c); ex.sret++; return true; }
+  /**
+   * Performs mret, sret, sfence.vma, a CSR instruction or one of the H
+   * extension's (HFENCE, HLV, HSV); false for anything else. Throws a Trap
+   * when not allowed.
+   */
+  private perform(bh: BoardHart, bits: number): boolean {
+    const { hart: h, csrs: c, exits: ex } = bh;
+    if (bits === MRET) { mret(h, c); ex.mret++; ex.countEntry(h.virt); return true; }
+    if (bits === SRET) { const was = h.virt; sret(h, c); ex.sret++; if (!was) ex.countEntry(h.virt); return true; }
+    // wfi reaches here from U-mode, where the loop refuses it: in VU-mode it is a virtual instruction unless mstatus.TW.
+    if (bits === WFI) {
+      if (h.virt && (c.mstatus & Mstatus.TW) === 0) throw new Trap(Cause.VirtualInsn, 0, 0);
+      return false;
+    }
     if ((bits & 0xfe007fff) === 0x12000073) {
-      // sfence.vma: illegal in U-mode, and in S-mode when mstatus.TVM is set.
-      if (h.priv === Priv.User || (h.priv === Priv.Supervisor && (c.mstatus & Mstatus.TVM) !== 0)) {
-        throw new Trap(Cause.IllegalInsn, 0, 0);
+      // sfence.vma: illegal in U-mode, and in S-mode when mstatus.TVM is set; with V=1 a virtual
+      // instruction in VU-mode and in VS-mode under hstatus.VTVM, and it flushes the guest's translations.
+      if (h.virt) {
+        if (h.priv === Priv.User || (c.hyp.hstatus & Hstatus.VTVM) !== 0) throw new Trap(Cause.VirtualInsn, 0, 0);
+        c.onGuestTranslationChange();
+      } else {
+        if (h.priv === Priv.User || (h.priv === Priv.Supervisor && (c.mstatus & Mstatus.TVM) !== 0)) {
+          throw new Trap(Cause.IllegalInsn, 0, 0);
+        }
+        h.mmu.flush();
       }
-      h.mmu.flush();
       ex.sfenceVma++;
       advancePc(h, 4);
       return true;
+    }
+    if ((bits & 0x7f) === 0x73 && (bits >>> 25) >= 0x11 && (bits >>> 25) <= 0x37 && c.hExtension) {
+      if (this.performHypervisorInsn(bh, bits)) return true;
     }
     const f3 = (bits >>> 12) & 7;
     if ((bits & 0x7f) !== 0x73 || (f3 & 3) === 0) return false;
@@ -325,6 +364,24 @@ export class SystemVm {
     // Performed outside the loop: a CSR access, and one that left the loop.
     ex.csr[csr]++;
     ex.csrExits[csr]++;
+    advancePc(h, 4);
+    return true;
+  }
+
+  /** Performs HFENCE.VVMA/GVMA, HLV, HLVX or HSV (`bits`); false when `bits` is none of them. */
+  private performHypervisorInsn({ hart: h, csrs: c, sv, exits: ex }: BoardHart, bits: number): boolean {
+    const d = decode(bits & 0xffff, bits >>> 16, decoded);
+    if (d.op === Op.HFENCE_VVMA || d.op === Op.HFENCE_GVMA) {
+      checkHypervisorInsn(h, c, false);
+      if (d.op === Op.HFENCE_GVMA && h.priv === Priv.Supervisor && (c.mstatus & Mstatus.TVM) !== 0) throw new Trap(Cause.IllegalInsn, 0, 0);
+      c.onGuestTranslationChange();
+      ex.hfence++;
+    } else if (isHypervisorLoadStore(d.op)) {
+      this.hypervisorAccess = true;
+      hypervisorLoadStore(h, c, sv, d.op, (bits >>> 7) & 31, (bits >>> 15) & 31, (bits >>> 20) & 31);
+      this.hypervisorAccess = false;
+      ex.hlv++;
+    } else return false;
     advancePc(h, 4);
     return true;
   }

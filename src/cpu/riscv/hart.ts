@@ -63,6 +63,8 @@ export interface HartState {
   /** Instructions retired. */
   instret: number;
   priv: Priv;
+  /** The H extension's virtualization mode V (absent in snapshots older than it: false). */
+  virt?: boolean;
 }
 
 /**
@@ -121,8 +123,14 @@ export class Hart {
   resValid = false;
   resLo = 0;
   resHi = 0;
-  /** Current privilege level. */
+  /** Current privilege level (with virt: VS- or VU-mode). */
   priv: Priv = Priv.User;
+  /**
+   * The H extension's virtualization mode V: the hart runs a guest (VS- or
+   * VU-mode) under a hypervisor in HS-mode. Changed only by trap entry and
+   * xRET (PrivCsrs.enterVirt, leaveVirt), outside run().
+   */
+  virt = false;
   /** The last trap's cause and tval, set when run() returns Exit.Trap. */
   trapCause = 0;
   trapTvalLo = 0;
@@ -183,7 +191,7 @@ export class Hart {
     return {
       xl: Array.from(this.xl.subarray(0, 32)), xh: Array.from(this.xh.subarray(0, 32)), f: Array.from(this.fi),
       pcLo: this.pcLo, pcHi: this.pcHi, fflags: this.fflags, frm: this.frm, mstatusFs: this.mstatusFs,
-      instret: this.retired, priv: this.priv,
+      instret: this.retired, priv: this.priv, virt: this.virt,
     };
   }
 
@@ -202,6 +210,7 @@ export class Hart {
     this.fflags = s.fflags; this.frm = s.frm; this.mstatusFs = s.mstatusFs;
     this.instret = s.instret; this.runCount = 0;
     this.priv = s.priv;
+    this.virt = s.virt ?? false;
     this.resValid = false;
     this.trapCause = this.trapTvalLo = this.trapTvalHi = 0;
     this.mmu.flush();

@@ -26,6 +26,8 @@ export const enum Cause {
   EcallU = 8,
   /** Environment call from S-mode */
   EcallS = 9,
+  /** Environment call from VS-mode (H extension) */
+  EcallVS = 10,
   /** Environment call from M-mode */
   EcallM = 11,
   /** Instruction page fault */
@@ -34,6 +36,14 @@ export const enum Cause {
   LoadPageFault = 13,
   /** Store/AMO page fault */
   StorePageFault = 15,
+  /** Instruction guest-page fault: the G-stage translation of a fetch failed (H extension) */
+  InsnGuestPageFault = 20,
+  /** Load guest-page fault */
+  LoadGuestPageFault = 21,
+  /** Virtual instruction: an instruction HS-mode would run, not allowed in VS- or VU-mode */
+  VirtualInsn = 22,
+  /** Store/AMO guest-page fault */
+  StoreGuestPageFault = 23,
   /**
    * Not an exception: the store at pc completed and asks the hart to give up
    * the rest of its slice (it sent an IPI; the system VM lets the target run).
@@ -63,8 +73,9 @@ export function causeName(cause: number): string {
     0: "instruction address misaligned", 1: "instruction access fault", 2: "illegal instruction",
     3: "breakpoint", 4: "load address misaligned", 5: "load access fault", 6: "store address misaligned",
     7: "store access fault", 8: "environment call from U-mode", 9: "environment call from S-mode",
-    11: "environment call from M-mode", 12: "instruction page fault", 13: "load page fault",
-    15: "store page fault",
+    10: "environment call from VS-mode", 11: "environment call from M-mode", 12: "instruction page fault",
+    13: "load page fault", 15: "store page fault", 20: "instruction guest-page fault", 21: "load guest-page fault",
+    22: "virtual instruction", 23: "store guest-page fault",
   };
   return names[cause] ?? `exception ${cause}`;
 }

@@ -85,12 +85,16 @@ export const enum Op {
   FCVT_D_W, FCVT_D_WU, FCVT_D_L, FCVT_D_LU, FMV_D_X,
   // Privileged
   SRET, MRET, WFI, SFENCE_VMA,
+  // Hypervisor extension (performed by the system VM, like the privileged rows)
+  HFENCE_VVMA, HFENCE_GVMA,
+  HLV_B, HLV_BU, HLV_H, HLV_HU, HLVX_HU, HLV_W, HLVX_WU, HLV_WU, HLV_D,
+  HSV_B, HSV_H, HSV_W, HSV_D,
   /** Number of ops; keep last. */
   COUNT,
 }
 
 /** ISA extension a row belongs to (the letters of the ISA string). */
-export type Extension = "i" | "m" | "a" | "f" | "d" | "zicsr" | "zifencei" | "priv";
+export type Extension = "i" | "m" | "a" | "f" | "d" | "zicsr" | "zifencei" | "priv" | "h";
 
 /** One instruction encoding: the word matches when (word & mask) === match. */
 export interface InsnRow {
@@ -278,6 +282,22 @@ export const INSNS: readonly InsnRow[] = [
   row(Op.MRET, "mret", 0x30200073, EXACT, Format.None, "priv"),
   row(Op.WFI, "wfi", 0x10500073, EXACT, Format.None, "priv"),
   row(Op.SFENCE_VMA, "sfence.vma", 0x12000073, 0xfe007fff, Format.R2, "priv"),
+
+  row(Op.HFENCE_VVMA, "hfence.vvma", 0x22000073, 0xfe007fff, Format.R2, "h"),
+  row(Op.HFENCE_GVMA, "hfence.gvma", 0x62000073, 0xfe007fff, Format.R2, "h"),
+  row(Op.HLV_B, "hlv.b", 0x60004073, R1, Format.R1, "h"),
+  row(Op.HLV_BU, "hlv.bu", 0x60104073, R1, Format.R1, "h"),
+  row(Op.HLV_H, "hlv.h", 0x64004073, R1, Format.R1, "h"),
+  row(Op.HLV_HU, "hlv.hu", 0x64104073, R1, Format.R1, "h"),
+  row(Op.HLVX_HU, "hlvx.hu", 0x64304073, R1, Format.R1, "h"),
+  row(Op.HLV_W, "hlv.w", 0x68004073, R1, Format.R1, "h"),
+  row(Op.HLVX_WU, "hlvx.wu", 0x68304073, R1, Format.R1, "h"),
+  row(Op.HLV_WU, "hlv.wu", 0x68104073, R1, Format.R1, "h"),
+  row(Op.HLV_D, "hlv.d", 0x6c004073, R1, Format.R1, "h"),
+  row(Op.HSV_B, "hsv.b", 0x62004073, 0xfe007fff, Format.R2, "h"),
+  row(Op.HSV_H, "hsv.h", 0x66004073, 0xfe007fff, Format.R2, "h"),
+  row(Op.HSV_W, "hsv.w", 0x6a004073, 0xfe007fff, Format.R2, "h"),
+  row(Op.HSV_D, "hsv.d", 0x6e004073, 0xfe007fff, Format.R2, "h"),
 ];
 
 /** Rows indexed by Op. */

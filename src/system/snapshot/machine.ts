@@ -119,7 +119,7 @@ function rebuild(s: MachineState, mem: MemoryImage, options: RestoreOptions, nam
   const nics = saved.map((n, i) => ({ backend: options.nics?.[i] ?? new UnpluggedNet(), mac: parseMac(n.mac)! }));
   let board: VirtBoard;
   try {
-    board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: options.console, disks, nics });
+    board = new VirtBoard({ memoryMiB: c.memoryMiB, harts: c.harts, console: options.console, disks, nics, hExtension: c.hExtension !== false });
   } catch (e) {
     throw new SnapshotError("mismatch", `cannot rebuild the snapshot's board: ${(e as Error).message}`, { cause: e });
   }

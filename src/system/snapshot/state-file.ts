@@ -34,6 +34,8 @@ export interface SnapshotConfig {
   nics?: { mac: string }[];
   /** Where HTIF is, when the board has it (a bare-metal program that defines tohost). */
   htif?: HtifState;
+  /** false when the harts lack the hypervisor extension (absent: they have it, or the snapshot predates it). */
+  hExtension?: false;
 }
 
 /** One hart: its registers, its privileged CSRs, and whether it waits in wfi. */

@@ -18,6 +18,11 @@ import type { CsrFile, CsrValue } from "../zicsr.js";
 import { FsState, Hart, Priv } from "../hart.js";
 import { Cause, Trap } from "../trap.js";
 import { TCsr, Triggers, type TriggersState } from "./trigger.js";
+import {
+  HCsr, Hstatus, HypervisorCsrs, isHypervisorCsr, MstatusH, SGEI_IRQ, VS_IRQS, vsSubstitute, VSSTATUS_SUM,
+  type HypervisorCsrsState,
+} from "./hcsr.js";
+import { readHypervisorCsr, writeHypervisorCsr } from "./hcsr-access.js";
 
 /** CSR numbers of the privileged CSRs held here. */
 export const enum PCsr {
@@ -89,12 +94,14 @@ export const enum Irq {
 
 /** Interrupts that can be delegated to S-mode, and the S-level bits of mip/mie. */
 export const S_IRQS = (1 << Irq.SSI) | (1 << Irq.STI) | (1 << Irq.SEI);
-/** All implemented interrupt bits. */
+/** All implemented interrupt bits without the H extension. */
 const ALL_IRQS = S_IRQS | (1 << Irq.MSI) | (1 << Irq.MTI) | (1 << Irq.MEI);
 /** mip bits M-mode software may write (the M-level ones come from devices). */
 const MIP_WRITABLE = S_IRQS;
 /** Exceptions that may be delegated (all but ecall from M-mode and the reserved codes). */
 const MEDELEG_WRITABLE = 0xb3ff;
+/** What the H extension adds to medeleg: ecall from VS-mode, the guest-page faults and virtual instructions. */
+const MEDELEG_H = (1 << 10) | (0xf << 20);
 
 /** satp MODE values (bits 63:60). */
 export const enum SatpMode {
@@ -103,26 +110,33 @@ export const enum SatpMode {
   Sv48 = 9,
 }
 
-/** misa: MXL = 2 (RV64) and the extensions I, M, A, F, D, C, S, U. */
+/** misa: MXL = 2 (RV64) and the extensions I, M, A, F, D, C, S, U (and H: MISA_H). */
 const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+const MISA_H = 1 << 7;
 const MISA_HI = 2 << 30;
 
 /** mstatus bits that change how data addresses translate. */
 const XLATE_BITS = Mstatus.SUM | Mstatus.MXR | Mstatus.MPRV | Mstatus.MPP;
 
 /** Number of TLB sets a system-VM hart's MMU keeps (tlbSet). */
-export const TLB_SETS = 4;
+export const TLB_SETS = 7;
+/** The first of the sets that hold guest (V=1) translations: VU, VS, VS with vsstatus.SUM. */
+export const GUEST_TLB_SETS = 4;
 
 /**
  * The TLB set (Mmu.select) for a hart at `priv` with `mstatus`: 0 for U-mode,
- * 1 for S-mode, 2 for S-mode with SUM (user pages readable), 3 for M-mode.
- * Translations cached in one set stay right for it across traps and xRETs;
- * only sfence.vma, satp, MXR, MPRV (and MPP while MPRV is set) flush them.
+ * 1 for S-mode, 2 for S-mode with SUM (user pages readable), 3 for M-mode;
+ * with V=1 (`virt`), 4 for VU-mode, 5 for VS-mode, 6 for VS-mode with
+ * vsstatus.SUM. Translations cached in one set stay right for it across traps
+ * and xRETs, so a world switch (VS -> HS -> VS) flushes nothing; sfence.vma,
+ * satp, MXR, MPRV (and MPP, MPV while MPRV is set) flush the host's sets,
+ * vsatp, hgatp and the hfences the guest's.
  */
-export function tlbSet(priv: Priv, mstatus: number): number {
+export function tlbSet(priv: Priv, mstatus: number, virt = false, vsstatus = 0): number {
   if (priv === Priv.Machine) return 3;
-  if (priv === Priv.User) return 0;
-  return (mstatus & Mstatus.SUM) !== 0 ? 2 : 1;
+  const base = virt ? GUEST_TLB_SETS : 0;
+  if (priv === Priv.User) return base;
+  return base + ((virt ? vsstatus & VSSTATUS_SUM : mstatus & Mstatus.SUM) !== 0 ? 2 : 1);
 }
 
 /**
@@ -135,6 +149,8 @@ const CONTEXT_CSRS = new Set<number>([PCsr.satp, PCsr.mip, PCsr.sip, PCsr.midele
 const ENABLE_CSRS = new Set<number>([PCsr.mstatus, PCsr.sstatus, PCsr.mie, PCsr.sie]);
 
 const illegal = (): Trap => new Trap(Cause.IllegalInsn, 0, 0);
+/** A virtual-instruction exception (the system VM puts the instruction's bits in tval). */
+const virtualInsn = (): Trap => new Trap(Cause.VirtualInsn, 0, 0);
 
 /** The plain-number registers of PrivCsrs, saved and restored by name. */
 const SCALAR_CSRS = [
@@ -157,6 +173,9 @@ export type PrivCsrsState = Record<(typeof SCALAR_CSRS)[number], number> & {
   cycleBias: number;
   instretBias: number;
   triggers: TriggersState;
+  /** mstatus's high-word GVA and MPV bits, and the H extension's registers (absent in snapshots older than it). */
+  mstatusH?: number;
+  hyp?: HypervisorCsrsState;
 };
 
 /** The privileged CSR state of one hart. Fields are the registers, as 32-bit halves where they are 64-bit. */
@@ -192,24 +211,74 @@ export class PrivCsrs implements CsrFile {
   readonly pmpaddr = new Int32Array(128);
   /** The Sdtrig trigger module (tselect, tdata1-3, tinfo, tcontrol). */
   readonly triggers = new Triggers();
+  /** mstatus high-word fields of the H extension (MstatusH: GVA, MPV). */
+  mstatusH = 0;
+  /** The H extension's registers (used only when hExtension). */
+  readonly hyp = new HypervisorCsrs();
   /** Added to instructions retired to give mcycle / minstret (they are written as a whole). */
   private cycleBias = 0;
   private instretBias = 0;
   /** Called after a change that invalidates cached translations (satp, MXR, MPRV, MPP under MPRV). */
   onTranslationChange: () => void = () => {};
-  /** Called after the translation context changed (privilege or SUM): the MMU selects tlbSet(). */
+  /** Called after the translation context changed (privilege, V, SUM): the MMU selects tlbSet(). */
   onContextChange: () => void = () => {};
+  /** Called after a change that invalidates the guest's (V=1) translations only: vsatp, hgatp, vsstatus.MXR, hfence, sfence.vma in VS-mode. */
+  onGuestTranslationChange: () => void = () => {};
 
   constructor(
     /** This hart's number (mhartid). */
     readonly hartId: number,
     /** The machine's real-time counter (mtime), in ticks. */
     readonly mtime: () => number,
+    /** Whether the hart implements the hypervisor extension (misa.H). */
+    readonly hExtension = false,
   ) {}
 
   /** mip as software reads it. */
   get mip(): number {
     return this.mipSw | this.mipHw;
+  }
+
+  /** mideleg as the hart uses it: with the H extension the VS-level and guest external interrupts always go to HS-mode (read-only ones). */
+  get midelegEffective(): number {
+    return this.hExtension ? this.mideleg | VS_IRQS | SGEI_IRQ : this.mideleg;
+  }
+
+  /** With V=1: records in mstatus.FS and vsstatus.FS an FP write the hart made (Hart.mstatusFs became Dirty). */
+  syncFs(h: Hart): void {
+    if (h.virt && h.mstatusFs === FsState.Dirty) {
+      this.hyp.fsHs = FsState.Dirty;
+      this.hyp.vsstatus |= Mstatus.FS;
+    }
+  }
+
+  /**
+   * With V=1: sets Hart.mstatusFs to the state FP instructions obey, both
+   * mstatus.FS and vsstatus.FS: Off when either is Off, Dirty when both are
+   * (so the run loop looks no further), else Initial (the next FP write makes
+   * both Dirty: syncFs).
+   */
+  refreshFs(h: Hart): void {
+    if (!h.virt) return;
+    const hs = this.hyp.fsHs, vs = (this.hyp.vsstatus >>> 13) & 3;
+    h.mstatusFs = hs === FsState.Off || vs === FsState.Off ? FsState.Off
+      : hs === FsState.Dirty && vs === FsState.Dirty ? FsState.Dirty : FsState.Initial;
+  }
+
+  /** Sets V=1 on hart h (a trap into VS-mode keeps it; sret and mret set it). */
+  enterVirt(h: Hart): void {
+    if (h.virt) return;
+    this.hyp.fsHs = h.mstatusFs;
+    h.virt = true;
+    this.refreshFs(h);
+  }
+
+  /** Sets V=0 on hart h (a trap into HS- or M-mode). */
+  leaveVirt(h: Hart): void {
+    if (!h.virt) return;
+    this.syncFs(h);
+    h.mstatusFs = this.hyp.fsHs;
+    h.virt = false;
   }
 
   /** Raises or lowers a device-driven interrupt-pending bit. */
@@ -218,24 +287,56 @@ export class PrivCsrs implements CsrFile {
     else this.mipHw &= ~(1 << irq);
   }
 
-  /** Throws an illegal-instruction Trap unless hart `h` may access `csr` at its privilege. */
+  /**
+   * Throws an illegal-instruction Trap unless hart `h` may access `csr` at
+   * its privilege (the hypervisor CSRs, 0x2xx/0x6xx/0xaxx/0xexx, need HS-mode).
+   */
   private checkPriv(h: Hart, csr: number): void {
-    if (((csr >>> 8) & 3) > h.priv) throw illegal();
-    if (csr === PCsr.satp && h.priv === Priv.Supervisor && (this.mstatus & Mstatus.TVM) !== 0) throw illegal();
+    const level = (csr >>> 8) & 3;
+    if ((level === 2 ? Priv.Supervisor : level) > h.priv) throw illegal();
+    if ((csr === PCsr.satp || csr === HCsr.hgatp) && h.priv === Priv.Supervisor && !h.virt && (this.mstatus & Mstatus.TVM) !== 0) {
+      throw illegal();
+    }
   }
 
-  /** Throws unless the counter `csr` (0xc00..0xc1f) may be read at `h`'s privilege (mcounteren / scounteren). */
+  /**
+   * Throws unless the counter `csr` (0xc00..0xc1f) may be read at `h`'s
+   * privilege: mcounteren below M-mode, then with V=1 hcounteren (a virtual
+   * instruction), then in (V)U-mode scounteren.
+   */
   private checkCounter(h: Hart, csr: number): void {
     const bit = 1 << (csr & 31);
     if (h.priv < Priv.Machine && (this.mcounteren & bit) === 0) throw illegal();
-    if (h.priv === Priv.User && (this.scounteren & bit) === 0) throw illegal();
+    if (h.virt && (this.hyp.hcounteren & bit) === 0) throw virtualInsn();
+    if (h.priv === Priv.User && (this.scounteren & bit) === 0) throw h.virt ? virtualInsn() : illegal();
+  }
+
+  /**
+   * The CSR a V=1 hart reaches with number `csr` (VS-mode's s* CSRs are the
+   * vs* ones), or throws: the hypervisor and VS CSRs are virtual instructions
+   * (HS-mode could access them), M-level ones illegal; VU-mode's supervisor
+   * CSRs, and VS-mode's satp under hstatus.VTVM, are virtual instructions.
+   */
+  private virtualCsr(h: Hart, csr: number): number {
+    const level = (csr >>> 8) & 3;
+    if (level === 3) throw illegal();
+    if (level === 2) throw isHypervisorCsr(csr) ? virtualInsn() : illegal();
+    if (level === 1) {
+      const vs = vsSubstitute(csr);
+      const implemented = vs !== csr || csr === PCsr.scounteren || csr === PCsr.senvcfg;
+      if (!implemented) return csr;
+      if (h.priv === Priv.User) throw virtualInsn();
+      if (csr === PCsr.satp && (this.hyp.hstatus & Hstatus.VTVM) !== 0) throw virtualInsn();
+      return vs;
+    }
+    return csr;
   }
 
   read(h: Hart, csr: number, out: CsrValue): boolean {
     if (csr >= 0xc00 && csr < 0xc20) {
       this.checkCounter(h, csr);
       let v: number;
-      if (csr === PCsr.time) v = this.mtime();
+      if (csr === PCsr.time) v = this.mtime() + (h.virt ? u64(this.hyp.htimedeltaLo, this.hyp.htimedeltaHi) : 0);
       else if (csr === PCsr.cycle) v = h.retired + this.cycleBias;
       else if (csr === PCsr.instret) v = h.retired + this.instretBias;
       else v = 0;
@@ -243,10 +344,17 @@ export class PrivCsrs implements CsrFile {
       return true;
     }
     if (csr < 0x100) return false; // fflags, frm, fcsr and unknown user CSRs: zicsr.ts
+    if (this.hExtension) {
+      if (h.virt) csr = this.virtualCsr(h, csr);
+      if (isHypervisorCsr(csr)) {
+        this.checkPriv(h, csr);
+        return readHypervisorCsr(this, h, csr, out);
+      }
+    }
     let lo: number, hi = 0;
     switch (csr) {
       case PCsr.sstatus: lo = (this.mstatus & SSTATUS_MASK) | (h.mstatusFs << 13); hi = (MSTATUS_HI & 3) | sdBit(h); break;
-      case PCsr.sie: lo = this.mie & this.mideleg; break;
+      case PCsr.sie: lo = this.mie & this.mideleg & S_IRQS; break;
       case PCsr.stvec: lo = this.stvecLo; hi = this.stvecHi; break;
       case PCsr.scounteren: lo = this.scounteren; break;
       case PCsr.senvcfg: lo = this.senvcfg; break;
@@ -254,12 +362,12 @@ export class PrivCsrs implements CsrFile {
       case PCsr.sepc: lo = this.sepcLo; hi = this.sepcHi; break;
       case PCsr.scause: lo = this.scauseLo; hi = this.scauseHi; break;
       case PCsr.stval: lo = this.stvalLo; hi = this.stvalHi; break;
-      case PCsr.sip: lo = this.mip & this.mideleg; break;
+      case PCsr.sip: lo = this.mip & this.mideleg & S_IRQS; break;
       case PCsr.satp: lo = this.satpLo; hi = this.satpHi; break;
-      case PCsr.mstatus: lo = this.mstatus | (h.mstatusFs << 13); hi = MSTATUS_HI | sdBit(h); break;
-      case PCsr.misa: lo = MISA_LO; hi = MISA_HI; break;
+      case PCsr.mstatus: lo = this.mstatus | (h.mstatusFs << 13); hi = MSTATUS_HI | this.mstatusH | sdBit(h); break;
+      case PCsr.misa: lo = MISA_LO | (this.hExtension ? MISA_H : 0); hi = MISA_HI; break;
       case PCsr.medeleg: lo = this.medeleg; break;
-      case PCsr.mideleg: lo = this.mideleg; break;
+      case PCsr.mideleg: lo = this.midelegEffective; break;
       case PCsr.mie: lo = this.mie; break;
       case PCsr.mtvec: lo = this.mtvecLo; hi = this.mtvecHi; break;
       case PCsr.mcounteren: lo = this.mcounteren; break;
@@ -297,6 +405,9 @@ export class PrivCsrs implements CsrFile {
 
   write(h: Hart, csr: number, lo: number, hi: number): boolean {
     if (CONTEXT_CSRS.has(csr)) return false;
+    // With V=1 every privileged CSR is substituted or trapped, and the H extension's
+    // registers change translation and interrupts: all of these leave the loop.
+    if (h.virt || ((csr >>> 8) & 3) === 2) return false;
     if (!ENABLE_CSRS.has(csr)) return this.writeFull(h, csr, lo, hi);
     // A change of translation context (SUM, MXR, MPRV, MPP) switches or flushes the TLB
     // set, which the run loop holds in locals: it must happen outside the loop.
@@ -304,25 +415,29 @@ export class PrivCsrs implements CsrFile {
     if (((lo ^ this.mstatus) & writable & XLATE_BITS) !== 0) return false;
     const mstatus = this.mstatus, mie = this.mie, fs = h.mstatusFs;
     this.writeFull(h, csr, lo, hi);
-    if (this.readyInterrupts(h.priv) === 0) return true;
+    if (this.readyInterrupts(h) === 0) return true;
     // An interrupt is ready: undo, so that the system VM performs the write and takes it.
     this.mstatus = mstatus; this.mie = mie; h.mstatusFs = fs;
     return false;
   }
 
   /**
-   * The interrupts a hart at privilege `priv` would take now, as a mip mask.
-   * One not delegated (mideleg) goes to M-mode: enabled below M, or in M with
-   * mstatus.MIE. A delegated one goes to S-mode: enabled in U, or in S with
-   * mstatus.SIE, and never taken while in M-mode.
+   * The interrupts hart `h` would take now, as a mip mask. One not delegated
+   * (mideleg) goes to M-mode: enabled below M, or in M with mstatus.MIE. A
+   * delegated one goes to (H)S-mode: enabled with V=1 or in U, or in S with
+   * mstatus.SIE, and never taken while in M-mode. One delegated further by
+   * hideleg goes to VS-mode: enabled only with V=1, in VU or in VS with
+   * vsstatus.SIE.
    */
-  readyInterrupts(priv: Priv): number {
+  readyInterrupts(h: Hart): number {
     const pending = this.mip & this.mie;
     if (pending === 0) return 0;
-    const st = this.mstatus;
+    const st = this.mstatus, priv = h.priv, deleg = this.midelegEffective;
     let ready = 0;
-    if (priv < Priv.Machine || (st & Mstatus.MIE) !== 0) ready |= pending & ~this.mideleg;
-    if (priv < Priv.Supervisor || (priv === Priv.Supervisor && (st & Mstatus.SIE) !== 0)) ready |= pending & this.mideleg;
+    if (priv < Priv.Machine || (st & Mstatus.MIE) !== 0) ready |= pending & ~deleg;
+    const toVs = this.hExtension ? deleg & this.hyp.hideleg : 0;
+    if (h.virt || priv < Priv.Supervisor || (priv === Priv.Supervisor && (st & Mstatus.SIE) !== 0)) ready |= pending & deleg & ~toVs;
+    if (h.virt && (priv === Priv.User || (this.hyp.vsstatus & Mstatus.SIE) !== 0)) ready |= pending & toVs;
     return ready;
   }
 
@@ -334,6 +449,13 @@ export class PrivCsrs implements CsrFile {
   writeFull(h: Hart, csr: number, lo: number, hi: number): boolean {
     if (csr < 0x100) return false;
     if ((csr >>> 10) === 3) throw illegal();
+    if (this.hExtension) {
+      if (h.virt) csr = this.virtualCsr(h, csr);
+      if (isHypervisorCsr(csr)) {
+        this.checkPriv(h, csr);
+        return writeHypervisorCsr(this, h, csr, lo, hi);
+      }
+    }
     this.checkPriv(h, csr);
     switch (csr) {
       case PCsr.sstatus: this.setMstatus((this.mstatus & ~SSTATUS_MASK) | (lo & SSTATUS_MASK)); h.mstatusFs = (lo >>> 13) & 3; return true;
@@ -357,11 +479,14 @@ export class PrivCsrs implements CsrFile {
         this.onTranslationChange();
         return true;
       }
-      case PCsr.mstatus: this.setMstatus((this.mstatus & ~MSTATUS_WRITABLE) | (lo & MSTATUS_WRITABLE)); h.mstatusFs = (lo >>> 13) & 3; return true;
+      case PCsr.mstatus:
+        if (this.hExtension) this.setMstatusH(hi & (MstatusH.GVA | MstatusH.MPV));
+        this.setMstatus((this.mstatus & ~MSTATUS_WRITABLE) | (lo & MSTATUS_WRITABLE)); h.mstatusFs = (lo >>> 13) & 3;
+        return true;
       case PCsr.misa: return true; // WARL: the extensions cannot be switched off
-      case PCsr.medeleg: this.medeleg = lo & MEDELEG_WRITABLE; return true;
+      case PCsr.medeleg: this.medeleg = lo & (MEDELEG_WRITABLE | (this.hExtension ? MEDELEG_H : 0)); return true;
       case PCsr.mideleg: this.mideleg = lo & S_IRQS; return true;
-      case PCsr.mie: this.mie = lo & ALL_IRQS; return true;
+      case PCsr.mie: this.mie = lo & (ALL_IRQS | (this.hExtension ? VS_IRQS | SGEI_IRQ : 0)); return true;
       case PCsr.mtvec: this.mtvecLo = tvec(lo, this.mtvecLo); this.mtvecHi = hi; return true;
       case PCsr.mcounteren: this.mcounteren = lo; return true;
       case PCsr.menvcfg: this.menvcfg = lo & 1; return true;
@@ -370,7 +495,11 @@ export class PrivCsrs implements CsrFile {
       case PCsr.mepc: this.mepcLo = lo & ~1; this.mepcHi = hi; return true;
       case PCsr.mcause: this.mcauseLo = lo; this.mcauseHi = hi; return true;
       case PCsr.mtval: this.mtvalLo = lo; this.mtvalHi = hi; return true;
-      case PCsr.mip: this.mipSw = (this.mipSw & ~MIP_WRITABLE) | (lo & MIP_WRITABLE); return true;
+      case PCsr.mip: {
+        const m = MIP_WRITABLE | (this.hExtension ? 1 << 2 : 0); // and VSSIP, an alias of hvip.VSSIP
+        this.mipSw = (this.mipSw & ~m) | (lo & m);
+        return true;
+      }
       // The written value is what the next instruction reads: the write's own retirement does not count.
       case PCsr.mcycle: this.cycleBias = u64(lo, hi) - h.retired - 1; return true;
       case PCsr.minstret: this.instretBias = u64(lo, hi) - h.retired - 1; return true;
@@ -396,6 +525,7 @@ export class PrivCsrs implements CsrFile {
     return {
       ...s, pmpcfg: Array.from(this.pmpcfg), pmpaddr: Array.from(this.pmpaddr),
       cycleBias: this.cycleBias, instretBias: this.instretBias, triggers: this.triggers.save(),
+      mstatusH: this.mstatusH, hyp: this.hyp.save(),
     };
   }
 
@@ -413,8 +543,17 @@ export class PrivCsrs implements CsrFile {
     this.cycleBias = s.cycleBias;
     this.instretBias = s.instretBias;
     this.triggers.restore(s.triggers);
+    this.mstatusH = s.mstatusH ?? 0;
+    if (s.hyp !== undefined) this.hyp.restore(s.hyp);
     this.onTranslationChange();
     this.onContextChange();
+  }
+
+  /** Sets mstatus's high-word H fields (GVA, MPV); a change of MPV under MPRV changes how M-mode's loads and stores translate. */
+  setMstatusH(v: number): void {
+    const changed = v ^ this.mstatusH;
+    this.mstatusH = v;
+    if ((changed & MstatusH.MPV) !== 0 && (this.mstatus & Mstatus.MPRV) !== 0) this.onTranslationChange();
   }
 
   /**
