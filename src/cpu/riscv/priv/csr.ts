@@ -336,8 +336,16 @@ export class PrivCsrs implements CsrFile {
     if (csr >= 0xc00 && csr < 0xc20) {
       this.checkCounter(h, csr);
       let v: number;
-      if (csr === PCsr.time) v = this.mtime() + (h.virt ? u64(this.hyp.htimedeltaLo, this.hyp.htimedeltaHi) : 0);
-      else if (csr === PCsr.cycle) v = h.retired + this.cycleBias;
+      if (csr === PCsr.time) {
+        v = this.mtime();
+        if (h.virt) {
+          // time + htimedelta, modulo 2^64 (the delta is often negative).
+          const lo = (v % 4294967296) + (this.hyp.htimedeltaLo >>> 0);
+          out.lo = lo | 0;
+          out.hi = (Math.floor(v / 4294967296) + this.hyp.htimedeltaHi + (lo >= 4294967296 ? 1 : 0)) | 0;
+          return true;
+        }
+      } else if (csr === PCsr.cycle) v = h.retired + this.cycleBias;
       else if (csr === PCsr.instret) v = h.retired + this.instretBias;
       else v = 0;
       setU64(out, v);
