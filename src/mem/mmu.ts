@@ -141,13 +141,13 @@ export class Mmu {
   }
 
   /**
-   * Forgets every translation in every set from `first` on (after the map or
-   * page tables change: munmap, mprotect, sfence.vma; a system VM's guest
-   * translations alone from their first set).
+   * Forgets every translation in sets [first, end), all by default (after the
+   * map or page tables change: munmap, mprotect, sfence.vma; a system VM
+   * flushes the host's or a guest's sets alone).
    */
-  flush(first = 0): void {
+  flush(first = 0, end = this.sets.length): void {
     this.flushes++;
-    for (let k = first; k < this.sets.length; k++) {
+    for (let k = first; k < end; k++) {
       const s = this.sets[k];
       s.rTag.fill(INVALID);
       s.wTag.fill(INVALID);

@@ -10,7 +10,7 @@
  */
 import { FsState, Hart, Priv } from "../cpu/riscv/hart.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
-import { GUEST_TLB_SETS, Irq, PrivCsrs, TLB_SETS, tlbSet } from "../cpu/riscv/priv/csr.js";
+import { Irq, PrivCsrs, TLB_SETS } from "../cpu/riscv/priv/csr.js";
 import { SvTranslator } from "../cpu/riscv/priv/sv.js";
 import { Mmu } from "../mem/mmu.js";
 import { Ram } from "../mem/ram.js";
@@ -137,8 +137,8 @@ export class VirtBoard {
       mmu.translator = sv;
       mmu.io = this.bus;
       csrs.onTranslationChange = () => mmu.flush();
-      csrs.onGuestTranslationChange = () => mmu.flush(GUEST_TLB_SETS);
-      csrs.onContextChange = () => mmu.select(tlbSet(hart.priv, csrs.mstatus, hart.virt, csrs.hyp.vsstatus));
+      csrs.onFlushSets = (first, end) => mmu.flush(first, end);
+      csrs.onContextChange = () => mmu.select(csrs.tlbSetOf(hart));
       hart.csrFile = csrs;
       hart.priv = Priv.Machine;
       hart.mstatusFs = FsState.Off; // mstatus.FS resets to Off: firmware turns the FPU on

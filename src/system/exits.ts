@@ -72,20 +72,36 @@ export class HartExits {
   readonly guestInternalInterrupts = new Float64Array(CAUSES);
   /** Entries into a guest (an sret or mret that set V=1: the second half of a world switch). */
   vmEntries = 0;
+  /**
+   * Instructions the hart retired outside the guest (V=0) between a trap that
+   * left it and the xRET that re-entered it: the world switch and what the
+   * guest's hypervisor did for the exit. Divided by vmEntries, the cost of a
+   * round trip VS -> HS -> VS in guest instructions.
+   */
+  outsideGuest = 0;
+  /** Instructions retired when the hart last left the guest, or -1 while inside it (or never in one). */
+  private leftGuestAt = -1;
   /** HFENCE.VVMA/GVMA and HLV/HLVX/HSV the system VM performed. */
   hfence = 0;
   hlv = 0;
 
-  /** Counts a trap taken with V=1: `stayed` when it went to VS-mode, else it left the guest. */
-  guestTrap(interrupt: boolean, cause: number, stayed: boolean): void {
+  /**
+   * Counts a trap taken with V=1: `stayed` when it went to VS-mode, else it
+   * left the guest, at `retired` instructions.
+   */
+  guestTrap(interrupt: boolean, cause: number, stayed: boolean, retired: number): void {
+    if (!stayed) this.leftGuestAt = retired;
     if (cause >= CAUSES) return;
     if (stayed) (interrupt ? this.guestInternalInterrupts : this.guestInternal)[cause]++;
     else (interrupt ? this.guestExitInterrupts : this.guestExits)[cause]++;
   }
 
-  /** Counts an xRET that may have entered a guest (`virt`: V after it). */
-  countEntry(virt: boolean): void {
-    if (virt) this.vmEntries++;
+  /** Counts an xRET that may have entered a guest (`virt`: V after it), at `retired` instructions. */
+  countEntry(virt: boolean, retired: number): void {
+    if (!virt) return;
+    this.vmEntries++;
+    if (this.leftGuestAt >= 0) this.outsideGuest += retired - this.leftGuestAt;
+    this.leftGuestAt = -1;
   }
 
   /** Counts an SBI call: the ecall's a7 (extension id) and a6 (function id) as 32-bit halves. */
@@ -114,7 +130,7 @@ export class HartExits {
       this.sbiOther.set(eid, (this.sbiOther.get(eid) ?? 0) + n);
     }
     this.mret += o.mret; this.sret += o.sret; this.sfenceVma += o.sfenceVma; this.wfi += o.wfi;
-    this.vmEntries += o.vmEntries; this.hfence += o.hfence; this.hlv += o.hlv;
+    this.vmEntries += o.vmEntries; this.hfence += o.hfence; this.hlv += o.hlv; this.outsideGuest += o.outsideGuest;
   }
 }
 
@@ -152,6 +168,8 @@ export interface ExitCounts {
  */
 export interface GuestHypervisorCounts {
   vm_entries?: number;
+  /** Instructions run outside the guest between leaving it and re-entering it (HartExits.outsideGuest). */
+  instructions_outside_guest?: number;
   exits?: Counts;
   in_guest?: Counts;
   hfence?: number;
@@ -217,7 +235,7 @@ function guestCounts(e: HartExits): GuestHypervisorCounts | undefined {
     put(inGuest, name(c, true), e.guestInternalInterrupts[c]);
   }
   const g: GuestHypervisorCounts = {
-    vm_entries: e.vmEntries || undefined, exits: group(exits), in_guest: group(inGuest),
+    vm_entries: e.vmEntries || undefined, instructions_outside_guest: e.outsideGuest || undefined, exits: group(exits), in_guest: group(inGuest),
     hfence: e.hfence || undefined, hlv_hsv: e.hlv || undefined,
   };
   for (const k of Object.keys(g) as (keyof GuestHypervisorCounts)[]) if (g[k] === undefined) delete g[k];
@@ -299,9 +317,13 @@ export function formatExitSummary(m: ExitMetrics, top = 4): string[] {
   ];
   const lists: [string, Counts | undefined][] = [["mmu", mmu], ["console", e.console], ["disk", e.disk]];
   const line = (what: string, c: Counts | undefined) => `typevisor: ${what}: ${sum(c)} (${topOf(c, what === "exits" ? 5 : top)})`;
+  const g = e.guest_hypervisor;
+  const world = g?.vm_entries === undefined ? [] : [`typevisor: guest entries: ${g.vm_entries} ` +
+    `(instructions outside the guest per entry: ${((g.instructions_outside_guest ?? 0) / g.vm_entries).toFixed(1)}, hfence=${g.hfence ?? 0} hlv/hsv=${g.hlv_hsv ?? 0})`];
   return [
     sum(e.run_exits) === 0 ? "typevisor: exits: 0" : line("exits", e.run_exits),
     ...totals.filter(([, c]) => sum(c) > 0).map(([what, c]) => line(what, c)),
+    ...world,
     ...lists.filter(([, c]) => sum(c) > 0).map(([what, c]) => `typevisor: ${what}: ${topOf(c, 7)}`),
   ];
 }

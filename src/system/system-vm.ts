@@ -219,7 +219,7 @@ export class SystemVm {
     exits.interrupts[irq]++;
     const fromVirt = hart.virt;
     takeTrap(hart, csrs, irq, true, 0, 0);
-    if (fromVirt) exits.guestTrap(true, irq, hart.virt);
+    if (fromVirt) exits.guestTrap(true, irq, hart.virt, hart.retired);
   }
 
   /** Runs one slice of hart i and handles how it ended. */
@@ -280,7 +280,7 @@ export class SystemVm {
     const gva = (fromVirt || this.hypervisorAccess) && isGuestVirtualTval(cause, tvalLo, tvalHi);
     this.hypervisorAccess = false;
     takeTrap(h, csrs, cause, false, tvalLo, tvalHi, gva);
-    if (fromVirt) exits.guestTrap(false, cause, h.virt);
+    if (fromVirt) exits.guestTrap(false, cause, h.virt, h.retired);
     if ((cause === Cause.InsnAccessFault || cause === Cause.InsnPageFault) && h.pcLo === fromLo && h.pcHi === fromHi) {
       this.board.stop = {
         kind: "stuck",
@@ -316,8 +316,8 @@ export class SystemVm {
    */
   private perform(bh: BoardHart, bits: number): boolean {
     const { hart: h, csrs: c, exits: ex } = bh;
-    if (bits === MRET) { mret(h, c); ex.mret++; ex.countEntry(h.virt); return true; }
-    if (bits === SRET) { const was = h.virt; sret(h, c); ex.sret++; if (!was) ex.countEntry(h.virt); return true; }
+    if (bits === MRET) { mret(h, c); ex.mret++; ex.countEntry(h.virt, h.retired); return true; }
+    if (bits === SRET) { const was = h.virt; sret(h, c); ex.sret++; if (!was) ex.countEntry(h.virt, h.retired); return true; }
     // wfi reaches here from U-mode, where the loop refuses it: in VU-mode it is a virtual instruction unless mstatus.TW.
     if (bits === WFI) {
       if (h.virt && (c.mstatus & Mstatus.TW) === 0) throw new Trap(Cause.VirtualInsn, 0, 0);
@@ -328,12 +328,12 @@ export class SystemVm {
       // instruction in VU-mode and in VS-mode under hstatus.VTVM, and it flushes the guest's translations.
       if (h.virt) {
         if (h.priv === Priv.User || (c.hyp.hstatus & Hstatus.VTVM) !== 0) throw new Trap(Cause.VirtualInsn, 0, 0);
-        c.onGuestTranslationChange();
+        c.flushGuest(false);
       } else {
         if (h.priv === Priv.User || (h.priv === Priv.Supervisor && (c.mstatus & Mstatus.TVM) !== 0)) {
           throw new Trap(Cause.IllegalInsn, 0, 0);
         }
-        h.mmu.flush();
+        c.flushHost();
       }
       ex.sfenceVma++;
       advancePc(h, 4);
@@ -374,7 +374,7 @@ export class SystemVm {
     if (d.op === Op.HFENCE_VVMA || d.op === Op.HFENCE_GVMA) {
       checkHypervisorInsn(h, c, false);
       if (d.op === Op.HFENCE_GVMA && h.priv === Priv.Supervisor && (c.mstatus & Mstatus.TVM) !== 0) throw new Trap(Cause.IllegalInsn, 0, 0);
-      c.onGuestTranslationChange();
+      c.flushGuest(d.op === Op.HFENCE_GVMA);
       ex.hfence++;
     } else if (isHypervisorLoadStore(d.op)) {
       this.hypervisorAccess = true;

@@ -23,6 +23,7 @@ import {
   type HypervisorCsrsState,
 } from "./hcsr.js";
 import { readHypervisorCsr, writeHypervisorCsr } from "./hcsr-access.js";
+import { GUEST_GROUPS, GuestTlbGroups, SETS_PER_GROUP } from "./guest-tlb.js";
 
 /** CSR numbers of the privileged CSRs held here. */
 export const enum PCsr {
@@ -118,23 +119,25 @@ const MISA_HI = 2 << 30;
 /** mstatus bits that change how data addresses translate. */
 const XLATE_BITS = Mstatus.SUM | Mstatus.MXR | Mstatus.MPRV | Mstatus.MPP;
 
-/** Number of TLB sets a system-VM hart's MMU keeps (tlbSet). */
-export const TLB_SETS = 7;
-/** The first of the sets that hold guest (V=1) translations: VU, VS, VS with vsstatus.SUM. */
+/** The first of the sets that hold guest (V=1) translations: groups of VU, VS, VS with vsstatus.SUM (guest-tlb.ts). */
 export const GUEST_TLB_SETS = 4;
+/** Number of TLB sets a system-VM hart's MMU keeps (tlbSet): the host's four, then the guests' groups. */
+export const TLB_SETS = GUEST_TLB_SETS + GUEST_GROUPS * SETS_PER_GROUP;
 
 /**
  * The TLB set (Mmu.select) for a hart at `priv` with `mstatus`: 0 for U-mode,
  * 1 for S-mode, 2 for S-mode with SUM (user pages readable), 3 for M-mode;
- * with V=1 (`virt`), 4 for VU-mode, 5 for VS-mode, 6 for VS-mode with
+ * with V=1 (`virt`), in guest group `group` (GuestTlbGroups), its first set
+ * for VU-mode, its second for VS-mode, its third for VS-mode with
  * vsstatus.SUM. Translations cached in one set stay right for it across traps
- * and xRETs, so a world switch (VS -> HS -> VS) flushes nothing; sfence.vma,
- * satp, MXR, MPRV (and MPP, MPV while MPRV is set) flush the host's sets,
- * vsatp, hgatp and the hfences the guest's.
+ * and xRETs, so a world switch (VS -> HS -> VS) flushes nothing; satp and
+ * HS-mode's sfence.vma flush the host's sets, MXR, MPRV (and MPP, MPV while
+ * MPRV is set) all of them; hfence.vvma, VS-mode's sfence.vma and vsstatus.MXR
+ * the current guest group, hfence.gvma every guest group.
  */
-export function tlbSet(priv: Priv, mstatus: number, virt = false, vsstatus = 0): number {
+export function tlbSet(priv: Priv, mstatus: number, virt = false, vsstatus = 0, group = 0): number {
   if (priv === Priv.Machine) return 3;
-  const base = virt ? GUEST_TLB_SETS : 0;
+  const base = virt ? GUEST_TLB_SETS + group * SETS_PER_GROUP : 0;
   if (priv === Priv.User) return base;
   return base + ((virt ? vsstatus & VSSTATUS_SUM : mstatus & Mstatus.SUM) !== 0 ? 2 : 1);
 }
@@ -220,10 +223,14 @@ export class PrivCsrs implements CsrFile {
   private instretBias = 0;
   /** Called after a change that invalidates cached translations (satp, MXR, MPRV, MPP under MPRV). */
   onTranslationChange: () => void = () => {};
-  /** Called after the translation context changed (privilege, V, SUM): the MMU selects tlbSet(). */
+  /** Called after the translation context changed (privilege, V, SUM, the guest's address space): the MMU selects tlbSet(). */
   onContextChange: () => void = () => {};
-  /** Called after a change that invalidates the guest's (V=1) translations only: vsatp, hgatp, vsstatus.MXR, hfence, sfence.vma in VS-mode. */
-  onGuestTranslationChange: () => void = () => {};
+  /** Flushes TLB sets [first, end) (the board: Mmu.flush); flushHost and flushGuest call it. */
+  onFlushSets: (first: number, end: number) => void = () => {};
+  /** Which group of TLB sets holds the current guest's translations (GuestTlbGroups: keyed by hgatp, VMID included, and vsatp). */
+  readonly guestTlb = new GuestTlbGroups();
+  /** hgatp or vsatp changed since the guest group was chosen. */
+  private guestSpaceChanged = false;
 
   constructor(
     /** This hart's number (mhartid). */
@@ -263,6 +270,57 @@ export class PrivCsrs implements CsrFile {
     const hs = this.hyp.fsHs, vs = (this.hyp.vsstatus >>> 13) & 3;
     h.mstatusFs = hs === FsState.Off || vs === FsState.Off ? FsState.Off
       : hs === FsState.Dirty && vs === FsState.Dirty ? FsState.Dirty : FsState.Initial;
+  }
+
+  /**
+   * The TLB set hart h uses now (tlbSet with this file's state). With V=1
+   * after hgatp or vsatp changed, first the guest group tagged with the new
+   * pair is chosen (flushed if it is new): a hypervisor that writes both
+   * while switching guests picks a group once, at the entry.
+   */
+  tlbSetOf(h: Hart): number {
+    if (h.virt && this.guestSpaceChanged) {
+      this.guestSpaceChanged = false;
+      const y = this.hyp;
+      const g = this.guestTlb.choose(y.hgatpLo, y.hgatpHi, y.vsatpLo, y.vsatpHi);
+      if (g < 0) {
+        const first = GUEST_TLB_SETS + (-1 - g) * SETS_PER_GROUP;
+        this.onFlushSets(first, first + SETS_PER_GROUP);
+      }
+    }
+    return tlbSet(h.priv, this.mstatus, h.virt, this.hyp.vsstatus, this.guestTlb.current);
+  }
+
+  /** Forgets the host's translations (V=0, and M-mode's): after a satp write or HS-mode's sfence.vma. */
+  flushHost(): void {
+    this.onFlushSets(0, GUEST_TLB_SETS);
+  }
+
+  /**
+   * Forgets the current guest's translations (`all`: every guest's, as
+   * hfence.gvma), and M-mode's while MPRV may have made some through the
+   * guest's tables.
+   */
+  flushGuest(all: boolean): void {
+    this.flushMprv();
+    const first = GUEST_TLB_SETS + (all ? 0 : this.guestTlb.current * SETS_PER_GROUP);
+    this.onFlushSets(first, all ? TLB_SETS : first + SETS_PER_GROUP);
+  }
+
+  /**
+   * After hgatp or vsatp changed on hart h: the guest's translations go to
+   * the group tagged with the new pair, chosen when h next runs with V=1
+   * (tlbSetOf).
+   */
+  guestAddressSpaceChanged(h: Hart): void {
+    this.guestSpaceChanged = true;
+    this.flushMprv();
+    if (h.virt) this.onContextChange();
+  }
+
+  /** Flushes M-mode's set while mstatus.MPRV is set: its loads and stores may then go through a guest's tables (MPV). */
+  private flushMprv(): void {
+    if ((this.mstatus & Mstatus.MPRV) !== 0) this.onFlushSets(3, 4);
   }
 
   /** Sets V=1 on hart h (a trap into VS-mode keeps it; sret and mret set it). */
@@ -484,7 +542,7 @@ export class PrivCsrs implements CsrFile {
         const mode = hi >>> 28;
         if (mode !== SatpMode.Bare && mode !== SatpMode.Sv39 && mode !== SatpMode.Sv48) return true; // WARL: unchanged
         this.satpLo = lo; this.satpHi = hi;
-        this.onTranslationChange();
+        this.flushHost();
         return true;
       }
       case PCsr.mstatus:
@@ -554,6 +612,7 @@ export class PrivCsrs implements CsrFile {
     this.mstatusH = s.mstatusH ?? 0;
     if (s.hyp !== undefined) this.hyp.restore(s.hyp);
     this.onTranslationChange();
+    this.guestSpaceChanged = true; // every set is empty now: whichever group the restored guest gets is right
     this.onContextChange();
   }
 

@@ -61,7 +61,7 @@ export function writeHypervisorCsr(c: PrivCsrs, h: Hart, csr: number, lo: number
       const changed = (lo ^ y.vsstatus) & VSSTATUS_WRITABLE;
       y.vsstatus = lo & VSSTATUS_WRITABLE;
       c.refreshFs(h);
-      if ((changed & VSSTATUS_MXR) !== 0) c.onGuestTranslationChange();
+      if ((changed & VSSTATUS_MXR) !== 0) c.flushGuest(false);
       if ((changed & VSSTATUS_SUM) !== 0) c.onContextChange();
       return true;
     }
@@ -85,7 +85,7 @@ export function writeHypervisorCsr(c: PrivCsrs, h: Hart, csr: number, lo: number
       if (mode !== 0 && mode !== 8 && mode !== 9) return true; // WARL: an unsupported mode leaves vsatp unchanged
       const changed = lo !== y.vsatpLo || hi !== y.vsatpHi;
       y.vsatpLo = lo; y.vsatpHi = hi;
-      if (changed) c.onGuestTranslationChange();
+      if (changed) c.guestAddressSpaceChanged(h);
       return true;
     }
     case HCsr.hstatus: y.hstatus = lo & HSTATUS_WRITABLE; return true;
@@ -106,7 +106,7 @@ export function writeHypervisorCsr(c: PrivCsrs, h: Hart, csr: number, lo: number
       const nlo = lo & ~3, nhi = hi & HGATP_HI_MASK; // the root is 16 KiB aligned: PPN bits 1:0 read as zero
       const changed = nlo !== y.hgatpLo || nhi !== y.hgatpHi;
       y.hgatpLo = nlo; y.hgatpHi = nhi;
-      if (changed) c.onGuestTranslationChange();
+      if (changed) c.guestAddressSpaceChanged(h);
       return true;
     }
     case HCsr.mtval2: y.mtval2Lo = lo; y.mtval2Hi = hi; return true;

@@ -13,7 +13,7 @@ import { fpTouch } from "../fs.js";
 import { FsState, Hart, Priv } from "../hart.js";
 import { Cause, Trap } from "../trap.js";
 import type { CsrValue } from "../zicsr.js";
-import { Mstatus, PCsr, PrivCsrs, SatpMode } from "./csr.js";
+import { Mstatus, PCsr, PrivCsrs, SatpMode, TLB_SETS } from "./csr.js";
 import { HCsr, Hstatus, MstatusH, TINST_PTE_READ } from "./hcsr.js";
 import { Pte, SvTranslator, type PhysicalMemory } from "./sv.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap.js";
@@ -320,5 +320,68 @@ describe("the FP unit with V=1", () => {
     assert.equal(((read(csrs, hart, PCsr.sstatus) as bigint) >> 13n) & 3n, BigInt(FsState.Dirty));
     csrs.leaveVirt(hart);
     assert.equal(hart.mstatusFs, FsState.Dirty, "mstatus.FS too");
+  });
+});
+
+describe("guest TLB sets keyed by address space (hgatp with its VMID, vsatp)", () => {
+  /** A hart in VS-mode whose MMU has every set, wired as the board wires it. */
+  function wired() {
+    const mmu = new Mmu(new Ram(4096), { translate: () => 0 }, TLB_SETS);
+    const hart = new Hart(mmu, new DecodeCache(new Int32Array(1024)));
+    const csrs = new PrivCsrs(0, () => 0, true);
+    csrs.onTranslationChange = () => mmu.flush();
+    csrs.onFlushSets = (first, end) => mmu.flush(first, end);
+    csrs.onContextChange = () => mmu.select(csrs.tlbSetOf(hart));
+    hart.csrFile = csrs;
+    hart.priv = Priv.Supervisor;
+    csrs.leaveVirt(hart);
+    const guest = (vmid: number) => {
+      hart.priv = Priv.Supervisor;
+      csrs.leaveVirt(hart);
+      csrs.onContextChange();
+      csrs.writeFull(hart, HCsr.hgatp, 0x80010 + vmid * 4, (8 << 28) | (vmid << 12));
+      csrs.writeFull(hart, HCsr.vsatp, 0x100 + vmid, SatpMode.Sv39 << 28);
+      csrs.enterVirt(hart);
+      csrs.onContextChange();
+    };
+    return { mmu, hart, csrs, guest };
+  }
+
+  test("a hypervisor switching between two guests finds each one's translations again, without a flush", () => {
+    const { mmu, hart, csrs, guest } = wired();
+    guest(1);
+    const setA = mmu.rTag;
+    setA[7] = 0x7000;
+    guest(2);
+    assert.notEqual(mmu.rTag, setA, "the second guest has sets of its own");
+    mmu.rTag[7] = 0x9000;
+    const flushes = mmu.flushes;
+    guest(1);
+    assert.equal(mmu.rTag, setA);
+    assert.equal(mmu.rTag[7], 0x7000, "guest 1's translation was kept");
+    assert.equal(mmu.flushes, flushes);
+    // HS-mode's own translations live in other sets: a satp write leaves the guests' alone.
+    csrs.leaveVirt(hart);
+    csrs.writeFull(hart, PCsr.satp, 5, SatpMode.Sv39 << 28);
+    assert.equal(setA[7], 0x7000);
+  });
+
+  test("hfence.gvma forgets every guest's translations, hfence.vvma the current guest's; a fifth address space evicts the oldest", () => {
+    const { mmu, csrs, guest } = wired();
+    guest(1);
+    const setA = mmu.rTag;
+    setA[7] = 0x7000;
+    guest(2);
+    const setB = mmu.rTag;
+    setB[7] = 0x9000;
+    csrs.flushGuest(false);
+    assert.notEqual(setB[7], 0x9000);
+    assert.equal(setA[7], 0x7000);
+    csrs.flushGuest(true);
+    assert.notEqual(setA[7], 0x7000);
+    setA[7] = 0x7000;
+    for (const vmid of [3, 4, 5]) guest(vmid); // guest 1's group is the least recently used
+    assert.equal(mmu.rTag, setA, "the fifth address space took guest 1's group");
+    assert.notEqual(setA[7], 0x7000, "and flushed it");
   });
 });
