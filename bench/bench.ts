@@ -16,6 +16,7 @@ import { benchBoot } from "./boot.js";
 import { benchBrowser } from "./browser.js";
 import { benchHypervisor } from "./hypervisor.js";
 import { benchNetwork } from "./network.js";
+import { benchNested } from "./nested.js";
 import { benchSqlite } from "./sqlite.js";
 import { benchJvm } from "./jvm.js";
 import { benchStartup } from "./startup.js";
@@ -126,6 +127,7 @@ function table(rows: Row[]): string {
 const USAGE = `Usage: node dist/bench/bench.js [--quick] [--only NAME[,NAME...]]... [--timeout SECONDS]
 (NAME "workloads" is busybox gzip -9 and sha256sum of a 20 MB file; NAME "boot" is the system VM's row: seconds to the built-in Linux guest's shell;
  NAME "hypervisor" the hypervisor's rows: guests booting at once, memory and CPU per idle guest;
+ NAME "nested" guests nested with the hypervisor extension: a bare-metal hypervisor running two guests (seconds, world-switch cost), next to qemu-system-riscv64;
  NAME "sqlite" SQLite's shell running a scripted workload of many small transactions (system-call heavy) in rollback-journal and WAL modes;
  NAME "startup" the start-up of examples/hello.riscv64 (median of 7 runs);
  NAME "jvm" typevisor java next to HotSpot (-Xint and its JIT): Hello World's start-up and three CPU-bound Java programs;
@@ -150,7 +152,7 @@ async function main(): Promise<number> {
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout wants a positive number of seconds, not '${values.timeout}'`);
   const only = (values.only ?? []).flatMap((s) => s.split(",")).filter((s) => s !== "");
   for (const name of only)
-    if (name !== "boot" && name !== "hypervisor" && name !== "network" && name !== "startup" && name !== "browser" && name !== "sqlite" && name !== "jvm" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
+    if (name !== "boot" && name !== "hypervisor" && name !== "nested" && name !== "network" && name !== "startup" && name !== "browser" && name !== "sqlite" && name !== "jvm" && name !== "workloads" && !PROGRAMS.some((p) => p.name === name)) throw new Error(`unknown program '${name}'\n${USAGE}`);
   const sources = readdirSync(SOURCE_DIR).filter((f) => f.endsWith(".c")).map((f) => basename(f, ".c"));
   const unlisted = sources.filter((s) => !PROGRAMS.some((p) => p.name === s));
   if (unlisted.length > 0) throw new Error(`bench/programs has no size table entry for: ${unlisted.join(", ")}`);
@@ -165,6 +167,7 @@ async function main(): Promise<number> {
   const inBrowser = PROGRAMS.find((p) => p.name === "sha256")!;
   const withSqlite = only.length === 0 || only.includes("sqlite");
   const withJvm = only.length === 0 || only.includes("jvm");
+  const withNested = only.length === 0 || only.includes("nested");
 
   requireTool(CROSS_CC, "gcc-riscv64-linux-gnu");
   requireTool("gcc", "gcc");
@@ -230,6 +233,10 @@ async function main(): Promise<number> {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  }
+  if (withNested) {
+    process.stderr.write("bench: guests nested with the hypervisor extension, typevisor and qemu-system-riscv64 ...\n");
+    console.log(`\n${await benchNested(join(ROOT, "bin", "typevisor.js"), timeoutSeconds)}`);
   }
   if (withHypervisor) {
     process.stderr.write("bench: the hypervisor with 1, 2, 4 and 8 guests ...\n");
