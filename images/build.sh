@@ -4,6 +4,7 @@
 #   images/vmlinux.sym        its symbols (the ELF vmlinux without its contents), for gdb's `file` (docs/debugging.md)
 #   images/initramfs.cpio     a static busybox (Debian's busybox source) and the init script, uncompressed
 #                             (the kernel would spend a third of the boot inflating a gzip one)
+#   images/Image-kvm          with `build.sh kvm`: the same kernel with KVM, for a hypervisor inside the guest
 # Needs: linux-source-6.1 gcc-riscv64-linux-gnu bc flex bison libssl-dev cpio dpkg-dev (deb-src enabled),
 # and a built typevisor (npm install) to list busybox's applets.
 set -euo pipefail
@@ -19,6 +20,22 @@ if [ ! -d "$work/linux-source-6.1" ]; then
   tar -C "$work" -xf /usr/src/linux-source-6.1.tar.xz
 fi
 k="$work/linux-source-6.1"
+
+# `build.sh kvm` builds only images/Image-kvm: the same kernel with KVM (linux-kvm.fragment on top), the host
+# kernel of the dual-mode hosted system VM (docs/classes.md), and stops there.
+if [ "${1:-}" = kvm ]; then
+  make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux-kvm" tinyconfig >/dev/null
+  "$k/scripts/kconfig/merge_config.sh" -m -O "$work/linux-kvm" "$work/linux-kvm/.config" "$here/linux.fragment" "$here/linux-kvm.fragment" >/dev/null
+  make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux-kvm" olddefconfig >/dev/null
+  for opt in CONFIG_KVM CONFIG_VIRTUALIZATION; do
+    grep -q "^$opt=y" "$work/linux-kvm/.config" || { echo "build.sh: $opt did not make it into the KVM kernel's config" >&2; exit 1; }
+  done
+  echo 3 > "$work/linux-kvm/.version"
+  make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux-kvm" -j"$jobs" Image >/dev/null
+  cp "$work/linux-kvm/arch/riscv/boot/Image" "$here/Image-kvm"
+  ls -l "$here/Image-kvm"
+  exit 0
+fi
 make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" tinyconfig >/dev/null
 "$k/scripts/kconfig/merge_config.sh" -m -O "$work/linux" "$work/linux/.config" "$here/linux.fragment" >/dev/null
 make -C "$k" ARCH=riscv CROSS_COMPILE=$cross O="$work/linux" olddefconfig >/dev/null
