@@ -164,3 +164,25 @@ describe("typevisor help", () => {
     assert.match(r.stdout + r.stderr, /--sysroot/);
   });
 });
+
+describe("typevisor boot --cpu", () => {
+  test("names the hypervisor extension in the device tree unless h=off; a bad value is one line and status 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tv-cpu-"));
+    try {
+      const isa = (cpu: string[]) => {
+        const dtb = join(dir, "board.dtb");
+        const r = typevisor(["boot", ...cpu, "--dump-dtb", dtb]);
+        assert.equal(r.status, 0, r.stderr);
+        return /rv64imafdc\w*/.exec(readFileSync(dtb, "latin1"))?.[0];
+      };
+      assert.equal(isa([]), "rv64imafdch_zicsr_zifencei");
+      assert.equal(isa(["--cpu", "rv64,h=on"]), "rv64imafdch_zicsr_zifencei");
+      assert.equal(isa(["--cpu", "rv64,h=off"]), "rv64imafdc_zicsr_zifencei");
+      const bad = typevisor(["boot", "--cpu", "rv64,h=maybe"]);
+      assert.equal(bad.status, 2);
+      assert.equal(bad.stderr, "typevisor boot: --cpu wants rv64, rv64,h=on or rv64,h=off, not 'rv64,h=maybe'\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

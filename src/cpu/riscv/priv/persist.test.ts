@@ -92,4 +92,32 @@ describe("privileged CSR state", () => {
     assert.equal(b.csrs.triggers.armed, true);
     assert.equal(b.csrs.triggers.check(Priv.Machine, Access.Execute, 0x8000_0040n, 0), 1, "the breakpoint fires after the restore");
   });
+  test("round-trips the hypervisor extension's registers, mstatus.MPV/GVA and V", () => {
+    const mk = () => {
+      const p = privHart();
+      return { ...p, csrs: Object.assign(new PrivCsrs(0, () => 0, true), { onTranslationChange: p.csrs.onTranslationChange, onContextChange: p.csrs.onContextChange }) };
+    };
+    const a = mk();
+    a.hart.csrFile = a.csrs;
+    const w = (csr: number, v: bigint) => a.csrs.writeFull(a.hart, csr, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)));
+    w(0x600, 0x380n); w(0x602, 0x100n); w(0x603, 0x444n); w(0x645, 0x40n); w(0x604, 0x444n); w(0x605, -5n);
+    w(0x680, (8n << 60n) | (3n << 44n) | 0x80010n); w(0x280, (8n << 60n) | 0x1234n); w(0x200, 0x122n); w(0x205, 0x8000_4000n);
+    w(0x241, 0x8000_1000n); w(0x34b, 0x4000_0001n); w(0x643, 0x777n);
+    w(PCsr.mstatus, (3n << 38n) | BigInt(Mstatus.MPIE));
+    a.hart.priv = Priv.Supervisor;
+    a.csrs.enterVirt(a.hart);
+    const saved = a.csrs.save();
+    const b = mk();
+    b.hart.csrFile = b.csrs;
+    b.hart.restore(a.hart.save());
+    b.csrs.restore(saved);
+    assert.equal(b.hart.virt, true);
+    assert.deepEqual(b.csrs.save(), saved);
+    b.hart.priv = a.hart.priv = Priv.Machine;
+    b.hart.virt = a.hart.virt = false;
+    for (const csr of [0x600, 0x602, 0x603, 0x604, 0x605, 0x644, 0x645, 0x680, 0x280, 0x200, 0x205, 0x241, 0x34b, 0x643, PCsr.mstatus, PCsr.mip]) {
+      assert.equal(read(b.hart, csr), read(a.hart, csr), `CSR 0x${csr.toString(16)}`);
+    }
+    assert.equal(read(b.hart, PCsr.mstatus) >> 38n, 3n, "MPV and GVA");
+  });
 });
