@@ -12,6 +12,7 @@ import { Exit } from "../cpu/riscv/run.js";
 import { Trap } from "../cpu/riscv/trap.js";
 import { csrRead, csrWrite, type CsrValue } from "../cpu/riscv/zicsr.js";
 import { runWatched } from "../cpu/riscv/priv/watch.js";
+import { PrivCsrs } from "../cpu/riscv/priv/csr.js";
 import type { SvTranslator } from "../cpu/riscv/priv/sv.js";
 import { step } from "../cpu/riscv/step.js";
 import { Access } from "../mem/mmu.js";
@@ -158,9 +159,13 @@ export class SystemDebugger extends HeldGuest implements DebugTarget, Privileged
   }
 }
 
-/** Runs `f` with hart h in M-mode (a debugger reaches any CSR); false when it raised a trap. */
+/**
+ * Runs `f` with hart h in M-mode and V=0 (a debugger reaches any CSR, and
+ * sees the HS-level ones, as QEMU's stub does); false when it raised a trap.
+ */
 function asMachine(h: Hart, f: () => void): boolean {
-  const priv = h.priv;
+  const priv = h.priv, virt = h.virt, c = h.csrFile instanceof PrivCsrs ? h.csrFile : undefined;
+  if (virt) c?.leaveVirt(h);
   h.priv = Priv.Machine;
   try {
     f();
@@ -170,5 +175,6 @@ function asMachine(h: Hart, f: () => void): boolean {
     throw e;
   } finally {
     h.priv = priv;
+    if (virt) c?.enterVirt(h);
   }
 }
