@@ -5,7 +5,7 @@
 import uPlot from "uplot";
 import { TRAP_KINDS } from "./traps.js";
 
-const COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f"];
+const COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f", "#ff9da7"];
 /** Samples kept (one a second). */
 const POINTS = 60;
 

@@ -15,6 +15,7 @@ export const TRAP_KINDS = [
   { key: "page_walks", label: "Page walks" },
   { key: "xret", label: "mret/sret" },
   { key: "wfi", label: "wfi" },
+  { key: "guest_hypervisor.exits", label: "Nested guests' exits" },
 ] as const;
 
 /** The one-line explanation of exit kind `key`. */
@@ -35,8 +36,15 @@ export interface Sample {
   exits: Record<string, unknown>;
 }
 
+/** The counter or group at dotted path `key` of `exits` ("mmio", "guest_hypervisor.exits"). */
+function at(exits: Record<string, unknown>, key: string): unknown {
+  let v: unknown = exits;
+  for (const k of key.split(".")) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
 /** Exits per second of each TRAP_KINDS entry between two samples (0 for a kind that did not grow). */
 export function rates(before: Sample, after: Sample): number[] {
   const dt = (after.at - before.at) / 1000;
-  return TRAP_KINDS.map(({ key }) => (dt > 0 ? Math.max(0, total(after.exits[key]) - total(before.exits[key])) / dt : 0));
+  return TRAP_KINDS.map(({ key }) => (dt > 0 ? Math.max(0, total(at(after.exits, key)) - total(at(before.exits, key))) / dt : 0));
 }
