@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { Access, ioPage, Mmu } from "../../../mem/mmu.js";
+import { Access, Mmu } from "../../../mem/mmu.js";
 import { Ram } from "../../../mem/ram.js";
 import { DecodeCache } from "../decode-cache.js";
 import { fpTouch } from "../fs.js";
@@ -15,25 +15,14 @@ import { Cause, Trap } from "../trap.js";
 import type { CsrValue } from "../zicsr.js";
 import { Mstatus, PCsr, PrivCsrs, SatpMode, TLB_SETS } from "./csr.js";
 import { HCsr, Hstatus, MstatusH, TINST_PTE_READ } from "./hcsr.js";
-import { Pte, SvTranslator, type PhysicalMemory } from "./sv.js";
+import { Pte, SvTranslator } from "./sv.js";
+import { TEST_RAM_BASE, TestPhys, translateOrTrap } from "./sv-testing.js";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap.js";
 
-const BASE = 0x8000_0000;
+const BASE = TEST_RAM_BASE;
 const V = Pte.V, R = Pte.R, W = Pte.W, X = Pte.X, U = Pte.U, A = Pte.A;
 
-class Phys implements PhysicalMemory {
-  readonly ram = new Ram(1 << 20);
-  resolve(pa: number): number {
-    const o = pa - BASE;
-    return o >= 0 && o < this.ram.size ? o : ioPage(pa);
-  }
-  pte(tablePa: number, index: number, pa: number, flags: number): void {
-    this.ram.view.setBigUint64(tablePa - BASE + index * 8, (BigInt(pa / 4096) << 10n) | BigInt(flags), true);
-  }
-  readPte(tablePa: number, index: number): bigint {
-    return this.ram.view.getBigUint64(tablePa - BASE + index * 8, true);
-  }
-}
+const Phys = TestPhys;
 
 /**
  * A hart in VS-mode with: the G-stage (Sv39x4, root at 0x80010000, 16 KiB)
@@ -66,16 +55,7 @@ function setup() {
   return { phys, csrs, hart, sv, gL0, guestPage, vsLeaf: vsTable(0x3000) };
 }
 
-/** Translates the 64-bit address `va`; returns the host offset or the Trap's cause and tval. */
-function tr(sv: SvTranslator, va: bigint, access: Access): number | { cause: number; tval: bigint } {
-  const lo = Number(BigInt.asIntN(32, va)), hi = Number(BigInt.asIntN(32, va >> 32n));
-  try {
-    return sv.translate(lo, hi, access);
-  } catch (e) {
-    if (!(e instanceof Trap)) throw e;
-    return { cause: e.cause, tval: (BigInt(e.tvalHi >>> 0) << 32n) | BigInt(e.tvalLo >>> 0) };
-  }
-}
+const tr = translateOrTrap;
 
 describe("two-stage address translation (H extension)", () => {
   test("a guest virtual address goes through the VS-stage to a guest physical one, then the G-stage to the host's", () => {

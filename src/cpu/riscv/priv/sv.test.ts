@@ -2,29 +2,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Access, ioPage, Mmu } from "../../../mem/mmu.js";
-import { Ram } from "../../../mem/ram.js";
 import { DecodeCache } from "../decode-cache.js";
 import { Hart, Priv } from "../hart.js";
-import { Cause, Trap } from "../trap.js";
+import { Cause } from "../trap.js";
 import { Mstatus, PrivCsrs, SatpMode } from "./csr.js";
-import { Pte, SvTranslator, type PhysicalMemory } from "./sv.js";
+import { Pte, SvTranslator } from "./sv.js";
+import { TEST_RAM_BASE, TestPhys, translateOrTrap } from "./sv-testing.js";
 
-const BASE = 0x8000_0000;
+const BASE = TEST_RAM_BASE;
 const V = Pte.V, R = Pte.R, W = Pte.W, X = Pte.X, U = Pte.U, A = Pte.A, D = Pte.D;
 
-class Phys implements PhysicalMemory {
-  readonly ram = new Ram(1 << 20);
-  resolve(pa: number): number {
-    const o = pa - BASE;
-    return o >= 0 && o < this.ram.size ? o : ioPage(pa);
-  }
-  pte(tablePa: number, index: number, pa: number, flags: number): void {
-    this.ram.view.setBigUint64(tablePa - BASE + index * 8, (BigInt(pa / 4096) << 10n) | BigInt(flags), true);
-  }
-  readPte(tablePa: number, index: number): bigint {
-    return this.ram.view.getBigUint64(tablePa - BASE + index * 8, true);
-  }
-}
+const Phys = TestPhys;
 
 function setup(mode: SatpMode = SatpMode.Sv39) {
   const phys = new Phys();
@@ -38,16 +26,7 @@ function setup(mode: SatpMode = SatpMode.Sv39) {
   return { phys, csrs, hart, sv, root };
 }
 
-/** Translates the 64-bit address `va`; returns the host offset or the Trap's cause and tval. */
-function tr(sv: SvTranslator, va: bigint, access: Access): number | { cause: number; tval: bigint } {
-  const lo = Number(BigInt.asIntN(32, va)), hi = Number(BigInt.asIntN(32, va >> 32n));
-  try {
-    return sv.translate(lo, hi, access);
-  } catch (e) {
-    if (!(e instanceof Trap)) throw e;
-    return { cause: e.cause, tval: (BigInt(e.tvalHi >>> 0) << 32n) | BigInt(e.tvalLo >>> 0) };
-  }
-}
+const tr = translateOrTrap;
 
 describe("Sv39/Sv48 translation", () => {
   test("M-mode and Bare mode use physical addresses; pages outside RAM come back as I/O", () => {
