@@ -4,13 +4,16 @@
  * on a timer, a UART emulated on guest-page faults) under typevisor and under
  * qemu-system-riscv64 -cpu rv64,h=true: seconds, instructions, entries into
  * the guests and the instructions run outside them per entry, the cost of a
- * world switch (VS -> HS -> VS) with the handling of the exit.
+ * world switch (VS -> HS -> VS) with the handling of the exit. And the
+ * dual-mode hosted setup of tests/kvm: Linux with KVM in the guest, a VMM in
+ * its user space booting a nested Linux to its shell, step by step.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildHypervisor, HYP_ELF } from "../tests/hyp-build.js";
 import { runProcess } from "../tests/guest-run.js";
+import { build as buildKvm, session, type Session } from "../tests/kvm-session.js";
 
 /** Runs of each side; the median is reported. */
 const RUNS = 3;
@@ -47,6 +50,7 @@ export async function benchNested(typevisorBin: string, timeoutSeconds: number):
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  const kvm = await kvmRows();
   const insns = /instructions=(\d+)/.exec(stats)?.[1];
   const entries = /guest entries: (\d+) \(instructions outside the guest per entry: ([\d.]+)/.exec(stats);
   const s = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
@@ -56,5 +60,34 @@ export async function benchNested(typevisorBin: string, timeoutSeconds: number):
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     `| bare-metal hypervisor in HS-mode, two VS-mode guests (tests/hyp), median of ${RUNS} | ${s(a)} | ${s(b)} | ` +
       `${a !== undefined && b !== undefined ? `${(a / b).toFixed(1)}×` : "—"} | ${insns ?? "—"} | ${entries?.[1] ?? "—"} | ${entries?.[2] ?? "—"} |`,
+    ...kvm,
   ].join("\n");
+}
+
+/** The tests/kvm session on both machines, as rows of the nested table (one step each). */
+async function kvmRows(): Promise<string[]> {
+  await buildKvm();
+  const run = async (engine: "typevisor" | "qemu"): Promise<Session | undefined> => {
+    try {
+      return await session(engine);
+    } catch (e) {
+      process.stderr.write(`bench: the KVM session on ${engine} failed: ${(e as Error).message.split("\n")[0]}\n`);
+      return undefined;
+    }
+  };
+  const tv = await run("typevisor"), qemu = await run("qemu");
+  const insns = tv && /instructions=(\d+)/.exec(tv.console)?.[1];
+  const entries = tv && /guest entries: (\d+) \(instructions outside the guest per entry: ([\d.]+)/.exec(tv.console);
+  const s = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
+  const ratio = (x: number | undefined, y: number | undefined) => (x !== undefined && y !== undefined ? `${(x / y).toFixed(1)}×` : "—");
+  const steps: [string, (s: Session) => number][] = [
+    ["Linux with KVM (Image-kvm) boots to its shell", (x) => x.seconds.outerBoot],
+    ["its VMM runs a bare-metal guest (tests/kvm/nested-hello.S)", (x) => x.seconds.bare],
+    ["its VMM boots the default Linux guest to a shell (KVM, dual-mode hosted)", (x) => x.seconds.nestedBoot],
+  ];
+  return [
+    ...steps.map(([what, f]) => `| ${what} | ${s(tv && f(tv))} | ${s(qemu && f(qemu))} | ${ratio(tv && f(tv), qemu && f(qemu))} | | | |`),
+    `| the whole KVM session, both guests and the poweroffs | ${s(tv?.seconds.total)} | ${s(qemu?.seconds.total)} | ` +
+      `${ratio(tv?.seconds.total, qemu?.seconds.total)} | ${insns ?? "—"} | ${entries?.[1] ?? "—"} | ${entries?.[2] ?? "—"} |`,
+  ];
 }
