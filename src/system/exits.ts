@@ -313,13 +313,15 @@ export function formatExitSummary(m: ExitMetrics, top = 4): string[] {
     ["ecalls", e.ecall], ["sbi calls", e.sbi], ["csr accesses", e.csr], ["csr exits", e.csr_exits],
     ["emulated", emulated], ["exceptions", e.exceptions], ["interrupts", e.interrupts],
     ["external interrupts", e.external], ["mmio", e.mmio],
-    ["guest exits to its hypervisor", e.guest_hypervisor?.exits], ["guest traps handled in the guest", e.guest_hypervisor?.in_guest],
+    ["guest exits to its hypervisor", e.guest_hypervisor?.exits],
+    ["guest traps handled in the guest", e.guest_hypervisor?.in_guest],
   ];
   const lists: [string, Counts | undefined][] = [["mmu", mmu], ["console", e.console], ["disk", e.disk]];
   const line = (what: string, c: Counts | undefined) => `typevisor: ${what}: ${sum(c)} (${topOf(c, what === "exits" ? 5 : top)})`;
   const g = e.guest_hypervisor;
+  const perEntry = g?.vm_entries === undefined ? 0 : (g.instructions_outside_guest ?? 0) / g.vm_entries;
   const world = g?.vm_entries === undefined ? [] : [`typevisor: guest entries: ${g.vm_entries} ` +
-    `(instructions outside the guest per entry: ${((g.instructions_outside_guest ?? 0) / g.vm_entries).toFixed(1)}, hfence=${g.hfence ?? 0} hlv/hsv=${g.hlv_hsv ?? 0})`];
+    `(instructions outside the guest per entry: ${perEntry.toFixed(1)}, hfence=${g.hfence ?? 0} hlv/hsv=${g.hlv_hsv ?? 0})`];
   return [
     sum(e.run_exits) === 0 ? "typevisor: exits: 0" : line("exits", e.run_exits),
     ...totals.filter(([, c]) => sum(c) > 0).map(([what, c]) => line(what, c)),

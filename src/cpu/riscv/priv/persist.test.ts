@@ -95,7 +95,10 @@ describe("privileged CSR state", () => {
   test("round-trips the hypervisor extension's registers, mstatus.MPV/GVA and V", () => {
     const mk = () => {
       const p = privHart();
-      return { ...p, csrs: Object.assign(new PrivCsrs(0, () => 0, true), { onTranslationChange: p.csrs.onTranslationChange, onContextChange: p.csrs.onContextChange }) };
+      const csrs = new PrivCsrs(0, () => 0, true);
+      csrs.onTranslationChange = p.csrs.onTranslationChange;
+      csrs.onContextChange = p.csrs.onContextChange;
+      return { ...p, csrs };
     };
     const a = mk();
     a.hart.csrFile = a.csrs;
@@ -115,7 +118,8 @@ describe("privileged CSR state", () => {
     assert.deepEqual(b.csrs.save(), saved);
     b.hart.priv = a.hart.priv = Priv.Machine;
     b.hart.virt = a.hart.virt = false;
-    for (const csr of [0x600, 0x602, 0x603, 0x604, 0x605, 0x644, 0x645, 0x680, 0x280, 0x200, 0x205, 0x241, 0x34b, 0x643, PCsr.mstatus, PCsr.mip]) {
+    const csrs = [0x600, 0x602, 0x603, 0x604, 0x605, 0x644, 0x645, 0x680, 0x280, 0x200, 0x205, 0x241, 0x34b, 0x643, PCsr.mstatus, PCsr.mip];
+    for (const csr of csrs) {
       assert.equal(read(b.hart, csr), read(a.hart, csr), `CSR 0x${csr.toString(16)}`);
     }
     assert.equal(read(b.hart, PCsr.mstatus) >> 38n, 3n, "MPV and GVA");

@@ -191,7 +191,9 @@ export class SvTranslator implements PageTranslator {
       if (page < 0) throw new Trap(ACCESS_FAULT[access], gvaLo, gvaHi);
       const o = (page + (pteAddr % 4096)) >> 2;
       const pteLo = ram.i32[o], pteHi = ram.i32[o + 1];
-      if ((pteLo & Pte.V) === 0 || (pteLo & (Pte.R | Pte.W)) === Pte.W || (pteHi >>> 22) !== 0) throw this.guestFault(gpa, access, gvaLo, gvaHi, implicit);
+      if ((pteLo & Pte.V) === 0 || (pteLo & (Pte.R | Pte.W)) === Pte.W || (pteHi >>> 22) !== 0) {
+        throw this.guestFault(gpa, access, gvaLo, gvaHi, implicit);
+      }
       const ppn = (pteLo >>> 10) + (pteHi & 0x3fffff) * 2 ** 22;
       if ((pteLo & (Pte.R | Pte.X)) === 0) {
         if (level === 0) throw this.guestFault(gpa, access, gvaLo, gvaHi, implicit);
@@ -199,7 +201,9 @@ export class SvTranslator implements PageTranslator {
         continue;
       }
       // A G-stage leaf is always accessed as by U-mode: it must have U set.
-      if ((pteLo & Pte.U) === 0 || !permits(pteLo, perm, (c.mstatus & Mstatus.MXR) !== 0, hlvx)) throw this.guestFault(gpa, access, gvaLo, gvaHi, implicit);
+      if ((pteLo & Pte.U) === 0 || !permits(pteLo, perm, (c.mstatus & Mstatus.MXR) !== 0, hlvx)) {
+        throw this.guestFault(gpa, access, gvaLo, gvaHi, implicit);
+      }
       const span = 2 ** (9 * level);
       if (ppn % span !== 0) throw this.guestFault(gpa, access, gvaLo, gvaHi, implicit);
       const need = Pte.A | (perm === Access.Write ? Pte.D : 0);
