@@ -16,6 +16,9 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { CROSS_CC, requireTool, ROOT } from "./build-guests.js";
 import { buildHypervisor, HYP_ELF } from "./hyp-build.js";
+import { VirtBoard } from "../src/system/board.js";
+import { SystemVm } from "../src/system/system-vm.js";
+import { restoreSnapshotFiles, writeSnapshotFiles } from "../src/system/snapshot/files.js";
 import { runProcess, TYPEVISOR_BIN, type RunResult } from "./guest-run.js";
 
 const QEMU_SYSTEM = "qemu-system-riscv64";
@@ -97,5 +100,40 @@ describe("a bare-metal hypervisor running two guests with the H extension", () =
     const [reference] = await qemu();
     assert.equal(reference!.status, 0, `qemu's exit status; output:\n${reference!.stdout}`);
     assert.equal(tv.stdout, reference!.stdout, "console output of typevisor and QEMU");
+  });
+
+  test("a snapshot taken while a guest runs (V=1) restores on a new board and ends with the same output", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tv-hyp-snap-"));
+    try {
+      const first: number[] = [];
+      const board = new VirtBoard({ memoryMiB: 128, console: (c) => first.push(c) });
+      board.loadBareMetal(readFileSync(HYP_ELF), HYP_ELF);
+      const vm = new SystemVm(board);
+      // Run in short stretches until the guests have been entered a few hundred times (of about
+      // 2000 in all: the hypervisor prints their output only at the end) and the hart is inside one.
+      for (let i = 0; i < 400 && !(board.hart.virt && board.harts[0].exits.vmEntries >= 500); i++) {
+        const stop = await vm.run({ timeoutMs: 2 });
+        assert.equal(stop.kind, "timeout", "the program is still running");
+      }
+      assert.equal(board.hart.virt, true, "the hart is in a guest at the snapshot");
+      const entries = board.harts[0].exits.vmEntries;
+      const paths = { statePath: join(dir, "hyp.state"), memoryPath: join(dir, "hyp.mem") };
+      writeSnapshotFiles(board, vm, paths);
+      board.close();
+      const rest: number[] = [];
+      const restored = restoreSnapshotFiles(paths, { console: (c) => rest.push(c) });
+      assert.equal(restored.board.hart.virt, true, "restored inside the guest");
+      const stop = await restored.vm.run({ timeoutMs: 30_000 });
+      assert.deepEqual(stop, { kind: "poweroff", code: 0 });
+      restored.board.close();
+      const out = Buffer.from([...first, ...rest]).toString("latin1");
+      checkOutput(out, "typevisor across a snapshot");
+      assert.ok(entries >= 500, `the guests had run (${entries} entries) before the snapshot`);
+      requireTool(QEMU_SYSTEM, "qemu-system-misc");
+      const [reference] = await qemu();
+      assert.equal(out, reference!.stdout, "the console output across the snapshot and QEMU's");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
