@@ -12,6 +12,7 @@ import { compile, CROSS_CC, requireTool, ROOT } from "./build-guests.js";
 import { WebSocket } from "ws";
 import { api, command, serve, waitConsole, type Served } from "./hypervisor-server.js";
 import { gdbBatch } from "./gdb-session.js";
+import { buildHypervisor, HYP_ELF } from "./hyp-build.js";
 
 const BUILD = join(ROOT, "tests", "build", "hypervisor");
 const SPIN = join(BUILD, "spin.elf");
@@ -39,7 +40,8 @@ describe("typevisor serve", { concurrency: false }, () => {
   let s: Served;
   before(async () => {
     await buildSpin();
-    s = await serve(["--allow-path", BUILD]);
+    await buildHypervisor();
+    s = await serve(["--allow-path", BUILD, "--allow-path", join(HYP_ELF, "..")]);
   });
   after(async () => { await s?.stop(); });
 
@@ -141,6 +143,29 @@ describe("typevisor serve", { concurrency: false }, () => {
     const share = m.host_cpu_seconds / m.uptime_seconds;
     assert.ok(share > 0.1 && share < 0.4, `a 25% quota used ${(share * 100).toFixed(1)}% of a core (${m.host_cpu_seconds} s in ${m.uptime_seconds} s)`);
     assert.equal((await api(s, "DELETE", "/vms/quota")).status, 204);
+  });
+
+  test("machine-config.hypervisor_extension: a guest hypervisor runs its own guests with H, and finds none without it", { timeout: 120_000 }, async () => {
+    const config = (h: boolean) => ({
+      "boot-source": { kernel_image_path: HYP_ELF }, firmware_path: "none", "machine-config": { mem_size_mib: 128, hypervisor_extension: h },
+    });
+    await boot(s, "hyp-on", config(true));
+    await boot(s, "hyp-off", config(false));
+    const stopped = async (id: string) => {
+      for (let i = 0; i < 600; i++) {
+        const v = (await api(s, "GET", `/vms/${id}`)).json;
+        if (v.state === "Stopped") return v;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${id} did not stop`);
+    };
+    const on = await stopped("hyp-on"), off = await stopped("hyp-off");
+    const log = async (id: string) => (await api(s, "GET", `/vms/${id}/console/log?offset=0`)).text;
+    assert.match(await log("hyp-on"), /\[guest B\] prime count checked[\s\S]*PASS\n$/);
+    assert.match(await log("hyp-off"), /the hart has no hypervisor extension \(misa\.H = 0\)/);
+    assert.notEqual(off.stop_reason, on.stop_reason, `${on.stop_reason} / ${off.stop_reason}`);
+    assert.equal((await api(s, "PUT", "/vms/x", { "machine-config": { hypervisor_extension: "yes" } })).status, 400);
+    for (const id of ["hyp-on", "hyp-off"]) assert.equal((await api(s, "DELETE", `/vms/${id}`)).status, 204);
   });
 
   test("bad requests: unknown field 400, bad JSON 400, unknown VM 404, duplicate id 409, wrong state 409, paths outside --allow-path 403", async () => {

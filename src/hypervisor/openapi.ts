@@ -33,6 +33,7 @@ export const OPENAPI = {
               vcpu_count: { type: "integer", minimum: 1, maximum: 8 },
               mem_size_mib: { type: "integer", minimum: 1, maximum: 2048 },
               cpu_quota_percent: { type: "integer", minimum: 1, maximum: 100 },
+              hypervisor_extension: { type: "boolean", default: true, description: "The harts implement the RISC-V hypervisor extension (H), so the guest may run guests of its own." },
             },
           },
           drives: {

@@ -331,7 +331,7 @@ export class ApiServer {
 /** The config a migration source sends (its resolved MachineConfig): only the known fields, checked. */
 function parseMigratedConfig(v: unknown): MachineConfig {
   const c = object("config", v);
-  onlyFields("config", c, ["memoryMiB", "harts", "bios", "kernel", "initrd", "append", "disks", "nets", "macSalt", "cpuQuotaPercent"]);
+  onlyFields("config", c, ["memoryMiB", "harts", "bios", "kernel", "initrd", "append", "disks", "nets", "macSalt", "cpuQuotaPercent", "hExtension"]);
   const out: MachineConfig = {
     memoryMiB: optInt(c, "memoryMiB", "config", 1, MAX_MEM_MIB),
     harts: optInt(c, "harts", "config", 1, 8),
@@ -341,6 +341,7 @@ function parseMigratedConfig(v: unknown): MachineConfig {
     append: optString(c, "append", "config"),
     cpuQuotaPercent: optInt(c, "cpuQuotaPercent", "config", 1, 100),
     macSalt: optInt(c, "macSalt", "config", 0, 0xffffff),
+    ...(optBool(c, "hExtension", "config") === false ? { hExtension: false } : {}),
   };
   if (c.nets !== undefined) {
     if (!Array.isArray(c.nets) || c.nets.length > MAX_NICS) throw badRequest(`config.nets must be an array of at most ${MAX_NICS}`);

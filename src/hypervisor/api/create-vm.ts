@@ -2,7 +2,7 @@
  * `PUT /vms/{id}`: the VM's definition, in Firecracker's names:
  *
  *     { "boot-source": { "kernel_image_path", "initrd_path", "boot_args" },
- *       "machine-config": { "vcpu_count", "mem_size_mib", "cpu_quota_percent" },
+ *       "machine-config": { "vcpu_count", "mem_size_mib", "cpu_quota_percent", "hypervisor_extension" },
  *       "drives": [ { "drive_id", "path_on_host", "is_read_only" } ],
  *       "network-interfaces": [ { "iface_id", "guest_mac", "backend", ... } ],
  *       "firmware_path": "/path" | "none" }
@@ -38,10 +38,12 @@ export function parseCreateVm(body: Record<string, unknown>, paths: PathPolicy):
   }
   if (body["machine-config"] !== undefined) {
     const m = object("machine-config", body["machine-config"]);
-    onlyFields("machine-config", m, ["vcpu_count", "mem_size_mib", "cpu_quota_percent"]);
+    onlyFields("machine-config", m, ["vcpu_count", "mem_size_mib", "cpu_quota_percent", "hypervisor_extension"]);
     config.harts = optInt(m, "vcpu_count", "machine-config", 1, MAX_HARTS);
     config.memoryMiB = optInt(m, "mem_size_mib", "machine-config", 1, MAX_MEM_MIB);
     config.cpuQuotaPercent = optInt(m, "cpu_quota_percent", "machine-config", 1, 100);
+    // The harts' H extension (on by default, as typevisor boot --cpu rv64): a guest that is a hypervisor itself needs it.
+    if (optBool(m, "hypervisor_extension", "machine-config") === false) config.hExtension = false;
   }
   if (body.drives !== undefined) {
     if (!Array.isArray(body.drives)) throw badRequest("drives must be an array");
