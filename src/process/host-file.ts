@@ -69,7 +69,12 @@ export class HostFile implements OpenFile {
 
   /** Moves the file offset (lseek); returns the new offset or a negative errno. */
   seek(offset: number, whence: number): number {
-    if (this.pos === undefined) return this.kind === "dir" ? 0 : -29; // ESPIPE
+    if (this.pos === undefined && this.kind === "dir") {
+      // rewinddir (lseek to 0): the next getdents64 lists the directory again from its start.
+      if (whence === 0 && offset === 0) this.dirents = undefined;
+      return 0;
+    }
+    if (this.pos === undefined) return -29; // ESPIPE
     const base = whence === 0 ? 0 : whence === 1 ? this.pos : whence === 2 ? fs.fstatSync(this.hostFd).size : NaN;
     if (Number.isNaN(base)) return -22;
     const at = base + offset;

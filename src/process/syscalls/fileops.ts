@@ -18,6 +18,7 @@ import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
 import { interruptible } from "./io.js";
 import { Errno, hostErrno } from "./errno.js";
+import { keepGuestMode } from "./host-umask.js";
 import { HostFile } from "../host-file.js";
 import { afterWrite } from "../page-cache.js";
 import { OFlag, type Blocking } from "../fd-table.js";
@@ -273,6 +274,7 @@ function mknod(p: Process, a: SyscallArgs, dirArg: number, pathArg: number, mode
     switch (type) {
       case 0: case Ifmt.REG:
         fs.closeSync(fs.openSync(host, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, perm));
+        keepGuestMode(host, perm);
         return 0;
       case Ifmt.FIFO:
         execFileSync("mkfifo", ["-m", perm.toString(8), "--", host], { stdio: "ignore" });

@@ -18,6 +18,7 @@ import type { Process } from "../process.js";
 import { fcntlLock, LockCmd } from "./locks.js";
 import { readIovecs, scatter } from "./iovec.js";
 import { In, inodeOf, notifyFile, notifyInode, notifyPath, notifyRemoved, notifyRename, watching } from "../inotify.js";
+import { hostUmask, keepGuestMode } from "./host-umask.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
@@ -64,8 +65,10 @@ export function openHostPath(p: Process, host: string, flags: number, guestMode:
   const generated = procFile(p, host);
   if (generated !== undefined) return p.fds.add(new MemFile(generated, host), (flags & OFlag.CLOEXEC) !== 0);
   const mode = guestMode & 0o7777 & ~p.umask; // the kernel keeps only the permission bits
-  const existed = watching() && (flags & OFlag.CREAT) !== 0 ? fs.existsSync(host) : true;
+  const create = (flags & OFlag.CREAT) !== 0;
+  const existed = create && (watching() || (mode & hostUmask()) !== 0) ? fs.existsSync(host) : true;
   const hostFd = fs.openSync(host, flags & ~OFlag.NONBLOCK, mode);
+  if (!existed && (mode & hostUmask()) !== 0) fs.fchmodSync(hostFd, mode);
   const f = new HostFile(hostFd, flags, host);
   if (!existed) notifyPath(host, In.CREATE);
   else if ((flags & OFlag.TRUNC) !== 0 && f.kind === "file" && (flags & OFlag.ACCMODE) !== OFlag.RDONLY) notifyFile(f, In.MODIFY);
@@ -264,7 +267,9 @@ define(78, "readlinkat", "dsxu", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
 }));
 
 define(34, "mkdirat", "dso", (p, _t, a) => withPath(p, a, 0, 1, (host) => {
-  fs.mkdirSync(host, a.u32(2) & 0o7777 & ~p.umask);
+  const mode = a.u32(2) & 0o7777 & ~p.umask;
+  fs.mkdirSync(host, mode);
+  keepGuestMode(host, mode);
   notifyPath(host, In.CREATE);
   return 0;
 }));
@@ -321,8 +326,30 @@ define(52, "fchmod", "do", (p, _t, a) => {
   notifyFile(f, In.ATTRIB);
   return 0;
 });
-define(54, "fchownat", "dsddx", () => 0);
-define(55, "fchown", "ddd", () => 0);
+// Ownership changes go to the host, which allows them as it would to typevisor's own user (root may give a
+// file away; others get EPERM); -1 leaves the owner or group as it is.
+define(54, "fchownat", "dsddx", (p, _t, a) => {
+  const uid = a.int(2), gid = a.int(3), flags = a.int(4);
+  if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) !== 0) return -Errno.EINVAL;
+  if ((flags & AT_EMPTY_PATH) !== 0 && p.space.readCString(a.u64(1)) === "") return fchown(p, a.int(0), uid, gid);
+  return withPath(p, a, 0, 1, (host) => {
+    if ((flags & AT_SYMLINK_NOFOLLOW) !== 0) fs.lchownSync(host, uid, gid);
+    else fs.chownSync(host, uid, gid);
+    notifyPath(host, In.ATTRIB);
+    return 0;
+  });
+});
+define(55, "fchown", "ddd", (p, _t, a) => fchown(p, a.int(0), a.int(1), a.int(2)));
+
+/** fchown of guest descriptor `fd`. */
+function fchown(p: Process, fd: number, uid: number, gid: number): number {
+  const f = file(p, fd);
+  if (f === undefined) return -Errno.EBADF;
+  if (f.hostFd === undefined) return -Errno.EPERM;
+  try { fs.fchownSync(f.hostFd, uid, gid); } catch (e) { return hostErrno(e); }
+  notifyFile(f, In.ATTRIB);
+  return 0;
+}
 
 define(46, "ftruncate", "di", (p, _t, a) => {
   const f = file(p, a.int(0));
