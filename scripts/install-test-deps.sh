@@ -2,8 +2,8 @@
 # Installs what the test suite needs on Debian (run as root, or it uses sudo):
 # the RISC-V cross toolchain and sysroot, qemu-user (the oracle of the
 # differential tests), a native compiler, the Go toolchain, and the sources of
-# Debian's busybox and sqlite3 (real guest software built and run by
-# tests/busybox.test.ts and tests/sqlite.test.ts).
+# Debian's busybox, sqlite3 and python3.11 (real guest software built and run by
+# tests/busybox.test.ts, tests/sqlite.test.ts and tests/cpython.test.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,10 +36,11 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get update
 # tcl: tclsh, which sqlite3's make runs to generate its amalgamation (sqlite3.c, shell.c)
 # openjdk-17-jdk-headless: the class library (lib/modules) the JVM reads, and jimage/jlink, the oracles of src/jvm/jimage
 # rhino: a JavaScript engine written in Java (/usr/share/java/js.jar), third-party Java run by tests/jvm.test.ts
+# python3.11: /usr/bin/python3.11, the build interpreter of CPython's cross build (tests/cpython-build.ts)
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross binutils-riscv64-linux-gnu qemu-user qemu-system-misc \
   opensbi device-tree-compiler gdb-multiarch chromium \
-  gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils tcl openjdk-17-jdk-headless rhino
+  gcc libc6-dev make golang-go dpkg-dev bzip2 xz-utils tcl openjdk-17-jdk-headless rhino python3.11
 
 # Debian's busybox source, unpacked under tests/build/src (built by the busybox test).
 if ! ls -d tests/build/src/busybox-*/ >/dev/null 2>&1; then
@@ -51,4 +52,12 @@ fi
 if ! ls -d tests/build/src/sqlite3-*/ >/dev/null 2>&1; then
   mkdir -p tests/build/src
   (cd tests/build/src && apt-get source sqlite3)
+fi
+
+# Debian's python3.11 source, unpacked under tests/build/src (built by tests/cpython-build.ts).
+# The newest version may be a security update whose source is not on the mirror
+# (its .dsc is a 404 there); then the release's own version is taken.
+if ! ls -d tests/build/src/python3.11-*/ >/dev/null 2>&1; then
+  mkdir -p tests/build/src
+  (cd tests/build/src && { apt-get source python3.11 || apt-get source python3.11/bookworm; })
 fi
