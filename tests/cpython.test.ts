@@ -75,6 +75,10 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   "test.test_posix.PosixTester.test_sched_setaffinity": "sched_setaffinity(0, []) succeeds instead of failing (EINVAL)",
   // test_fcntl
   "test.test_fcntl.TestFcntl.test_fcntl_64_bit": "fcntl F_NOTIFY (directory change notification) fails with EINVAL",
+  // test_signal (qemu-riscv64 itself dies of SIGSEGV after 37 cases, so only those are compared)
+  "test.test_signal.ItimerTest.test_itimer_prof": "skipped: 'timeout: likely cause: machine too slow' — ITIMER_PROF's SIGPROF did not arrive during the test's busy loop",
+  "test.test_signal.ItimerTest.test_itimer_virtual": "skipped: 'timeout: likely cause: machine too slow' — ITIMER_VIRTUAL's SIGVTALRM did not arrive during the test's busy loop",
+  "test.test_signal.PidfdSignalTest.test_pidfd_send_signal": "pidfd_send_signal on a /proc/PID directory fd fails with EBADF",
   // test_shutil
   "test.test_shutil.TestCopy.test_copy2_xattr": "skipped: no extended attribute support",
   "test.test_shutil.TestCopy.test_copyxattr": "skipped: no extended attribute support",
@@ -94,8 +98,6 @@ const NOT_RECORDED = "the gap under typevisor is not recorded yet (issue 13's fi
  * without failing the suite.
  */
 const UNRECORDED: Readonly<Partial<Record<(typeof MODULES)[number], string>>> = {
-  test_signal: NOT_RECORDED,
-  test_select: NOT_RECORDED,
   test_selectors: NOT_RECORDED,
   test_threading: NOT_RECORDED,
   test_mmap: NOT_RECORDED,
