@@ -26,6 +26,9 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const FIFO_RETRY_MS = 2;
 
 /** A host file, directory, terminal or pipe opened by the guest (or inherited: stdin/stdout/stderr). */
+/** lseek whences beyond SEEK_SET/CUR/END (linux/fs.h). */
+const SEEK_DATA = 3, SEEK_HOLE = 4;
+
 export class HostFile implements OpenFile {
   readonly kind: string;
   private readonly mayBlock: boolean;
@@ -75,6 +78,13 @@ export class HostFile implements OpenFile {
       return 0;
     }
     if (this.pos === undefined) return -29; // ESPIPE
+    if (whence === SEEK_DATA || whence === SEEK_HOLE) {
+      // The file is all data, as on a file system that keeps no holes: data at the offset, a hole at the end.
+      const size = fs.fstatSync(this.hostFd).size;
+      if (offset < 0 || offset >= size) return -6; // ENXIO
+      this.pos = whence === SEEK_DATA ? offset : size;
+      return this.pos;
+    }
     const base = whence === 0 ? 0 : whence === 1 ? this.pos : whence === 2 ? fs.fstatSync(this.hostFd).size : NaN;
     if (Number.isNaN(base)) return -22;
     const at = base + offset;

@@ -484,7 +484,7 @@ define(25, "fcntl", "ddx", (p, _t, a) => {
   const f = file(p, fd);
   if (f === undefined) return -Errno.EBADF;
   const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7;
-  const F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+  const F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031, F_ADD_SEALS = 1033, F_GET_SEALS = 1034, F_NOTIFY = 1026;
   switch (cmd) {
     case F_DUPFD: return p.fds.add(f, false, arg);
     case F_DUPFD_CLOEXEC: return p.fds.add(f, true, arg);
@@ -502,6 +502,8 @@ define(25, "fcntl", "ddx", (p, _t, a) => {
     case F_GETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.capacity : -Errno.EBADF;
     case F_SETPIPE_SZ: return f instanceof PipeEnd ? f.pipe.resize(arg, process.getuid?.() === 0) : -Errno.EBADF;
     case F_ADD_SEALS: case F_GET_SEALS: return -Errno.EINVAL;
+    // dnotify: accepted on a directory, as by a kernel whose events never come (inotify is the one that reports).
+    case F_NOTIFY: return f instanceof HostFile && f.kind === "dir" ? 0 : -Errno.ENOTDIR;
   }
   return -Errno.EINVAL;
 });

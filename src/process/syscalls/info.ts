@@ -128,19 +128,9 @@ define(179, "sysinfo", "x", (p, _t, a) => {
   return 0;
 });
 
-define(123, "sched_getaffinity", "dux", (p, _t, a) => {
-  // The kernel copies its own mask (8 bytes for up to 64 CPUs) and returns that size.
-  const size = a.u64(1);
-  if (size < 8 || size % 8 !== 0) return -Errno.EINVAL;
-  const mask = new Uint8Array(8);
-  mask[0] = 1; // one hart
-  p.space.write(a.u64(2), mask);
-  return 8;
-});
-define(122, "sched_setaffinity", "dux", () => 0);
+
 define(124, "sched_yield", "", (p) => { p.yieldRequested = true; return 0; });
-define(140, "setpriority", "ddd", () => 0);
-define(141, "getpriority", "dd", () => 20);
+
 
 define(259, "riscv_flush_icache", "xxx", (p) => {
   p.space.cache.fenceI();

@@ -1,7 +1,7 @@
 /**
  * Scheduling policy calls: sched_setscheduler/getscheduler, setparam/
- * getparam, setattr/getattr, the priority ranges, sched_rr_get_interval and
- * getcpu. Every guest thread runs on the one host thread, so a policy is
+ * getparam, setattr/getattr, the priority ranges, sched_rr_get_interval,
+ * the nice value (setpriority/getpriority), CPU affinity and getcpu. Every guest thread runs on the one host thread, so a policy is
  * only remembered (per thread, as Linux keeps it per task) and reported
  * back; the checks and errors are Linux's. A new thread or child starts
  * with SCHED_OTHER.
@@ -66,14 +66,28 @@ function schedOf(t: Thread): Sched {
   return s;
 }
 
-/** The thread `pid` names (0: the caller), or -ESRCH. */
-function target(p: Process, t: Thread, pid: number): Thread | number {
+/**
+ * The thread `pid` names (0: the caller), or -ESRCH. The first guest
+ * process's parent is typevisor's own (getppid), outside the guest: it is
+ * known, as SCHED_OTHER with nice 0 (OUTSIDE).
+ */
+function target(p: Process, t: Thread, pid: number): Thread | typeof OUTSIDE | number {
   if (pid === 0) return t;
   for (const q of p.kernel.processes) {
     const found = q.threads.find((th) => th.tid === pid);
     if (found !== undefined) return found;
   }
-  return -Errno.ESRCH;
+  return pid === process.ppid ? OUTSIDE : -Errno.ESRCH;
+}
+
+/** The scheduling attributes of a task outside the guest (typevisor's parent): read-only defaults. */
+const OUTSIDE = "outside";
+
+/** The attributes of `th`; a task outside the guest has the defaults, and changing them is EPERM. */
+function schedOrDefault(th: Thread | typeof OUTSIDE): Sched {
+  return th === OUTSIDE
+    ? { policy: Policy.OTHER, priority: 0, nice: 0, resetOnFork: false, runtime: 0n, deadline: 0n, period: 0n, utilMin: 0, utilMax: UCLAMP_MAX }
+    : schedOf(th);
 }
 
 const isRt = (policy: number) => policy === Policy.FIFO || policy === Policy.RR;
@@ -133,6 +147,7 @@ function setParam(p: Process, t: Thread, pid: number, policy: number, paramAddr:
   const priority = p.space.readU32(paramAddr);
   const th = target(p, t, pid);
   if (typeof th === "number") return th;
+  if (th === OUTSIDE) return -Errno.EPERM;
   let flags = 0;
   if (policy >= 0 && (policy & SCHED_RESET_ON_FORK) !== 0) {
     flags |= SchedFlag.RESET_ON_FORK;
@@ -150,7 +165,7 @@ define(120, "sched_getscheduler", "d", (p, t, a) => {
   if (a.int(0) < 0) return -Errno.EINVAL;
   const th = target(p, t, a.int(0));
   if (typeof th === "number") return th;
-  const s = schedOf(th);
+  const s = schedOrDefault(th);
   return s.policy | (s.resetOnFork ? SCHED_RESET_ON_FORK : 0);
 });
 
@@ -158,7 +173,7 @@ define(121, "sched_getparam", "dx", (p, t, a) => {
   if (a.u64(1) === 0 || a.int(0) < 0) return -Errno.EINVAL;
   const th = target(p, t, a.int(0));
   if (typeof th === "number") return th;
-  p.space.writeU32(a.u64(1), schedOf(th).priority);
+  p.space.writeU32(a.u64(1), schedOrDefault(th).priority);
   return 0;
 });
 
@@ -170,7 +185,7 @@ define(127, "sched_rr_get_interval", "dx", (p, t, a) => {
   const th = target(p, t, a.int(0));
   if (typeof th === "number") return th;
   // SCHED_RR threads get RR_TIMESLICE; FIFO threads none; the fair classes report 0 here too, as this host's Linux does.
-  const ns = schedOf(th).policy === Policy.RR ? RR_TIMESLICE_NS : 0;
+  const ns = schedOrDefault(th).policy === Policy.RR ? RR_TIMESLICE_NS : 0;
   p.space.writeU64(a.u64(1), Math.floor(ns / 1e9));
   p.space.writeU64(a.u64(1) + 8, ns % 1e9);
   return 0;
@@ -196,6 +211,7 @@ define(274, "sched_setattr", "dxx", (p, t, a) => {
   if ((flags & SchedFlag.KEEP_POLICY) !== 0) policy = -1;
   const th = target(p, t, pid);
   if (typeof th === "number") return th;
+  if (th === OUTSIDE) return -Errno.EPERM;
   return setScheduler(p, th, {
     policy, flags,
     nice: Math.max(-20, Math.min(19, v.getInt32(16, true))),
@@ -210,7 +226,7 @@ define(275, "sched_getattr", "dxux", (p, t, a) => {
   if (addr === 0 || pid < 0 || usize > PAGE_SIZE || usize < SCHED_ATTR_SIZE_VER0 || a.u32(3) !== 0) return -Errno.EINVAL;
   const th = target(p, t, pid);
   if (typeof th === "number") return th;
-  const s = schedOf(th);
+  const s = schedOrDefault(th);
   const bytes = new Uint8Array(usize);
   const v = new DataView(bytes.buffer);
   const size = Math.min(usize, SCHED_ATTR_SIZE_VER1);
@@ -237,4 +253,71 @@ define(168, "getcpu", "xxx", (p, _t, a) => {
   if (a.u64(0) !== 0) p.space.writeU32(a.u64(0), 0);
   if (a.u64(1) !== 0) p.space.writeU32(a.u64(1), 0);
   return 0;
+});
+
+/** setpriority/getpriority's `which` (linux/resource.h). */
+const enum Prio { PROCESS = 0, PGRP = 1, USER = 2 }
+
+/**
+ * The threads setpriority/getpriority act on: PRIO_PROCESS names a thread
+ * (0: the caller), PRIO_PGRP a process group (0: the caller's), PRIO_USER
+ * every guest task (they all run as one user here); -ESRCH when none.
+ */
+function prioTargets(p: Process, t: Thread, which: number, who: number): (Thread | typeof OUTSIDE)[] | number {
+  if (who < 0) return -Errno.ESRCH;
+  if (which === Prio.PROCESS) {
+    const th = target(p, t, who);
+    return typeof th === "number" ? th : [th];
+  }
+  if (which !== Prio.PGRP && which !== Prio.USER) return -Errno.EINVAL;
+  const pgid = who === 0 ? p.pgid : who;
+  const procs = p.kernel.processes.filter((q) => !q.exited && (which === Prio.USER || q.pgid === pgid));
+  const threads = procs.flatMap((q) => q.threads);
+  return threads.length === 0 ? -Errno.ESRCH : threads;
+}
+
+// The nice value is remembered per thread (as sched_setattr's), not enforced: every guest thread runs on one host thread.
+define(140, "setpriority", "ddd", (p, t, a) => {
+  const targets = prioTargets(p, t, a.int(0), a.int(1));
+  if (typeof targets === "number") return targets;
+  const nice = Math.max(-20, Math.min(19, a.int(2)));
+  for (const th of targets) {
+    if (th === OUTSIDE) return -Errno.EPERM;
+    // Lowering the nice value needs CAP_SYS_NICE (can_nice), else EACCES.
+    if (nice < schedOf(th).nice && !p.creds.capable(CAP_SYS_NICE)) return -Errno.EACCES;
+  }
+  for (const th of targets) if (th !== OUTSIDE) schedOf(th).nice = nice;
+  return 0;
+});
+
+// The kernel returns 20 - nice (1..40), which the C library turns back into the nice value.
+define(141, "getpriority", "dd", (p, t, a) => {
+  const targets = prioTargets(p, t, a.int(0), a.int(1));
+  if (typeof targets === "number") return targets;
+  return Math.max(...targets.map((th) => 20 - schedOrDefault(th).nice));
+});
+
+/** Bytes of the CPU mask the kernel copies (enough for 64 CPUs; sched_getaffinity returns this size). */
+const CPU_MASK_BYTES = 8;
+
+// One hart: the affinity mask is CPU 0, and a mask without CPU 0 is EINVAL.
+define(123, "sched_getaffinity", "dux", (p, t, a) => {
+  const size = a.u64(1);
+  if (size < CPU_MASK_BYTES || size % 8 !== 0) return -Errno.EINVAL;
+  if (a.int(0) < 0) return -Errno.ESRCH;
+  const th = target(p, t, a.int(0));
+  if (typeof th === "number") return th;
+  const mask = new Uint8Array(CPU_MASK_BYTES);
+  mask[0] = 1;
+  p.space.write(a.u64(2), mask);
+  return CPU_MASK_BYTES;
+});
+define(122, "sched_setaffinity", "dux", (p, t, a) => {
+  if (a.int(0) < 0) return -Errno.ESRCH;
+  const th = target(p, t, a.int(0));
+  if (typeof th === "number") return th;
+  if (th === OUTSIDE) return -Errno.EPERM;
+  const size = Math.min(a.u64(1), CPU_MASK_BYTES);
+  const mask = size === 0 ? new Uint8Array(0) : p.space.read(a.u64(2), size);
+  return size > 0 && (mask[0] & 1) !== 0 ? 0 : -Errno.EINVAL;
 });

@@ -40,18 +40,43 @@ function readTimespec(p: Process, addr: number): bigint | undefined {
   return sec * 1_000_000_000n + nsec;
 }
 
+/**
+ * Nanoseconds on clock `id` as process p sees it: the fixed clocks, and the
+ * CPU-time clocks of a process or thread by id (clock_getcpuclockid,
+ * pthread_getcpuclockid: ~pid << 3 | type, with 4 for a thread), or
+ * undefined for an unknown clock or task. Every guest thread runs on the
+ * host's one thread, so a task's CPU time is the host process's.
+ */
+function guestClockNs(p: Process, id: number): bigint | undefined {
+  if (id >= 0) return clockNs(id);
+  const pid = ~(id >> 3), perThread = (id & 4) !== 0;
+  if ((id & 3) === 3) return undefined; // no such CPU clock type
+  const known = pid === 0 || (perThread
+    ? p.kernel.processes.some((q) => q.threads.some((th) => th.tid === pid))
+    : p.kernel.find(pid) !== undefined);
+  return known ? clockNs(Clock.PROCESS_CPUTIME_ID) : undefined;
+}
+
 define(113, "clock_gettime", "dx", (p, _t, a) => {
-  const ns = clockNs(a.int(0));
+  const ns = guestClockNs(p, a.int(0));
   if (ns === undefined) return -Errno.EINVAL;
   writeTimespec(p, a.u64(1), ns);
   return 0;
 });
 
 define(114, "clock_getres", "dx", (p, _t, a) => {
-  if (clockNs(a.int(0)) === undefined) return -Errno.EINVAL;
+  if (guestClockNs(p, a.int(0)) === undefined) return -Errno.EINVAL;
   if (a.u64(1) !== 0) writeTimespec(p, a.u64(1), 1n);
   return 0;
 });
+
+// Setting the time would set the host's clock: the guest lacks CAP_SYS_TIME here, whoever runs typevisor.
+define(112, "clock_settime", "dx", (p, _t, a) => {
+  const id = a.int(0);
+  if (id !== Clock.REALTIME) return -Errno.EINVAL; // the other clocks cannot be set
+  return readTimespec(p, a.u64(1)) === undefined ? -Errno.EINVAL : -Errno.EPERM;
+});
+define(170, "settimeofday", "xx", () => -Errno.EPERM);
 
 define(169, "gettimeofday", "xx", (p, _t, a) => {
   const ns = clockNs(Clock.REALTIME)!;
