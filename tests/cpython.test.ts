@@ -98,9 +98,7 @@ const NOT_RECORDED = "the gap under typevisor is not recorded yet (issue 13's fi
  * without failing the suite.
  */
 const UNRECORDED: Readonly<Partial<Record<(typeof MODULES)[number], string>>> = {
-  test_selectors: NOT_RECORDED,
   test_threading: NOT_RECORDED,
-  test_mmap: NOT_RECORDED,
   test_subprocess: NOT_RECORDED,
   test_socket: NOT_RECORDED,
   test_pty: NOT_RECORDED,
