@@ -37,6 +37,13 @@ const MODULES = [
 ] as const;
 
 /**
+ * Cases never run (regrtest --ignore): run as root, they set the host's real
+ * clock — under qemu-riscv64 they pass, and test_monotonic_settime moves it an
+ * hour back for a moment.
+ */
+const IGNORED = ["test_clock_settime", "test_monotonic_settime"];
+
+/**
  * The harness's limit for one module's whole run on one side. regrtest's own
  * per-case --timeout is not used: its watchdog is a thread (faulthandler's),
  * and qemu-user deadlocks in children forked by a threaded process
@@ -101,7 +108,6 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   "test.test_pty.PtyTest.test_master_read": "no pseudo-terminals: pty.openpty() fails ('out of pty devices')",
   "test.test_pty.PtyTest.test_openpty": "skipped: 'Pseudo-terminals (seemingly) not functional.' — openpty fails",
   // test_time
-  "test.test_time.TimeTestCase.test_monotonic_settime": "clock_settime fails with ENOSYS",
   "test.test_time.TimeTestCase.test_thread_time": "timing, passes on some runs: thread_time() across a 20 ms sleep once advanced 23 ms (the limit is 20 ms)",
 };
 
@@ -171,7 +177,7 @@ async function runModule(side: string, run: Runner, build: CpythonBuild, module:
   const started = Date.now();
   try {
     const env = { ...GUEST_ENV, HOME: dir, TMPDIR: dir, PYTHONHASHSEED: "0", PYTHONDONTWRITEBYTECODE: "1" };
-    const args = ["-m", "test", "-v", module];
+    const args = ["-m", "test", "-v", ...IGNORED.flatMap((name) => ["--ignore", name]), module];
     const result = await run({ program: build.python, args, env, cwd: dir, timeoutMs: MODULE_TIMEOUT_MS });
     const logs = join(dirname(build.prefix), "logs");
     mkdirSync(logs, { recursive: true });
