@@ -119,7 +119,9 @@ const NOT_RECORDED = "the gap under typevisor is not recorded yet (issue 13's fi
  * without failing the suite.
  */
 const UNRECORDED: Readonly<Partial<Record<(typeof MODULES)[number], string>>> = {
-  test_subprocess: NOT_RECORDED,
+  // 164 of its 330 cases in 900 s (qemu-riscv64 runs all in 4 min); before the timeout, four cases qemu passes
+  // failed: test_restore_signals and the three test_*_are_single_inout_fd (a pty as the child's stdio).
+  test_subprocess: "typevisor's run does not finish within MODULE_TIMEOUT_MS, so its gap is not recorded yet",
 };
 
 /** Why a case is a known failure: its own entry or its class's. */
