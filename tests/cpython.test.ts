@@ -111,8 +111,6 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   "test.test_time.TimeTestCase.test_thread_time": "timing, passes on some runs: thread_time() across a 20 ms sleep once advanced 23 ms (the limit is 20 ms)",
 };
 
-const NOT_RECORDED = "the gap under typevisor is not recorded yet (issue 13's first increment ran out of time)";
-
 /**
  * Modules whose gap under typevisor is not recorded in KNOWN_FAILURES yet:
  * they run as todo tests, so their counts and unexplained cases are reported
