@@ -68,6 +68,11 @@ int main(void)
     stat("f", &st);
     printf("chown to 4321: %s, owner now %s\n", away == 0 ? "0" : strerrorname_np(errno),
            away == 0 ? (st.st_uid == 4321 && st.st_gid == 4321 ? "4321:4321" : "unchanged") : (st.st_uid == uid ? "unchanged" : "changed"));
+    /* An owner id above 2^31 (as test_posix uses) is a uid_t, not a negative number. */
+    int big = fchown(fd, 2147483648u, 2147483648u);
+    fstat(fd, &st);
+    printf("fchown to 2^31: %s, owner now %s\n", big == 0 ? "0" : strerrorname_np(errno),
+           big == 0 ? (st.st_uid == 2147483648u ? "2^31" : "unchanged") : (st.st_uid == 2147483648u ? "changed" : "unchanged"));
     close(fd);
 
     for (int i = 0; i < 5; i++) {

@@ -328,8 +328,11 @@ define(52, "fchmod", "do", (p, _t, a) => {
 });
 // Ownership changes go to the host, which allows them as it would to typevisor's own user (root may give a
 // file away; others get EPERM); -1 leaves the owner or group as it is.
+/** A uid_t/gid_t argument as Node takes it: 0..2^32-2, or -1 (the all-ones value: no change). */
+const ownerId = (v: number): number => (v === 0xffffffff ? -1 : v);
+
 define(54, "fchownat", "dsddx", (p, _t, a) => {
-  const uid = a.int(2), gid = a.int(3), flags = a.int(4);
+  const uid = ownerId(a.u32(2)), gid = ownerId(a.u32(3)), flags = a.int(4);
   if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) !== 0) return -Errno.EINVAL;
   if ((flags & AT_EMPTY_PATH) !== 0 && p.space.readCString(a.u64(1)) === "") return fchown(p, a.int(0), uid, gid);
   return withPath(p, a, 0, 1, (host) => {
@@ -339,7 +342,7 @@ define(54, "fchownat", "dsddx", (p, _t, a) => {
     return 0;
   });
 });
-define(55, "fchown", "ddd", (p, _t, a) => fchown(p, a.int(0), a.int(1), a.int(2)));
+define(55, "fchown", "ddd", (p, _t, a) => fchown(p, a.int(0), ownerId(a.u32(1)), ownerId(a.u32(2))));
 
 /** fchown of guest descriptor `fd`. */
 function fchown(p: Process, fd: number, uid: number, gid: number): number {
