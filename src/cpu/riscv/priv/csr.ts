@@ -645,7 +645,7 @@ function sdBit(h: Hart): number {
 }
 
 /** Legal xtvec low word: MODE 0 (direct) or 1 (vectored); a reserved mode keeps the old one. */
-function tvec(lo: number, old: number): number {
+export function tvec(lo: number, old: number): number {
   const mode = lo & 3;
   return mode <= 1 ? lo : (lo & ~3) | (old & 3);
 }

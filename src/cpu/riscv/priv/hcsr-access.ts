@@ -5,7 +5,7 @@
  */
 import type { CsrValue } from "../zicsr.js";
 import { FsState, type Hart } from "../hart.js";
-import type { PrivCsrs } from "./csr.js";
+import { tvec, type PrivCsrs } from "./csr.js";
 import {
   fromVsView, HCsr, HEDELEG_WRITABLE, HgatpMode, HSTATUS_HI, HSTATUS_WRITABLE, SGEI_IRQ, toVsView, VMID_BITS,
   VS_IRQS, VSSTATUS_MXR, VSSTATUS_SUM, VSSTATUS_WRITABLE,
@@ -75,7 +75,7 @@ export function writeHypervisorCsr(c: PrivCsrs, h: Hart, csr: number, lo: number
       c.mipSw = (c.mipSw & ~m) | (fromVsView(lo, y.hideleg) & m);
       return true;
     }
-    case HCsr.vstvec: y.vstvecLo = (lo & 3) <= 1 ? lo : (lo & ~3) | (y.vstvecLo & 3); y.vstvecHi = hi; return true;
+    case HCsr.vstvec: y.vstvecLo = tvec(lo, y.vstvecLo); y.vstvecHi = hi; return true;
     case HCsr.vsscratch: y.vsscratchLo = lo; y.vsscratchHi = hi; return true;
     case HCsr.vsepc: y.vsepcLo = lo & ~1; y.vsepcHi = hi; return true;
     case HCsr.vscause: y.vscauseLo = lo; y.vscauseHi = hi; return true;
