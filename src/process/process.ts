@@ -19,6 +19,7 @@ import { Kernel } from "./kernel.js";
 import { SharedMappings } from "./shared-maps.js";
 import { Creds } from "./creds.js";
 import { semExit } from "./ipc/sem.js";
+import { hostSession, sessionLeaderExited, type ControllingTty } from "./tty-session.js";
 import { HostFile } from "./host-file.js";
 import { SyscallArgs, SYSCALLS, SYSCALL_NAMES, NO_RETURN, type SyscallResult } from "./syscalls/table.js";
 import { hostErrno } from "./syscalls/errno.js";
@@ -60,6 +61,10 @@ export class Process {
   readonly exitEvents = new WaitQueue();
   /** Process group id (setpgid). */
   pgid: number;
+  /** Session id (setsid). */
+  sid: number;
+  /** The controlling terminal (tty-session.ts). */
+  ctty: ControllingTty;
   /** The program image: replaced by execve. */
   options: ProcessOptions;
   space: AddressSpace;
@@ -142,6 +147,8 @@ export class Process {
       this.threads.push(t);
     }
     this.pgid = origin?.parent.pgid ?? this.pid;
+    this.sid = origin?.parent.sid ?? hostSession();
+    this.ctty = origin === undefined ? "host" : origin.parent.ctty;
     this.kernel.processes.push(this);
   }
 
@@ -217,6 +224,7 @@ export class Process {
     this.hostChild?.kill(this.killedBy !== 0 ? this.killedBy : "SIGKILL");
     this.shared.syncAll();
     this.fds.closeAll();
+    sessionLeaderExited(this);
     semExit(this);
     if (!this.sharesSpace()) this.space.release();
     this.vforkDone?.();

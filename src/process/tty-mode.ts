@@ -8,22 +8,16 @@
  */
 import * as tty from "node:tty";
 import { spawnSync } from "node:child_process";
+import { defaultTermios, encodeTermios, LFlag, TERMIOS_SIZE } from "./termios.js";
 
-/** Size of the kernel's struct termios (asm-generic): four flag words, c_line, c_cc[19]. */
-export const TERMIOS_SIZE = 36;
+export { TERMIOS_SIZE };
 
 /** c_lflag's canonical-mode bit. */
-const ICANON = 0o2;
+const ICANON = LFlag.ICANON;
 
-/** What a terminal looks like before the guest sets it: cooked (ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE). */
+/** What a terminal looks like before the guest sets it: cooked. */
 function cooked(): Uint8Array {
-  const t = new DataView(new ArrayBuffer(TERMIOS_SIZE));
-  t.setUint32(0, 0o2400, true);
-  t.setUint32(4, 0o5, true);
-  t.setUint32(8, 0o277, true);
-  t.setUint32(12, 0o105073, true);
-  [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22].forEach((c, i) => t.setUint8(17 + i, c));
-  return new Uint8Array(t.buffer);
+  return encodeTermios(defaultTermios());
 }
 
 /** The modes last set, by host fd. */

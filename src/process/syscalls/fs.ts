@@ -19,6 +19,7 @@ import { fcntlLock, LockCmd } from "./locks.js";
 import { readIovecs, scatter } from "./iovec.js";
 import { In, inodeOf, notifyFile, notifyInode, notifyPath, notifyRemoved, notifyRename, watching } from "../inotify.js";
 import { hostUmask, keepGuestMode } from "./host-umask.js";
+import { openTtyPath, ptsPathStat, ptyFstat, ttyIoctl } from "./tty.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
@@ -58,10 +59,13 @@ function file(p: Process, fd: number): OpenFile | undefined {
 define(56, "openat", "dsxo", (p, t, a) => openFifoAt(p, t, a) ?? withPath(p, a, 0, 1, (host) => openHostPath(p, host, a.int(2), a.u32(3))));
 
 /**
- * Opens host path `host` (not a FIFO) for the guest: a generated /proc file or
- * a host file; `mode` is the guest's, before the umask. Throws host errors.
+ * Opens host path `host` (not a FIFO) for the guest: a terminal device of
+ * the VM's (syscalls/tty.ts), a generated /proc file or a host file; `mode`
+ * is the guest's, before the umask. Throws host errors.
  */
 export function openHostPath(p: Process, host: string, flags: number, guestMode: number): number {
+  const device = openTtyPath(p, host, flags);
+  if (device !== undefined) return device;
   const generated = procFile(p, host);
   if (generated !== undefined) return p.fds.add(new MemFile(generated, host), (flags & OFlag.CLOEXEC) !== 0);
   const mode = guestMode & 0o7777 & ~p.umask; // the kernel keeps only the permission bits
@@ -176,7 +180,7 @@ function anonStat(f: OpenFile): fs.BigIntStats | undefined {
 
 /** Host stat of a descriptor, for fstat and AT_EMPTY_PATH. */
 function fstatOf(f: OpenFile): fs.BigIntStats | number {
-  if (f.hostFd === undefined) return anonStat(f) ?? -Errno.EBADF;
+  if (f.hostFd === undefined) return ptyFstat(f) ?? anonStat(f) ?? -Errno.EBADF;
   try {
     return fs.fstatSync(f.hostFd, { bigint: true });
   } catch (e) {
@@ -203,7 +207,9 @@ function statAt(p: Process, a: SyscallArgs, flagsArg: number): fs.BigIntStats | 
   }
   let st: fs.BigIntStats | number = -Errno.ENOENT;
   const r = withPath(p, a, 0, 1, (host) => {
-    st = flags & AT_SYMLINK_NOFOLLOW ? fs.lstatSync(host, { bigint: true }) : fs.statSync(host, { bigint: true });
+    const pts = ptsPathStat(host);
+    if (typeof pts === "number") return pts;
+    st = pts ?? (flags & AT_SYMLINK_NOFOLLOW ? fs.lstatSync(host, { bigint: true }) : fs.statSync(host, { bigint: true }));
     return 0;
   });
   return r < 0 ? r : st;
@@ -521,6 +527,8 @@ define(29, "ioctl", "dxx", (p, _t, a) => {
   const fd = a.int(0), req = a.u32(1), arg = a.u64(2);
   const f = file(p, fd);
   if (f === undefined) return -Errno.EBADF;
+  const pty = ttyIoctl(p, f, req, arg);
+  if (pty !== undefined) return pty;
   const isTty = f.hostFd !== undefined && tty.isatty(f.hostFd);
   switch (req) {
     case Ioctl.FIOCLEX: p.fds.setCloexec(fd, true); return 0;

@@ -4,6 +4,7 @@ import { randomFillSync } from "node:crypto";
 import { define } from "./table.js";
 import { Errno } from "./errno.js";
 import { capPrctl } from "./creds.js";
+import { newSession } from "../tty-session.js";
 
 /** The kernel release reported by uname (a Linux version whose ABI we follow). */
 export const UNAME_RELEASE = "6.1.0";
@@ -30,7 +31,7 @@ define(155, "getpgid", "d", (p, _t, a) => {
   const q = a.int(0) === 0 ? p : p.kernel.find(a.int(0));
   return q === undefined ? -Errno.ESRCH : q.pgid;
 });
-define(156, "getsid", "d", (p, _t, a) => (a.int(0) === 0 || p.kernel.find(a.int(0)) !== undefined ? process.pid : -Errno.ESRCH));
+define(156, "getsid", "d", (p, _t, a) => (a.int(0) === 0 ? p : p.kernel.find(a.int(0)))?.sid ?? -Errno.ESRCH);
 define(154, "setpgid", "dd", (p, _t, a) => {
   const pid = a.int(0), pgid = a.int(1);
   if (pgid < 0) return -Errno.EINVAL;
@@ -39,11 +40,7 @@ define(154, "setpgid", "dd", (p, _t, a) => {
   q.pgid = pgid === 0 ? q.pid : pgid;
   return 0;
 });
-define(157, "setsid", "", (p) => {
-  if (p.pgid === p.pid) return -Errno.EPERM; // already a group leader
-  p.pgid = p.pid;
-  return p.pid;
-});
+define(157, "setsid", "", (p) => newSession(p));
 define(166, "umask", "o", (p, _t, a) => {
   const old = p.umask;
   p.umask = a.u32(0) & 0o777;
