@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 /** Capability numbers the uid rules look at (linux/capability.h). */
 export const enum Cap {
   CHOWN = 0, DAC_OVERRIDE = 1, DAC_READ_SEARCH = 2, FOWNER = 3, FSETID = 4,
-  SETGID = 6, SETUID = 7, SETPCAP = 8, LINUX_IMMUTABLE = 9, MKNOD = 27, MAC_OVERRIDE = 32,
+  SETGID = 6, SETUID = 7, SETPCAP = 8, LINUX_IMMUTABLE = 9, SYS_ADMIN = 21, MKNOD = 27, MAC_OVERRIDE = 32,
 }
 
 /** Capabilities the filesystem uid switches on and off (CAP_FS_MASK). */

@@ -96,6 +96,12 @@ export class Process {
   readonly strace: boolean;
   /** umask(2) */
   umask = 0o022;
+  /**
+   * The UTS namespace's names (uname's nodename and domainname), shared with
+   * the children forked since the last unshare(CLONE_NEWUTS); set by
+   * sethostname/setdomainname, never on the host. Unset: the host's own.
+   */
+  uts: { nodename?: Uint8Array; domainname?: Uint8Array } = {};
   /** User and group ids, groups and capabilities (creds.ts). */
   creds: Creds;
   /** Set by sched_yield: the running thread gives up the rest of its slice. */
@@ -133,6 +139,7 @@ export class Process {
       this.fds = parent.fds.clone();
       this.shared = parent.shared.cloneFor(this);
       this.umask = parent.umask;
+      this.uts = parent.uts;
       this.creds = parent.creds.clone();
       parent.signals.actions.forEach((a, i) => { this.signals.actions[i] = { ...a }; });
       const ph = origin.thread.hart;

@@ -20,6 +20,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** What is known to be partial, or answered as Linux answers without the feature. */
 const NOTES: Record<string, { status?: "partial" | "refused"; note: string }> = {
   mincore: { status: "refused", note: "answers ENOSYS" },
+  sethostname: { status: "partial", note: "names the caller's UTS namespace: every guest process of the run until one unshares CLONE_NEWUTS, never the host" },
+  setdomainname: { status: "partial", note: "as sethostname" },
+  unshare: { status: "partial", note: "CLONE_NEWUTS; CLONE_FILES/CLONE_FS/CLONE_SYSVSEM only in a process with one thread; the other namespaces are EINVAL, as from a kernel built without them" },
   preadv2: { note: "RWF_NOWAIT waits for nothing on regular files and is EAGAIN on an empty pipe or socket; RWF_ATOMIC is EOPNOTSUPP; checked against the host kernel, as qemu 7.2 lacks it" },
   pwritev2: { status: "partial", note: "RWF_APPEND, RWF_DSYNC/SYNC as Linux; RWF_NOAPPEND does not undo O_APPEND; RWF_ATOMIC is EOPNOTSUPP; checked against the host kernel, as qemu 7.2 lacks it" },
   sched_setscheduler: { status: "partial", note: "policies and priorities checked and remembered per thread, not enforced (one host thread); new threads and children start as SCHED_OTHER" },

@@ -1,7 +1,9 @@
 /** System calls that describe the process and the machine: uname, ids, limits, randomness, hwprobe. */
 import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
-import { define } from "./table.js";
+import { define, type SyscallArgs } from "./table.js";
+import type { Process } from "../process.js";
+import { Cap } from "../creds.js";
 import { Errno } from "./errno.js";
 import { capPrctl } from "./creds.js";
 import { newSession } from "../tty-session.js";
@@ -9,19 +11,36 @@ import { newSession } from "../tty-session.js";
 /** The kernel release reported by uname (a Linux version whose ABI we follow). */
 export const UNAME_RELEASE = "6.1.0";
 
-function field(s: string): Uint8Array {
-  const b = new Uint8Array(65);
-  b.set(Buffer.from(s, "utf8").subarray(0, 64));
+/** Length of a utsname field's text (__NEW_UTS_LEN); each field is one byte longer, for its NUL. */
+const UTS_LEN = 64;
+
+function field(s: string | Uint8Array): Uint8Array {
+  const b = new Uint8Array(UTS_LEN + 1);
+  b.set((typeof s === "string" ? Buffer.from(s, "utf8") : s).subarray(0, UTS_LEN));
   return b;
 }
 
 define(160, "uname", "x", (p, _t, a) => {
-  const parts = ["Linux", os.hostname(), UNAME_RELEASE, "#1 SMP typevisor", "riscv64", "(none)"];
-  const out = new Uint8Array(65 * 6);
-  parts.forEach((s, i) => out.set(field(s), i * 65));
+  const { nodename, domainname } = p.uts;
+  const parts = ["Linux", nodename ?? os.hostname(), UNAME_RELEASE, "#1 SMP typevisor", "riscv64", domainname ?? "(none)"];
+  const out = new Uint8Array((UTS_LEN + 1) * 6);
+  parts.forEach((s, i) => out.set(field(s), i * (UTS_LEN + 1)));
   p.space.write(a.u64(0), out);
   return 0;
 });
+
+/** sethostname and setdomainname: need CAP_SYS_ADMIN, take at most 64 bytes, and change the names of the caller's UTS namespace only (Process.uts). */
+function setUtsName(which: "nodename" | "domainname") {
+  return (p: Process, _t: unknown, a: SyscallArgs): number => {
+    const len = a.int(1);
+    if (!p.creds.capable(Cap.SYS_ADMIN)) return -Errno.EPERM;
+    if (len < 0 || len > UTS_LEN) return -Errno.EINVAL;
+    p.uts[which] = p.space.read(a.u64(0), len).slice();
+    return 0;
+  };
+}
+define(161, "sethostname", "xd", setUtsName("nodename"));
+define(162, "setdomainname", "xd", setUtsName("domainname"));
 
 define(172, "getpid", "", (p) => p.pid);
 // The first process's parent is typevisor's; an orphan's is init (1), as on Linux.
