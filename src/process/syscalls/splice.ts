@@ -128,27 +128,40 @@ function pipeToPipe(p: Process, t: Thread, from: Pipe, to: Pipe, len: number, no
   return raiseSigpipe(p, t, interruptible(t, blockOn(subscribePipes(from, to), attempt, { interrupted: () => -Errno.EINTR }))) as number | Promise<number>;
 }
 
-/** Copies `count` bytes from file to file (sendfile and copy_file_range between non-pipes), a chunk at a time, stopping at end of file. */
-function fileToFile(p: Process, inFile: OpenFile, inPos: number | undefined, out: OpenFile, outPos: number | undefined, count: number): { n: number; inPos?: number; outPos?: number } | number {
-  let done = 0;
-  while (done < count) {
+/** What a copy between non-pipes moved, and where the explicit positions ended. */
+interface Moved { n: number; inPos?: number; outPos?: number }
+
+/**
+ * Copies `count` bytes from file to file (sendfile and copy_file_range
+ * between non-pipes), a chunk at a time, stopping at end of file. A write
+ * that blocks (a socket with a full send buffer) is waited for, and the copy
+ * goes on after it, as Linux's sendfile does for a blocking socket; a stream
+ * source with nothing ready ends the copy with what was moved, or is waited
+ * for when nothing was. Each wait can be interrupted by a signal (`t`), and
+ * then what was moved is the result.
+ */
+function fileToFile(t: Thread, inFile: OpenFile, inPos: number | undefined, out: OpenFile, outPos: number | undefined, count: number): Moved | number | Promise<Moved | number> {
+  const moved = (done: number): Moved => ({ n: done, ...(inPos !== undefined && { inPos: inPos + done }), ...(outPos !== undefined && { outPos: outPos + done }) });
+  const afterWrite = (w: number, r: number, done: number): Moved | number | Promise<Moved | number> => {
+    if (w < 0) return done > 0 ? moved(done) : w;
+    return w < r ? moved(done + w) : step(done + w);
+  };
+  const afterRead = (buf: Uint8Array, r: number, done: number): Moved | number | Promise<Moved | number> => {
+    if (r < 0) return done > 0 ? moved(done) : r;
+    if (r === 0) return moved(done);
+    const w = interruptible(t, out.write(buf.subarray(0, r), outPos === undefined ? undefined : outPos + done));
+    return w instanceof Promise ? w.then((n) => afterWrite(n, r, done)) : afterWrite(w, r, done);
+  };
+  const step = (done: number): Moved | number | Promise<Moved | number> => {
+    if (done >= count) return moved(done);
     const buf = new Uint8Array(Math.min(CHUNK, count - done));
     const r = inFile.read(buf, inPos === undefined ? undefined : inPos + done);
-    if (r instanceof Promise) break; // a stream with nothing ready: stop here (what was moved is the result)
-    if (r < 0) {
-      if (done > 0) break;
-      return r;
-    }
-    if (r === 0) break;
-    const w = out.write(buf.subarray(0, r), outPos === undefined ? undefined : outPos + done);
-    if (w instanceof Promise || w < 0) {
-      if (done > 0 || w instanceof Promise) break;
-      return w;
-    }
-    done += w;
-    if (w < r) break;
-  }
-  return { n: done, ...(inPos !== undefined && { inPos: inPos + done }), ...(outPos !== undefined && { outPos: outPos + done }) };
+    if (!(r instanceof Promise)) return afterRead(buf, r, done);
+    if (done > 0) return moved(done);
+    interruptible(t, r);
+    return r.then((n) => afterRead(buf, n, done));
+  };
+  return step(0);
 }
 
 // ---------------------------------------------------------------------------
@@ -174,20 +187,17 @@ define(71, "sendfile", "ddxu", (p, t, a) => {
   }
   if (out.flags & OFlag.APPEND) return -Errno.EINVAL;
   if (count === 0) return 0;
-  if (off === undefined) {
-    const r = fileToFile(p, inFile, undefined, out, undefined, count);
-    return typeof r === "number" ? r : r.n;
-  }
-  const r = fileToFile(p, inFile, off, out, undefined, count);
-  if (typeof r === "number") return r;
-  storeOffset(p, offAddr, r.inPos!);
-  return r.n;
+  return raiseSigpipe(p, t, mapResult(fileToFile(t, inFile, off, out, undefined, count), (r) => {
+    if (typeof r === "number") return r;
+    if (off !== undefined) storeOffset(p, offAddr, r.inPos!);
+    return r.n;
+  })) as number | Promise<number>;
 });
 
 // ---------------------------------------------------------------------------
 // copy_file_range
 
-define(285, "copy_file_range", "dxdxux", (p, _t, a) => {
+define(285, "copy_file_range", "dxdxux", (p, t, a) => {
   const inFile = p.fds.get(a.int(0));
   if (inFile === undefined) return -Errno.EBADF;
   const out = p.fds.get(a.int(2));
@@ -208,7 +218,8 @@ define(285, "copy_file_range", "dxdxux", (p, _t, a) => {
   len = posIn >= sizeIn ? 0 : Math.min(len, sizeIn - posIn);
   if (sameInode(inFile.hostFd, out.hostFd) && posOut + len > posIn && posOut < posIn + len) return -Errno.EINVAL;
   if (len === 0) return 0;
-  const r = fileToFile(p, inFile, posIn, out, posOut, len);
+  const r = fileToFile(t, inFile, posIn, out, posOut, len);
+  if (r instanceof Promise) return -Errno.EIO; // regular files never wait
   if (typeof r === "number") return r;
   // Explicit offsets are advanced through their pointers; otherwise the files' own positions move.
   if (inOff !== undefined) storeOffset(p, inAddr, r.inPos!);
