@@ -232,13 +232,14 @@ function afterRecv(r: Outcome<Received>, deliver: (got: Received) => void): IoRe
 define(207, "recvfrom", "dxuxxx", (p, t, a) => {
   const s = socketAt(p, a.int(0));
   if (typeof s === "number") return s;
-  const addr = a.u64(1);
+  // The source address's buffer is read now: `a` holds another call's arguments once this one blocks.
+  const addr = a.u64(1), fromAddr = a.u64(4), fromLenAddr = a.u64(5);
   const buf = new Uint8Array(Math.min(a.u64(2), 1 << 24));
   return interruptible(t, afterRecv(s.recv(buf, a.int(3)), (got) => {
     if (got.rights) dropper(p)(got.rights);
     const n = Math.min(got.n, buf.length);
     if (n > 0) p.space.write(addr, buf.subarray(0, n));
-    writeAddr(p, a.u64(4), a.u64(5), got.from);
+    writeAddr(p, fromAddr, fromLenAddr, got.from);
   }));
 });
 
