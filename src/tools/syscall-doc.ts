@@ -38,6 +38,7 @@ const NOTES: Record<string, { status?: "partial" | "refused"; note: string }> = 
   sched_setaffinity: { note: "one CPU: a mask with CPU 0 is accepted, one without is EINVAL" },
   flock: { status: "partial", note: "excludes guest processes of one run, not host processes (Node has no flock)" },
   mknodat: { status: "partial", note: "FIFOs and regular files; device and socket nodes are EPERM" },
+  ioctl: { status: "partial", note: "terminal requests on the guest's pseudo-terminals as Linux (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode); on a host terminal TCSETS only switches between cooked and raw; FIONREAD, FIONBIO, FIOCLEX/FIONCLEX on any file" },
   memfd_create: { status: "partial", note: "no sealing (F_ADD_SEALS is EINVAL), no MFD_HUGETLB" },
   mmap: { status: "partial", note: "MAP_SHARED mappings of a file share their frames between the guest processes of a run (a page cache, coherent with read and write); host processes and other runs see stores at msync, munmap or exit" },
   inotify_init1: { status: "partial", note: "events of the guest's own system calls on files, in Linux's order (changes by host processes are not seen)" },
