@@ -4,10 +4,15 @@
  * `gzip -9` and hashing it with `sha256sum`, under typevisor and under
  * qemu-riscv64; the host's own gzip and sha256sum give a native reference
  * (other implementations of the same job). Outputs must match qemu's.
+ * CPython 3.11 (the tests' static cross-build, tests/cpython-build.ts) starting
+ * up and running a short script is the flat-profile case: 38 M instructions
+ * spread over thousands of regions, where the translating tier must not
+ * compile more than it saves (docs/jit.md); the host's python3.11 is native.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBusybox, BUSYBOX } from "../tests/busybox-build.js";
+import { buildCpython, BUILD_PYTHON } from "../tests/cpython-build.js";
 import { GUEST_ENV, runProcess, runUnderQemu, runUnderTypevisor } from "../tests/guest-run.js";
 import { timed, workloadRow, type Row } from "./timing.js";
 
@@ -31,16 +36,21 @@ export async function benchWorkloads(quick: boolean, timeoutSeconds: number, cwd
   buildBusybox();
   const input = join(cwd, "input.txt");
   writeFileSync(input, text(quick ? 2 << 20 : 20 << 20));
-  const jobs: [string, string[], string[]][] = [
-    [`busybox gzip -9 (${quick ? 2 : 20} MB of text)`, ["gzip", "-9", "-c", input], ["gzip", "-9", "-c", "-n", input]],
-    [`busybox sha256sum (${quick ? 2 : 20} MB)`, ["sha256sum", input], ["sha256sum", input]],
+  const { python } = buildCpython();
+  const script = "import json, re; print(sum(len(re.findall(r'[a-z]+', json.dumps(list(range(i))))) for i in range(300)))";
+  // Each job: its name, the guest program and arguments, and the native command.
+  const jobs: [string, string, string[], string[]][] = [
+    [`busybox gzip -9 (${quick ? 2 : 20} MB of text)`, BUSYBOX, ["gzip", "-9", "-c", input], ["gzip", "-9", "-c", "-n", input]],
+    [`busybox sha256sum (${quick ? 2 : 20} MB)`, BUSYBOX, ["sha256sum", input], ["sha256sum", input]],
+    ["CPython 3.11 start-up (python3 -c pass)", python, ["-c", "pass"], [BUILD_PYTHON, "-c", "pass"]],
+    ["CPython 3.11 short script (json, re)", python, ["-c", script], [BUILD_PYTHON, "-c", script]],
   ];
   const rows: Row[] = [];
   const base = { cwd, timeoutMs: timeoutSeconds * 1000, env: GUEST_ENV };
-  for (const [name, args, nativeArgs] of jobs) {
+  for (const [name, program, args, nativeArgs] of jobs) {
     process.stderr.write(`bench: ${name} ... `);
-    const q = await timed(() => runUnderQemu("static", { ...base, program: BUSYBOX, args }));
-    const t = await timed(() => runUnderTypevisor("static", { ...base, program: BUSYBOX, args }, ["--stats"]));
+    const q = await timed(() => runUnderQemu("static", { ...base, program, args }));
+    const t = await timed(() => runUnderTypevisor("static", { ...base, program, args }, ["--stats"]));
     const n = await timed(() => runProcess(nativeArgs, base));
     rows.push(workloadRow(name, q, t, n, timeoutSeconds));
   }

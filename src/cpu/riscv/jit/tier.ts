@@ -60,8 +60,10 @@ export function runTiered(h: Hart, budget: number, mode: JitMode): Exit {
       let page = pageFor(cache, frame >>> 12, vLo, pcHi);
       k = page.entry[slot];
       if (k === Entry.None && page.hits[slot]++ + 1 >= threshold) {
-        k = tr.translate(h, frame, slot, vLo, pcHi, mode === "always");
-        page = cache.translation(frame >>> 12) ?? page; // a full table drops every page
+        if (mode === "always" || tr.affordable()) {
+          k = tr.translate(h, frame, slot, vLo, pcHi, mode === "always");
+          page = cache.translation(frame >>> 12) ?? page; // a full table drops every page
+        } else page.hits[slot] = 0; // hot, but over the compile budget: asked again once it is as hot again
       }
       // Translated FP code assumes an enabled FPU in round-to-nearest-even (fp.ts).
       if (k > 0 && page.usesFp[slot] !== 0 && (h.mstatusFs !== FsState.Dirty || h.frm !== 0)) k = 0;

@@ -34,6 +34,18 @@ export const BATCH_REGIONS = 24;
 /** Untranslated block runs after which a smaller batch is compiled anyway (so a program with a few hot loops gets them). */
 export const BATCH_PATIENCE = 3000;
 
+/**
+ * The compile budget of "auto": translation may take this many milliseconds
+ * plus COMPILE_SHARE of the time since the translator was made. A program
+ * whose time goes to a few hot loops stays far below it; one with a flat
+ * profile (CPython starting up: 38 M instructions spread over 4000 regions)
+ * would otherwise spend more time compiling than the translations save, and
+ * runs on the interpreter instead once the budget is spent (docs/jit.md).
+ */
+export const COMPILE_ALLOWANCE_MS = 40;
+/** The share of elapsed time "auto" may spend translating, beyond COMPILE_ALLOWANCE_MS. */
+export const COMPILE_SHARE = 0.1;
+
 /** The hart the helpers act on. */
 let current: Hart;
 
@@ -107,6 +119,9 @@ export class Translator {
   private pending: PendingRegion[] = [];
   /** Untranslated block runs since the oldest pending region was queued. */
   private age = 0;
+  /** When this translator was made, and the milliseconds it has spent translating since (performance.now()). */
+  private readonly born = performance.now();
+  private spentMs = 0;
 
   constructor(ram: Ram, private readonly cache: DecodeCache) {
     // Made at full size: growing a table V8 has handed to an instance is slow.
@@ -143,9 +158,21 @@ export class Translator {
       this.pending.push({ page, slot, body: emitRegion(region, ops, base), fp });
       page.entry[slot] = Entry.Pending;
     }
-    jitStats.compileMs += performance.now() - t0;
+    this.spend(t0);
     if (now || this.pending.length >= BATCH_REGIONS) this.flush();
     return page.entry[slot];
+  }
+
+  /** Whether translating one more region keeps within the compile budget (COMPILE_ALLOWANCE_MS, COMPILE_SHARE). */
+  affordable(): boolean {
+    return this.spentMs <= COMPILE_ALLOWANCE_MS + COMPILE_SHARE * (performance.now() - this.born);
+  }
+
+  /** Adds the time since `t0` to the translation time. */
+  private spend(t0: number): void {
+    const ms = performance.now() - t0;
+    this.spentMs += ms;
+    jitStats.compileMs += ms;
   }
 
   /** Notes one untranslated block run; compiles a waiting batch that has waited long enough. */
@@ -183,7 +210,7 @@ export class Translator {
     jitStats.compiled += batch.length;
     jitStats.modules++;
     jitStats.wasmBytes += bytes.length;
-    jitStats.compileMs += performance.now() - t0;
+    this.spend(t0);
   }
 }
 
