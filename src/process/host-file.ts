@@ -41,6 +41,12 @@ export class HostFile implements OpenFile {
   pos: number | undefined;
   /** Whether the host file is a pipe or FIFO (its end of file is a hang-up, and final). */
   private readonly fifo: boolean;
+  /**
+   * The host file is one of Linux's memory devices (character major 1:
+   * /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom), where lseek
+   * succeeds and leaves the offset at 0, rather than a stream (ESPIPE).
+   */
+  private readonly memDevice: boolean;
   /** The host descriptor has O_NONBLOCK (a FIFO opened so that writes can wait without stopping the run). */
   hostNonblocking = false;
   /** Input read ahead from a stream and not yet returned to the guest. */
@@ -67,6 +73,7 @@ export class HostFile implements OpenFile {
     this.kind = st?.isDirectory() ? "dir" : st?.isFile() ? "file" : "stream";
     this.mayBlock = st !== undefined && !st.isFile() && !st.isDirectory() && !st.isBlockDevice();
     this.fifo = st?.isFIFO() ?? false;
+    this.memDevice = st !== undefined && st.isCharacterDevice() && ((st.rdev >>> 8) & 0xfff) === 1;
     this.pos = owned && this.kind === "file" ? 0 : undefined;
   }
 
@@ -77,7 +84,7 @@ export class HostFile implements OpenFile {
       if (whence === 0 && offset === 0) this.dirents = undefined;
       return 0;
     }
-    if (this.pos === undefined) return -29; // ESPIPE
+    if (this.pos === undefined) return this.memDevice ? 0 : -29; // ESPIPE
     if (whence === SEEK_DATA || whence === SEEK_HOLE) {
       // The file is all data, as on a file system that keeps no holes: data at the offset, a hole at the end.
       const size = fs.fstatSync(this.hostFd).size;
