@@ -48,6 +48,9 @@ static pid_t waiter(int in, int code) {
   return pid;
 }
 
+static volatile sig_atomic_t usr2_seen;
+static void on_usr2(int sig) { (void)sig; usr2_seen++; }
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   int go[2];
@@ -68,6 +71,16 @@ int main(void) {
   show("two scopes", pidfd_send_signal(self, 0, NULL, 3));
   show("not a pidfd", pidfd_send_signal(go[0], 0, NULL, 0));
   show("closed fd", pidfd_send_signal(99, 0, NULL, 0));
+  /* A /proc/PID directory descriptor is a process descriptor to pidfd_send_signal too. */
+  char procdir[32];
+  snprintf(procdir, sizeof procdir, "/proc/%d", getpid());
+  int dirfd = open(procdir, O_RDONLY | O_DIRECTORY);
+  signal(SIGUSR2, on_usr2);
+  show("SIGUSR2 through /proc/self's directory", pidfd_send_signal(dirfd, SIGUSR2, NULL, 0));
+  printf("SIGUSR2 arrived: %d\n", usr2_seen);
+  show("signal 0 through /proc/self's directory", pidfd_send_signal(dirfd, 0, NULL, 0));
+  show("/proc itself is not a process", pidfd_send_signal(open("/proc", O_RDONLY | O_DIRECTORY), 0, NULL, 0));
+  close(dirfd);
   show("waitid on own pidfd", waitid(P_PIDFD, self, NULL, WEXITED));
   show("waitid on a pipe", waitid(P_PIDFD, go[0], NULL, WEXITED));
 

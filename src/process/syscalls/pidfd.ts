@@ -12,6 +12,7 @@ import { SiCode, postSignal, type QueuedSignal } from "../signals.js";
 import { Siginfo } from "../signal-frame.js";
 import { maySignal, validSignal } from "./signal.js";
 import type { Process } from "../process.js";
+import { HostFile } from "../host-file.js";
 
 /** pidfd_open flags (include/uapi/linux/pidfd.h). */
 const enum PidfdFlag {
@@ -75,12 +76,24 @@ define(434, "pidfd_open", "dx", (p, _t, a) => {
   return p.fds.add(new PidFd(q, flags), true);
 });
 
+/**
+ * The process descriptor at `fd`: a pidfd, or (as Linux also takes for
+ * pidfd_send_signal) a directory descriptor of /proc/PID for a guest process.
+ */
+function pidFdAt(p: Process, fd: number): PidFd | undefined {
+  const f = p.fds.get(fd);
+  if (f instanceof PidFd) return f;
+  const m = f instanceof HostFile && f.kind === "dir" ? /^\/proc\/(\d+)\/?$/.exec(f.path ?? "") : null;
+  const q = m ? p.kernel.find(Number(m[1])) : undefined;
+  return q === undefined ? undefined : new PidFd(q, 0);
+}
+
 define(424, "pidfd_send_signal", "ddxx", (p, _t, a) => {
   const fd = a.int(0), sig = a.int(1), infoAddr = a.u64(2), flags = a.u32(3);
   const scope = flags & (SendFlag.THREAD | SendFlag.THREAD_GROUP | SendFlag.PROCESS_GROUP);
   if (flags !== scope || (scope & (scope - 1)) !== 0) return -Errno.EINVAL;
-  const f = p.fds.get(fd);
-  if (!(f instanceof PidFd)) return -Errno.EBADF;
+  const f = pidFdAt(p, fd);
+  if (f === undefined) return -Errno.EBADF;
   const q = f.target;
   const toThread = scope === SendFlag.THREAD || (scope === 0 && (f.flags & PidfdFlag.THREAD) !== 0);
   let info: QueuedSignal;
