@@ -13,6 +13,7 @@ import { FrameAllocator } from "../mem/frames.js";
 import { DecodeCache } from "../cpu/riscv/decode-cache.js";
 import { ThreadState, type Thread } from "./thread.js";
 import type { Process } from "./process.js";
+import { chargeCpuTimers } from "./signals.js";
 import type { ProcessDebugger } from "./debugger.js";
 
 /** Most processes (live and zombie) a run may hold: fork fails with EAGAIN beyond, as RLIMIT_NPROC makes it. */
@@ -84,7 +85,11 @@ export class Kernel {
         lastYield = Date.now();
         continue;
       }
-      next[0].runSlice(next[1]);
+      const [p, t] = next;
+      // CPU time is measured only while a CPU-time timer needs it (setitimer ITIMER_VIRTUAL/PROF).
+      const charged = p.signals.cpuTimersArmed ? process.hrtime.bigint() : 0n;
+      p.runSlice(t);
+      if (charged !== 0n) chargeCpuTimers(p, process.hrtime.bigint() - charged);
       if (Date.now() - lastYield > YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = Date.now();

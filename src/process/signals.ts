@@ -154,6 +154,29 @@ export interface IntervalTimer {
   handle: HostTimer | undefined;
 }
 
+/** setitimer's CPU-time timers and the signal each raises: ITIMER_VIRTUAL (1) SIGVTALRM, ITIMER_PROF (2) SIGPROF. */
+const CPU_TIMERS: readonly [number, Sig][] = [[1, Sig.VTALRM], [2, Sig.PROF]];
+
+/**
+ * Charges `ns` nanoseconds of CPU time that process `p` just used to its
+ * ITIMER_VIRTUAL and ITIMER_PROF (whose deadlines count down the time left),
+ * raising SIGVTALRM or SIGPROF at expiry and reloading the interval. The
+ * guest's time is host time spent running its threads (typevisor runs every
+ * guest thread on one host thread), so user and system time are not told
+ * apart: both timers count the same.
+ */
+export function chargeCpuTimers(p: Process, ns: bigint): void {
+  for (const [which, signo] of CPU_TIMERS) {
+    const tm = p.signals.itimers[which];
+    if (tm.deadline === 0n) continue;
+    tm.deadline -= ns;
+    if (tm.deadline > 0n) continue;
+    postSignal(p, undefined, { signo, code: SiCode.SI_KERNEL, addr: 0, pid: 0, uid: 0 });
+    // Reloaded from the interval; an overrun of more than one interval raises one signal, as Linux does.
+    tm.deadline = tm.interval === 0n ? 0n : tm.interval;
+  }
+}
+
 /** Per-process signal state: the dispositions, process-directed signals no thread could take, timers. */
 export class SignalState {
   readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0n }));
@@ -165,6 +188,11 @@ export class SignalState {
   readonly itimers: IntervalTimer[] = [0, 1, 2].map(() => ({ deadline: 0n, interval: 0n, handle: undefined }));
   /** Woken whenever a signal is queued (signalfd readers and pollers wait here). */
   readonly queued = new WaitQueue();
+
+  /** Whether ITIMER_VIRTUAL or ITIMER_PROF is armed (the scheduler then charges CPU time: chargeCpuTimers). */
+  get cpuTimersArmed(): boolean {
+    return this.itimers[1].deadline !== 0n || this.itimers[2].deadline !== 0n;
+  }
 }
 
 /** Bit for signal `signo` in a sigset. */

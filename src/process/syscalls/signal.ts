@@ -282,6 +282,9 @@ const enum Itimer {
   PROF = 2,
 }
 
+/** One scheduler tick (TICK_NSEC) of Debian's kernels, which are built with HZ=250. */
+const TICK_NS = 4_000_000n;
+
 /** Reads a struct timeval as nanoseconds, or undefined if tv_usec is out of range. */
 function readTimeval(v: DataView, at: number): bigint | undefined {
   const sec = v.getBigInt64(at, true), usec = v.getBigInt64(at + 8, true);
@@ -334,9 +337,9 @@ define(102, "getitimer", "dx", (p, _t, a) => {
 });
 
 /**
- * setitimer: ITIMER_REAL raises SIGALRM on a host timer. ITIMER_VIRTUAL and
- * ITIMER_PROF are accepted and reported back but never expire (guest CPU
- * time is not accounted per timer).
+ * setitimer: ITIMER_REAL raises SIGALRM on a host timer; ITIMER_VIRTUAL and
+ * ITIMER_PROF count down the CPU time the process uses (the scheduler charges
+ * it: chargeCpuTimers) and raise SIGVTALRM and SIGPROF.
  */
 define(103, "setitimer", "dxx", (p, _t, a) => {
   const which = a.int(0);
@@ -351,8 +354,9 @@ define(103, "setitimer", "dxx", (p, _t, a) => {
   const old = currentItimer(p, which);
   if (which === Itimer.REAL) armRealTimer(p, value, interval);
   else {
+    // Linux adds a tick to a CPU-time timer's first expiry, so it never fires early (set_cpu_itimer).
     const tm = p.signals.itimers[which];
-    tm.deadline = value;
+    tm.deadline = value === 0n ? 0n : value + TICK_NS;
     tm.interval = interval;
   }
   if (a.u64(2) !== 0) p.space.write(a.u64(2), old);
