@@ -66,20 +66,15 @@ const MODULE_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Test cases that pass under qemu-riscv64 and not (yet) under typevisor, by
- * unittest id (or a class's id, for all its cases), with why. The process VM belongs to someone else; this table
+ * unittest id (or a class's id, for all its cases), with why; this table
  * records the gap precisely until it closes.
  */
 export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   // test_os
   "test.test_os.Pep383Tests.test_listdir": "a non-UTF-8 file name (byte 0xff) comes back as U+FFFD: host file names are decoded lossily",
-  "test.test_os.FDInheritanceTests.test_openpty": "os.openpty() fails with EINVAL (no pseudo-terminals)",
   "test.test_os.ExtendedAttributeTests.test_fds": "skipped: 'no non-broken extended attribute support' (setxattr/getxattr not provided)",
   "test.test_os.ExtendedAttributeTests.test_lpath": "skipped: no extended attribute support",
   "test.test_os.ExtendedAttributeTests.test_simple": "skipped: no extended attribute support",
-  // test_signal (qemu-riscv64 itself dies of SIGSEGV after 37 cases, so only those are compared)
-  "test.test_signal.ItimerTest.test_itimer_prof": "skipped: 'timeout: likely cause: machine too slow' — ITIMER_PROF's SIGPROF did not arrive during the test's busy loop",
-  "test.test_signal.ItimerTest.test_itimer_virtual": "skipped: 'timeout: likely cause: machine too slow' — ITIMER_VIRTUAL's SIGVTALRM did not arrive during the test's busy loop",
-  "test.test_signal.PidfdSignalTest.test_pidfd_send_signal": "pidfd_send_signal on a /proc/PID directory fd fails with EBADF",
   // test_shutil
   "test.test_shutil.TestCopy.test_copy2_xattr": "skipped: no extended attribute support",
   "test.test_shutil.TestCopy.test_copyxattr": "skipped: no extended attribute support",
@@ -92,17 +87,8 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   "test.test_socket.UDPLITETimeoutTest": "socket(..., IPPROTO_UDPLITE) fails with EPROTONOSUPPORT",
   "test.test_socket.RecvmsgSCMRightsStreamTest": "sendmsg with SCM_RIGHTS fails with EOPNOTSUPP: no file descriptors passed over Unix sockets",
   "test.test_socket.RecvmsgIntoSCMRightsStreamTest": "sendmsg with SCM_RIGHTS fails with EOPNOTSUPP: no file descriptors passed over Unix sockets",
-  "test.test_socket.ContextManagersTest.testCreateConnectionClose": "recv on the accepted connection fails with EFAULT",
   "test.test_socket.GeneralModuleTests.testInterfaceNameIndex": "if_nameindex() fails with EAFNOSUPPORT (glibc asks an AF_NETLINK socket)",
-  "test.test_socket.GeneralModuleTests.test_sethostname": "sethostname fails with ENOSYS",
-  "test.test_socket.SendfileUsingSendfileTest.testOffset": "sendfile of a 10 MiB file to a socket sends 4 MiB and stops",
-  "test.test_socket.SendfileUsingSendfileTest.testRegularFile": "sendfile of a 10 MiB file to a socket sends 4 MiB and stops",
   "test.test_socket.TestUnixDomain.testUnencodableAddr": "a Unix socket path with a non-UTF-8 byte comes back from getsockname decoded lossily (U+FFFD)",
-  "test.test_socket.UnbufferedFileObjectClassTestCase.testWriteNonBlocking": "skipped: 'failed to saturate the socket buffer' — a non-blocking send never returns EAGAIN",
-  // test_pty
-  "test.test_pty.PtyTest.test_fork": "no pseudo-terminals: pty.fork() finds no /dev/ptmx nor BSD pty ('out of pty devices')",
-  "test.test_pty.PtyTest.test_master_read": "no pseudo-terminals: pty.openpty() fails ('out of pty devices')",
-  "test.test_pty.PtyTest.test_openpty": "skipped: 'Pseudo-terminals (seemingly) not functional.' — openpty fails",
   // test_time
   "test.test_time.TimeTestCase.test_thread_time": "timing, passes on some runs: thread_time() across a 20 ms sleep once advanced 23 ms (the limit is 20 ms)",
 };

@@ -20,8 +20,13 @@ import { AF, Msg, Shut, Sol, So, Socket, Tcp, IPV6_V6ONLY, inetAddress, unboundA
 
 /** Buffered received bytes at which reading from the host pauses. */
 const RX_HIGH = 256 * 1024;
-/** Bytes queued for sending at which send() blocks (or fails with EAGAIN). */
-const TX_HIGH = 256 * 1024;
+/**
+ * Bytes queued for sending at which send() blocks (or fails with EAGAIN):
+ * the most Linux's autotuned send buffer holds (tcp_wmem's 4 MiB), so that a
+ * non-blocking writer to a peer that does not read meets EAGAIN after about
+ * as much data as on Linux (the host's own buffers take their share first).
+ */
+const TX_HIGH = 4 * 1024 * 1024;
 
 const enum State {
   /** Neither bound, connected nor listening. */
