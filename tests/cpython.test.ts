@@ -80,11 +80,6 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   "test.test_shutil.TestCopy.test_copyxattr": "skipped: no extended attribute support",
   "test.test_shutil.TestCopy.test_copyxattr_symlinks": "skipped: no extended attribute support",
   // test_socket
-  "test.test_socket.BasicUDPLITETest": "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) fails with EPROTONOSUPPORT",
-  "test.test_socket.RecvmsgUDPLITETest": "socket(..., IPPROTO_UDPLITE) fails with EPROTONOSUPPORT",
-  "test.test_socket.RecvmsgIntoUDPLITETest": "socket(..., IPPROTO_UDPLITE) fails with EPROTONOSUPPORT",
-  "test.test_socket.SendmsgUDPLITETest": "socket(..., IPPROTO_UDPLITE) fails with EPROTONOSUPPORT",
-  "test.test_socket.UDPLITETimeoutTest": "socket(..., IPPROTO_UDPLITE) fails with EPROTONOSUPPORT",
   "test.test_socket.RecvmsgSCMRightsStreamTest": "sendmsg with SCM_RIGHTS fails with EOPNOTSUPP: no file descriptors passed over Unix sockets",
   "test.test_socket.RecvmsgIntoSCMRightsStreamTest": "sendmsg with SCM_RIGHTS fails with EOPNOTSUPP: no file descriptors passed over Unix sockets",
   "test.test_socket.GeneralModuleTests.testInterfaceNameIndex": "if_nameindex() fails with EAFNOSUPPORT (glibc asks an AF_NETLINK socket)",

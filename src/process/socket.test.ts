@@ -144,3 +144,22 @@ test("UDP datagrams between sockets of this process arrive before sendto returns
   a.release();
   b.release();
 });
+
+test("UDP-Lite's checksum coverage options follow Linux's rules, and a UDP socket has none", () => {
+  const lite = new UdpSocket(AF.INET, SockType.DGRAM, 136, 0), udp = new UdpSocket(AF.INET, SockType.DGRAM, 17, 0);
+  try {
+    assert.equal(lite.getOption(136, 10), 0);
+    assert.equal(lite.setOption(136, 10, 4), 0);
+    assert.equal(lite.getOption(136, 10), 8, "a coverage inside the header means the header");
+    assert.equal(lite.setOption(136, 11, 70000), 0);
+    assert.equal(lite.getOption(136, 11), 0xffff);
+    assert.equal(lite.setOption(136, 10, 0), 0);
+    assert.equal(lite.getOption(136, 10), 0);
+    assert.equal(lite.setOption(136, 99, 1), -92); // ENOPROTOOPT
+    assert.equal(udp.setOption(136, 10, 8), -92);
+    assert.equal(udp.getOption(136, 10), undefined);
+  } finally {
+    lite.release();
+    udp.release();
+  }
+});

@@ -58,7 +58,12 @@ export const enum Sol {
   TCP = 6,
   UDP = 17,
   IPV6 = 41,
+  /** SOL_UDPLITE (= IPPROTO_UDPLITE): the checksum coverage options of a UDP-Lite socket. */
+  UDPLITE = 136,
 }
+
+/** SOL_UDPLITE option names: the checksum coverage sent and the least accepted (linux/udp.h). */
+const UDPLITE_SEND_CSCOV = 10, UDPLITE_RECV_CSCOV = 11;
 
 /** SOL_SOCKET option names. */
 export const enum So {
@@ -326,6 +331,7 @@ export abstract class Socket implements OpenFile {
     }
     const stored = this.options.get(optKey(level, name));
     if (stored !== undefined) return stored;
+    if (level === Sol.UDPLITE && this.protocol === Sol.UDPLITE && (name === UDPLITE_SEND_CSCOV || name === UDPLITE_RECV_CSCOV)) return 0;
     if (level === Sol.TCP && this.domain !== AF.UNIX && this.type === SockType.STREAM) {
       switch (name) {
         case Tcp.MAXSEG: return 536;
@@ -354,6 +360,11 @@ export abstract class Socket implements OpenFile {
     } else if (level === Sol.TCP) {
       if (this.domain === AF.UNIX) return -Errno.EOPNOTSUPP;
       if (this.type !== SockType.STREAM) return -Errno.ENOPROTOOPT;
+    } else if (level === Sol.UDPLITE) {
+      if (this.protocol !== Sol.UDPLITE) return -Errno.ENOPROTOOPT;
+      if (name !== UDPLITE_SEND_CSCOV && name !== UDPLITE_RECV_CSCOV) return -Errno.ENOPROTOOPT;
+      // A coverage below the 8-byte header means the header (udplite_sk's rule); above 0xffff is capped.
+      value = value !== 0 && value < 8 ? 8 : Math.min(value, 0xffff);
     } else if (level === Sol.IP || level === Sol.IPV6 || level === Sol.UDP) {
       if (this.domain === AF.UNIX) return -Errno.ENOPROTOOPT;
       if (level === Sol.IPV6 && this.domain !== AF.INET6) return -Errno.ENOPROTOOPT;

@@ -21,7 +21,7 @@ const SOCKADDR_MAX = 128;
 const SCM_RIGHTS = 1;
 /** The most descriptors one SCM_RIGHTS message may carry (SCM_MAX_FD). */
 const SCM_MAX_FD = 253;
-const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
+const IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_UDPLITE = 136;
 const TCP_INFO = 11, TCP_CONGESTION = 13;
 const SO_BINDTODEVICE = 25;
 /** "Socket type not supported" (not in Errno). */
@@ -76,6 +76,9 @@ function makeSocket(p: Process, domain: number, type: number, protocol: number, 
         return new TcpSocket(domain, type, IPPROTO_TCP, flags);
       }
       if (type === SockType.DGRAM) {
+        // UDP-Lite travels as UDP datagrams on the host (Node has no UDP-Lite): guests of the run
+        // talk to each other, with the coverage options kept, but not to a real UDP-Lite peer.
+        if (protocol === IPPROTO_UDPLITE) return new UdpSocket(domain, type, IPPROTO_UDPLITE, flags);
         if (protocol !== 0 && protocol !== IPPROTO_UDP) return -Errno.EPROTONOSUPPORT;
         return new UdpSocket(domain, type, IPPROTO_UDP, flags);
       }
