@@ -16,6 +16,7 @@ export const enum AF {
   UNIX = 1,
   INET = 2,
   INET6 = 10,
+  NETLINK = 16,
 }
 
 /** Socket types (the low bits of socket()'s type argument). */
@@ -91,6 +92,8 @@ export type SockAddr =
   | { family: AF.INET6; address: string; port: number; flowinfo: number; scopeId: number }
   /** path: "" for an unnamed socket, a leading NUL for the abstract namespace. hostPath: where it lives on the host. */
   | { family: AF.UNIX; path: string; hostPath?: string }
+  /** sockaddr_nl: a netlink port id (0: the kernel) and multicast groups. */
+  | { family: AF.NETLINK; pid: number; groups: number }
   | { family: AF.UNSPEC };
 
 /** An internet address (AF_INET or AF_INET6). */
@@ -167,6 +170,9 @@ export function decodeSockAddr(bytes: Uint8Array): SockAddr | number {
       const end = raw.indexOf(0);
       return { family: AF.UNIX, path: Buffer.from(end < 0 ? raw : raw.subarray(0, end)).toString("utf8") };
     }
+    case AF.NETLINK:
+      if (bytes.length < 12) return -Errno.EINVAL;
+      return { family: AF.NETLINK, pid: v.getUint32(4, true), groups: v.getUint32(8, true) };
   }
   return -Errno.EAFNOSUPPORT;
 }
@@ -201,6 +207,14 @@ export function encodeSockAddr(a: SockAddr): Uint8Array {
       const b = new Uint8Array(2 + name.length + (abstract || name.length === 0 ? 0 : 1));
       new DataView(b.buffer).setUint16(0, AF.UNIX, true);
       b.set(name, 2);
+      return b;
+    }
+    case AF.NETLINK: {
+      const b = new Uint8Array(12);
+      const v = new DataView(b.buffer);
+      v.setUint16(0, AF.NETLINK, true);
+      v.setUint32(4, a.pid, true);
+      v.setUint32(8, a.groups, true);
       return b;
     }
     case AF.UNSPEC: {

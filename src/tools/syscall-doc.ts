@@ -20,7 +20,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** What is known to be partial, or answered as Linux answers without the feature. */
 const NOTES: Record<string, { status?: "partial" | "refused"; note: string }> = {
   mincore: { status: "refused", note: "answers ENOSYS" },
-  socket: { status: "partial", note: "AF_INET/AF_INET6 TCP and UDP over the host's sockets, AF_UNIX in the run (stream sockets with a path over the host's); UDP-Lite travels as UDP datagrams, so it reaches guests of the run, not a real UDP-Lite peer; no raw or netlink sockets" },
+  socket: { status: "partial", note: "AF_INET/AF_INET6 TCP and UDP over the host's sockets, AF_UNIX in the run (stream sockets with a path over the host's); UDP-Lite travels as UDP datagrams, so it reaches guests of the run, not a real UDP-Lite peer; AF_NETLINK's NETLINK_ROUTE answers link and address dumps of the host's interfaces (if_nameindex, getifaddrs) and sends no notifications; no raw sockets" },
   sethostname: { status: "partial", note: "names the caller's UTS namespace: every guest process of the run until one unshares CLONE_NEWUTS, never the host" },
   setdomainname: { status: "partial", note: "as sethostname" },
   unshare: { status: "partial", note: "CLONE_NEWUTS; CLONE_FILES/CLONE_FS/CLONE_SYSVSEM only in a process with one thread; the other namespaces are EINVAL, as from a kernel built without them" },

@@ -1,4 +1,5 @@
 /** File-system calls: open/close/read/write and vectors, seeking, metadata, directories, links. */
+import { ifreqIoctl } from "./ifreq.js";
 import { getTermios, setTermios, TERMIOS_SIZE, windowSize } from "../tty-mode.js";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -527,8 +528,9 @@ define(29, "ioctl", "dxx", (p, _t, a) => {
   const fd = a.int(0), req = a.u32(1), arg = a.u64(2);
   const f = file(p, fd);
   if (f === undefined) return -Errno.EBADF;
-  const pty = ttyIoctl(p, f, req, arg);
-  if (pty !== undefined) return pty;
+  // A pseudo-terminal's requests, and a socket's about network interfaces.
+  const answered = ttyIoctl(p, f, req, arg) ?? ifreqIoctl(p, f, req, arg);
+  if (answered !== undefined) return answered;
   const isTty = f.hostFd !== undefined && tty.isatty(f.hostFd);
   switch (req) {
     case Ioctl.FIOCLEX: p.fds.setCloexec(fd, true); return 0;

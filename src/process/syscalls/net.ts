@@ -12,6 +12,7 @@ import { AF, Msg, So, SockType, Socket, Sol, decodeSockAddr, encodeSockAddr, typ
 import { TcpSocket } from "../socket-tcp.js";
 import { UdpSocket } from "../socket-udp.js";
 import { UnixSocket, type Credentials } from "../socket-unix.js";
+import { NetlinkSocket, NETLINK_ROUTE } from "../socket-netlink.js";
 import type { Process } from "../process.js";
 import type { Thread } from "../thread.js";
 
@@ -89,6 +90,11 @@ function makeSocket(p: Process, domain: number, type: number, protocol: number, 
       if (type === SockType.STREAM) return new TcpSocket(domain, type, 0, flags);
       if (type === SockType.DGRAM || type === SockType.SEQPACKET) return new UnixSocket(type, flags, credentials(p), dropper(p));
       return -ESOCKTNOSUPPORT;
+    case AF.NETLINK:
+      if (type !== SockType.RAW && type !== SockType.DGRAM) return -ESOCKTNOSUPPORT;
+      // Only the routing family (interfaces and addresses) is answered; others are absent, as without their modules.
+      if (protocol !== NETLINK_ROUTE) return -Errno.EPROTONOSUPPORT;
+      return new NetlinkSocket(type, flags, p.pid);
   }
   return -Errno.EAFNOSUPPORT;
 }
