@@ -11,11 +11,36 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
+import { existsSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { OpenFile } from "./fd-table.js";
 import type { Process } from "./process.js";
 
 const EAGAIN = -11;
+
+/** coreutils' env(1), which can start a program with signals ignored and blocked (Node's spawn resets both). */
+const ENV = "/usr/bin/env";
+/** SIG_IGN as a handler value. */
+const SIG_IGN = 1;
+/** SIGKILL and SIGSTOP: never ignored nor blocked. */
+const SIGKILL = 9, SIGSTOP = 19;
+
+/**
+ * env(1)'s options that give a host program the signal dispositions an
+ * execve keeps (ignored signals stay ignored, the blocked mask stays
+ * blocked), or none when nothing is ignored or blocked or there is no such
+ * env. The program's argv[0] is then its path.
+ */
+function inheritedSignals(p: Process, sigmask: bigint): string[] {
+  const ignored: number[] = [], blocked: number[] = [];
+  for (let s = 1; s <= 31; s++) {
+    if (s === SIGKILL || s === SIGSTOP) continue;
+    if (p.signals.actions[s].handler === SIG_IGN) ignored.push(s);
+    if ((sigmask >> BigInt(s - 1)) & 1n) blocked.push(s);
+  }
+  if ((ignored.length === 0 && blocked.length === 0) || !existsSync(ENV)) return [];
+  return [...(ignored.length > 0 ? [`--ignore-signal=${ignored.join(",")}`] : []), ...(blocked.length > 0 ? [`--block-signal=${blocked.join(",")}`] : [])];
+}
 
 /** Waits until `file` may be ready again. */
 function readiness(file: OpenFile): Promise<void> {
@@ -69,7 +94,7 @@ function drain(source: Readable, file: OpenFile, broken: () => void): Promise<vo
  * image. Resolves never: the guest process ends (exit or kill) when the
  * child does.
  */
-export function hostExec(p: Process, file: string, argv: string[], envp: string[]): Promise<never> {
+export function hostExec(p: Process, file: string, argv: string[], envp: string[], sigmask: bigint): Promise<never> {
   const top = Math.max(2, ...p.fds.list());
   const stdio: ("ignore" | "pipe" | number)[] = [];
   for (let fd = 0; fd <= top; fd++) {
@@ -83,7 +108,9 @@ export function hostExec(p: Process, file: string, argv: string[], envp: string[
   }
   let child: ChildProcess;
   try {
-    child = spawn(file, argv.slice(1), { argv0: argv[0] ?? file, env, stdio });
+    const keep = inheritedSignals(p, sigmask);
+    child = keep.length === 0 ? spawn(file, argv.slice(1), { argv0: argv[0] ?? file, env, stdio })
+      : spawn(ENV, [...keep, "--", file, ...argv.slice(1)], { env, stdio });
   } catch {
     p.exit(126);
     return new Promise<never>(() => {});

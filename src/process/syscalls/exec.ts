@@ -97,7 +97,7 @@ function exec(p: Process, t: Thread, guestPath: string, file: string, argv: stri
   if (kind.kind !== "riscv") {
     // A host program (or a script for a host interpreter): it replaces the guest process.
     replaceImage(p, t);
-    return hostExec(p, file, argv, envp);
+    return hostExec(p, file, argv, envp, t.sigmask);
   }
   const space = new AddressSpace(p.kernel.ram, p.kernel.frames, p.kernel.cache);
   let loaded: LoadedProgram;
