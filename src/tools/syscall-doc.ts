@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import "../process/syscalls/index.js";
 import { SYSCALLS } from "../process/syscalls/table.js";
 import { LINUX_SYSCALLS } from "../process/syscalls/linux-table.js";
+import { REFUSED_REASONS } from "../process/syscalls/refused.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -98,7 +99,7 @@ export function syscallDoc(): string {
   let implemented = 0, partial = 0, refused = 0;
   for (const [nr, name] of [...LINUX_SYSCALLS, ...extra].sort((a, b) => a[0] - b[0])) {
     const def = SYSCALLS[nr];
-    const n = NOTES[name];
+    const n = REFUSED_REASONS[name] !== undefined ? { status: "refused" as const, note: REFUSED_REASONS[name] } : NOTES[name];
     const status = def === undefined ? "missing (ENOSYS)" : n?.status ?? "implemented";
     if (def !== undefined && status === "implemented") implemented++;
     if (status === "partial") partial++;

@@ -26,3 +26,4 @@ import "./sysv-msg.js";
 import "./sysv-sem.js";
 import "./sysv-shm.js";
 import "./inotify.js";
+import "./refused.js";
