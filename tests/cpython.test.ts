@@ -83,8 +83,6 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   "test.test_socket.RecvmsgSCMRightsStreamTest": "sendmsg with SCM_RIGHTS fails with EOPNOTSUPP: no file descriptors passed over Unix sockets",
   "test.test_socket.RecvmsgIntoSCMRightsStreamTest": "sendmsg with SCM_RIGHTS fails with EOPNOTSUPP: no file descriptors passed over Unix sockets",
   "test.test_socket.TestUnixDomain.testUnencodableAddr": "a Unix socket path with a non-UTF-8 byte comes back from getsockname decoded lossily (U+FFFD)",
-  // test_time
-  "test.test_time.TimeTestCase.test_thread_time": "timing, passes on some runs: thread_time() across a 20 ms sleep once advanced 23 ms (the limit is 20 ms)",
 };
 
 /**

@@ -86,10 +86,13 @@ export class Kernel {
         continue;
       }
       const [p, t] = next;
-      // CPU time is measured only while a CPU-time timer needs it (setitimer ITIMER_VIRTUAL/PROF).
-      const charged = p.signals.cpuTimersArmed ? process.hrtime.bigint() : 0n;
+      // The slice's host time is the thread's CPU time (clocks, getrusage's peers, ITIMER_VIRTUAL/PROF).
+      const since = (t.runningSince = performance.now());
       p.runSlice(t);
-      if (charged !== 0n) chargeCpuTimers(p, process.hrtime.bigint() - charged);
+      const ms = performance.now() - since;
+      t.runningSince = 0;
+      t.cpuMs += ms;
+      if (p.signals.cpuTimersArmed) chargeCpuTimers(p, BigInt(Math.round(ms * 1e6)));
       if (Date.now() - lastYield > YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = Date.now();

@@ -90,6 +90,8 @@ export class Process {
   vforkDone: (() => void) | undefined = undefined;
   /** Instructions retired by threads that have exited. */
   private retiredByDead = 0;
+  /** CPU time of threads that have exited, in host milliseconds. */
+  private cpuMsByDead = 0;
   private nextThread = 0;
   private readonly args = new SyscallArgs();
   readonly log: (line: string) => void;
@@ -174,6 +176,11 @@ export class Process {
     return this.threads.reduce((n, t) => n + t.hart.instret, this.retiredByDead);
   }
 
+  /** The process's CPU time in nanoseconds (CLOCK_PROCESS_CPUTIME_ID): its threads', live and gone. */
+  cpuNs(): bigint {
+    return this.threads.reduce((n, t) => n + t.cpuNs(), BigInt(Math.round(this.cpuMsByDead * 1e6)));
+  }
+
   /** Wakes the scheduler if it is waiting for a blocked thread. */
   notify(): void {
     this.kernel.notify();
@@ -201,6 +208,7 @@ export class Process {
     if (i >= 0) {
       this.threads.splice(i, 1);
       this.retiredByDead += t.hart.instret;
+      this.cpuMsByDead += t.cpuMs;
     }
     if (this.threads.length === 0) this.exit(this.exitStatus);
   }

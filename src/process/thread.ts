@@ -37,6 +37,16 @@ export class Thread {
   interrupt: (() => void) | undefined = undefined;
   /** robust_list head (recorded, as glibc sets it). */
   robustList = 0;
+  /** Host milliseconds this thread's slices have run (its CPU time: CLOCK_THREAD_CPUTIME_ID). */
+  cpuMs = 0;
+  /** performance.now() when its running slice began, or 0 while it is not running. */
+  runningSince = 0;
+
+  /** The thread's CPU time in nanoseconds, the running slice included. */
+  cpuNs(): bigint {
+    const ms = this.cpuMs + (this.runningSince !== 0 ? performance.now() - this.runningSince : 0);
+    return BigInt(Math.round(ms * 1e6));
+  }
 
   /** The hart (replaced when the thread calls execve). */
   constructor(readonly tid: number, public hart: Hart) {}

@@ -41,31 +41,36 @@ function readTimespec(p: Process, addr: number): bigint | undefined {
 }
 
 /**
- * Nanoseconds on clock `id` as process p sees it: the fixed clocks, and the
- * CPU-time clocks of a process or thread by id (clock_getcpuclockid,
- * pthread_getcpuclockid: ~pid << 3 | type, with 4 for a thread), or
- * undefined for an unknown clock or task. Every guest thread runs on the
- * host's one thread, so a task's CPU time is the host process's.
+ * Nanoseconds on clock `id` as thread t of process p sees it: the fixed
+ * clocks; the CPU-time clocks of the caller (CLOCK_PROCESS_CPUTIME_ID,
+ * CLOCK_THREAD_CPUTIME_ID) and of a process or thread by id
+ * (clock_getcpuclockid, pthread_getcpuclockid: ~pid << 3 | type, with 4 for
+ * a thread), which count the host time its slices ran (Thread.cpuMs); or
+ * undefined for an unknown clock or task.
  */
-function guestClockNs(p: Process, id: number): bigint | undefined {
+function guestClockNs(p: Process, t: Thread, id: number): bigint | undefined {
+  if (id === Clock.PROCESS_CPUTIME_ID) return p.cpuNs();
+  if (id === Clock.THREAD_CPUTIME_ID) return t.cpuNs();
   if (id >= 0) return clockNs(id);
   const pid = ~(id >> 3), perThread = (id & 4) !== 0;
   if ((id & 3) === 3) return undefined; // no such CPU clock type
-  const known = pid === 0 || (perThread
-    ? p.kernel.processes.some((q) => q.threads.some((th) => th.tid === pid))
-    : p.kernel.find(pid) !== undefined);
-  return known ? clockNs(Clock.PROCESS_CPUTIME_ID) : undefined;
+  if (pid === 0) return perThread ? t.cpuNs() : p.cpuNs();
+  if (perThread) {
+    for (const q of p.kernel.processes) for (const th of q.threads) if (th.tid === pid) return th.cpuNs();
+    return undefined;
+  }
+  return p.kernel.find(pid)?.cpuNs();
 }
 
-define(113, "clock_gettime", "dx", (p, _t, a) => {
-  const ns = guestClockNs(p, a.int(0));
+define(113, "clock_gettime", "dx", (p, t, a) => {
+  const ns = guestClockNs(p, t, a.int(0));
   if (ns === undefined) return -Errno.EINVAL;
   writeTimespec(p, a.u64(1), ns);
   return 0;
 });
 
-define(114, "clock_getres", "dx", (p, _t, a) => {
-  if (guestClockNs(p, a.int(0)) === undefined) return -Errno.EINVAL;
+define(114, "clock_getres", "dx", (p, t, a) => {
+  if (guestClockNs(p, t, a.int(0)) === undefined) return -Errno.EINVAL;
   if (a.u64(1) !== 0) writeTimespec(p, a.u64(1), 1n);
   return 0;
 });
