@@ -139,7 +139,13 @@ describe("typevisor matches qemu-riscv64 on the guest programs", { concurrency: 
           ...(c.args !== undefined && { args: c.args }),
           ...(c.stdin !== undefined && { stdin: c.stdin }),
         };
-        const expected = await runUnderQemu(linkage, req);
+        let expected = await runUnderQemu(linkage, req);
+        // The reference itself once printed nothing at all on a loaded CI host (sys-sched-time, dynamic):
+        // a qemu-riscv64 run with no output that did not end as the case expects is run again, once.
+        if (expected.stdout === "" && expected.status !== (c.status ?? 0)) {
+          console.log(`# qemu-riscv64 gave no output and status ${expected.status} (stderr: ${JSON.stringify(expected.stderr.slice(0, 200))}); running it again`);
+          expected = await runUnderQemu(linkage, req);
+        }
         assert.equal(expected.timedOut, false, `qemu-riscv64 timed out after ${TIMEOUT_MS} ms (the reference itself is broken)`);
         if (c.status !== undefined)
           assert.equal(expected.status, c.status, `qemu-riscv64 exit status (the reference itself); stderr:\n${expected.stderr}`);
