@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,6 +102,14 @@ int main(void) {
   }
   printf("non-blocking: sent %ld, saw EAGAIN: %s\n", total, eagain ? "yes" : "no");
   close(s);
+
+  /* A source without splice_read (an eventfd, a pipe) is EINVAL, and nothing waits for it. */
+  int efd = eventfd(0, 0), pp[2];
+  pipe(pp);
+  errno = 0;
+  printf("sendfile from an eventfd: %zd %s\n", sendfile(1, efd, NULL, 100), strerror(errno));
+  errno = 0;
+  printf("sendfile from a pipe: %zd %s\n", sendfile(1, pp[0], NULL, 100), strerror(errno));
 
   int status;
   waitpid(pid, &status, 0);

@@ -178,8 +178,9 @@ define(71, "sendfile", "ddxu", (p, t, a) => {
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
   const out = p.fds.get(outFd);
   if (out === undefined || !canWrite(out)) return -Errno.EBADF;
-  // A pipe cannot be the source: it has no splice_read.
-  if (pipeOf(inFile) !== undefined) return -Errno.EINVAL;
+  // The source must have splice_read, as files and sockets do; pipes, character devices, terminals
+  // and the kernel's own files (eventfd, inotify, timerfd...) do not.
+  if (inFile.kind !== "file" && inFile.kind !== "socket") return -Errno.EINVAL;
   const opipe = pipeOf(out);
   if (opipe !== undefined) {
     if (count === 0) return 0;
