@@ -326,11 +326,16 @@ static void forked(void)
         fflush(stdout);
         _exit(7);
     }
-    write(m, "input for the child\n", 20);
+    /* The input goes in once the child has said all it says first: its echo then follows those
+       lines, whichever process runs first (Linux echoes input as it arrives, not as it is read). */
     char all[2048];
-    int total = 0;
+    int total = 0, sent = 0;
     for (;;) {
-        int n = read(m, all + total, sizeof all - total);
+        if (!sent && memmem(all, total, "via /dev/tty\r\n", 14) != NULL) {
+            write(m, "input for the child\n", 20);
+            sent = 1;
+        }
+        int n = read(m, all + total, sizeof all - 1 - total);
         if (n <= 0) {
             printf("parent: master read ends with %s\n", n < 0 ? strerrorname_np(errno) : "0");
             break;
