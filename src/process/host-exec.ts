@@ -15,15 +15,12 @@ import { existsSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { OpenFile } from "./fd-table.js";
 import type { Process } from "./process.js";
+import { SIG_IGN, Sig, sigbit } from "./signals.js";
 
 const EAGAIN = -11;
 
 /** coreutils' env(1), which can start a program with signals ignored and blocked (Node's spawn resets both). */
 const ENV = "/usr/bin/env";
-/** SIG_IGN as a handler value. */
-const SIG_IGN = 1;
-/** SIGKILL and SIGSTOP: never ignored nor blocked. */
-const SIGKILL = 9, SIGSTOP = 19;
 
 /**
  * env(1)'s options that give a host program the signal dispositions an
@@ -34,9 +31,9 @@ const SIGKILL = 9, SIGSTOP = 19;
 function inheritedSignals(p: Process, sigmask: bigint): string[] {
   const ignored: number[] = [], blocked: number[] = [];
   for (let s = 1; s <= 31; s++) {
-    if (s === SIGKILL || s === SIGSTOP) continue;
+    if (s === Sig.KILL || s === Sig.STOP) continue;
     if (p.signals.actions[s].handler === SIG_IGN) ignored.push(s);
-    if ((sigmask >> BigInt(s - 1)) & 1n) blocked.push(s);
+    if ((sigmask & sigbit(s)) !== 0n) blocked.push(s);
   }
   if ((ignored.length === 0 && blocked.length === 0) || !existsSync(ENV)) return [];
   return [...(ignored.length > 0 ? [`--ignore-signal=${ignored.join(",")}`] : []), ...(blocked.length > 0 ? [`--block-signal=${blocked.join(",")}`] : [])];
