@@ -20,7 +20,7 @@ import { fcntlLock, LockCmd } from "./locks.js";
 import { readIovecs, scatter } from "./iovec.js";
 import { In, inodeOf, notifyFile, notifyInode, notifyPath, notifyRemoved, notifyRename, watching } from "../inotify.js";
 import { hostUmask, keepGuestMode } from "./host-umask.js";
-import { openTtyPath, ptsPathStat, ptyFstat, ttyIoctl } from "./tty.js";
+import { Ioctl, openTtyPath, ptsPathStat, ptyFstat, ttyIoctl } from "./tty.js";
 
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
@@ -517,12 +517,6 @@ define(25, "fcntl", "ddx", (p, _t, a) => {
   }
   return -Errno.EINVAL;
 });
-
-/** ioctl request numbers (asm-generic/ioctls.h). */
-const enum Ioctl {
-  TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
-  TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, FIONREAD = 0x541b, FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450,
-}
 
 define(29, "ioctl", "dxx", (p, _t, a) => {
   const fd = a.int(0), req = a.u32(1), arg = a.u64(2);

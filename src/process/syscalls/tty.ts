@@ -15,18 +15,19 @@ import { decodeTermios, encodeTermios, TERMIOS_SIZE } from "../termios.js";
 import { dropControllingTty, openedWithoutNoctty, setControllingTty, ttyHostOf } from "../tty-session.js";
 import type { Process } from "../process.js";
 
-/** Terminal ioctl request numbers (asm-generic/ioctls.h). */
-const enum TtyIoctl {
+/** Terminal and generic file ioctl request numbers (asm-generic/ioctls.h), for tty.ts and fs.ts's ioctl. */
+export const enum Ioctl {
   TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TCSBRK = 0x5409, TCXONC = 0x540a,
   TCFLSH = 0x540b, TIOCEXCL = 0x540c, TIOCNXCL = 0x540d, TIOCSCTTY = 0x540e, TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410,
   TIOCOUTQ = 0x5411, TIOCSTI = 0x5412, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b,
-  TIOCNOTTY = 0x5422, TIOCSETD = 0x5423, TIOCGETD = 0x5424, TCSBRKP = 0x5425, TIOCGSID = 0x5429,
+  FIONBIO = 0x5421, TIOCNOTTY = 0x5422, TIOCSETD = 0x5423, TIOCGETD = 0x5424, TCSBRKP = 0x5425, TIOCGSID = 0x5429,
   TCGETS2 = 0x802c542a, TCSETS2 = 0x402c542b, TCSETSW2 = 0x402c542c, TCSETSF2 = 0x402c542d,
   TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431, TIOCGDEV = 0x80045432, TIOCGPTLCK = 0x80045439, TIOCGPTPEER = 0x5441,
+  FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452,
 }
 
 /** The requests the generic ioctl code answers for any file (FIONBIO, FIOCLEX, FIONCLEX, FIOASYNC). */
-const GENERIC = new Set([0x5421, 0x5451, 0x5450, 0x5452]);
+const GENERIC = new Set<number>([Ioctl.FIONBIO, Ioctl.FIOCLEX, Ioctl.FIONCLEX, Ioctl.FIOASYNC]);
 
 /** struct termios2 adds c_ispeed and c_ospeed (B38400 reported as 38400). */
 const TERMIOS2_SIZE = 44;
@@ -162,10 +163,10 @@ function flushQueues(pty: Pty, master: boolean, queue: number): number {
 function masterIoctl(p: Process, f: PtyMaster, req: number, arg: number): number | undefined {
   const pty = f.pty;
   switch (req) {
-    case TtyIoctl.TIOCGPTN: p.space.writeU32(arg, pty.index); return 0;
-    case TtyIoctl.TIOCSPTLCK: pty.locked = p.space.readU32(arg) !== 0; return 0;
-    case TtyIoctl.TIOCGPTLCK: p.space.writeU32(arg, pty.locked ? 1 : 0); return 0;
-    case TtyIoctl.TIOCGPTPEER: return openSlave(p, pty, arg);
+    case Ioctl.TIOCGPTN: p.space.writeU32(arg, pty.index); return 0;
+    case Ioctl.TIOCSPTLCK: pty.locked = p.space.readU32(arg) !== 0; return 0;
+    case Ioctl.TIOCGPTLCK: p.space.writeU32(arg, pty.locked ? 1 : 0); return 0;
+    case Ioctl.TIOCGPTPEER: return openSlave(p, pty, arg);
   }
   return undefined;
 }
@@ -174,15 +175,15 @@ function masterIoctl(p: Process, f: PtyMaster, req: number, arg: number): number
 function jobIoctl(p: Process, pty: Pty, isSlave: boolean, req: number, arg: number): number | undefined {
   const mine = p.ctty === pty;
   switch (req) {
-    case TtyIoctl.TIOCGPGRP:
+    case Ioctl.TIOCGPGRP:
       if (isSlave && !mine) return -Errno.ENOTTY;
       p.space.writeU32(arg, pty.pgrp ?? 0);
       return 0;
-    case TtyIoctl.TIOCGSID:
+    case Ioctl.TIOCGSID:
       if ((isSlave && !mine) || pty.session === undefined) return -Errno.ENOTTY;
       p.space.writeU32(arg, pty.session);
       return 0;
-    case TtyIoctl.TIOCSPGRP: {
+    case Ioctl.TIOCSPGRP: {
       if (!mine || pty.session !== p.sid) return -Errno.ENOTTY;
       const pgrp = p.space.readU32(arg) | 0;
       if (pgrp < 0) return -Errno.EINVAL;
@@ -204,7 +205,7 @@ export function ttyIoctl(p: Process, f: OpenFile, req: number, arg: number): num
   const pty = ptyOf(f);
   if (pty === undefined || GENERIC.has(req)) return undefined;
   const isSlave = f instanceof PtySlave;
-  if (isSlave && f.hungUp) return req === TtyIoctl.TIOCSPGRP ? -Errno.ENOTTY : -Errno.EIO;
+  if (isSlave && f.hungUp) return req === Ioctl.TIOCSPGRP ? -Errno.ENOTTY : -Errno.EIO;
   if (f instanceof PtyMaster) {
     const r = masterIoctl(p, f, req, arg);
     if (r !== undefined) return r;
@@ -212,33 +213,33 @@ export function ttyIoctl(p: Process, f: OpenFile, req: number, arg: number): num
   const job = jobIoctl(p, pty, isSlave, req, arg);
   if (job !== undefined) return job;
   switch (req) {
-    case TtyIoctl.TCGETS: case TtyIoctl.TCGETS2: {
-      const t = new Uint8Array(req === TtyIoctl.TCGETS ? TERMIOS_SIZE : TERMIOS2_SIZE);
+    case Ioctl.TCGETS: case Ioctl.TCGETS2: {
+      const t = new Uint8Array(req === Ioctl.TCGETS ? TERMIOS_SIZE : TERMIOS2_SIZE);
       t.set(encodeTermios(pty.ldisc.termios));
-      if (req === TtyIoctl.TCGETS2) new DataView(t.buffer).setUint32(36, SPEED, true), new DataView(t.buffer).setUint32(40, SPEED, true);
+      if (req === Ioctl.TCGETS2) new DataView(t.buffer).setUint32(36, SPEED, true), new DataView(t.buffer).setUint32(40, SPEED, true);
       p.space.write(arg, t);
       return 0;
     }
-    case TtyIoctl.TCSETS: case TtyIoctl.TCSETSW: case TtyIoctl.TCSETS2: case TtyIoctl.TCSETSW2:
+    case Ioctl.TCSETS: case Ioctl.TCSETSW: case Ioctl.TCSETS2: case Ioctl.TCSETSW2:
       return setModes(p, pty, arg, false);
-    case TtyIoctl.TCSETSF: case TtyIoctl.TCSETSF2:
+    case Ioctl.TCSETSF: case Ioctl.TCSETSF2:
       return setModes(p, pty, arg, true);
-    case TtyIoctl.TIOCGWINSZ: writeWinsize(p, arg, pty.winsize); return 0;
-    case TtyIoctl.TIOCSWINSZ: pty.setWinsize(readWinsize(p, arg)); return 0;
-    case TtyIoctl.FIONREAD: p.space.writeU32(arg, f.readable?.() ?? 0); return 0;
-    case TtyIoctl.TIOCOUTQ: p.space.writeU32(arg, 0); return 0;
-    case TtyIoctl.TCFLSH: return flushQueues(pty, !isSlave, arg);
-    case TtyIoctl.TCXONC:
+    case Ioctl.TIOCGWINSZ: writeWinsize(p, arg, pty.winsize); return 0;
+    case Ioctl.TIOCSWINSZ: pty.setWinsize(readWinsize(p, arg)); return 0;
+    case Ioctl.FIONREAD: p.space.writeU32(arg, f.readable?.() ?? 0); return 0;
+    case Ioctl.TIOCOUTQ: p.space.writeU32(arg, 0); return 0;
+    case Ioctl.TCFLSH: return flushQueues(pty, !isSlave, arg);
+    case Ioctl.TCXONC:
       if (arg > 3) return -Errno.EINVAL;
       if (arg <= 1) { pty.ldisc.stopped = arg === 0; pty.changed(); }
       return 0;
-    case TtyIoctl.TCSBRK: case TtyIoctl.TCSBRKP: case TtyIoctl.TIOCEXCL: case TtyIoctl.TIOCNXCL: return 0;
-    case TtyIoctl.TIOCGETD: p.space.writeU32(arg, 0); return 0;
-    case TtyIoctl.TIOCSETD: return p.space.readU32(arg) === 0 ? 0 : -Errno.EINVAL;
-    case TtyIoctl.TIOCGDEV: p.space.writeU32(arg, Number(makedev(PTS_MAJOR, pty.index))); return 0;
-    case TtyIoctl.TIOCSCTTY: return setControllingTty(p, pty, arg === 1);
-    case TtyIoctl.TIOCNOTTY: return isSlave ? dropControllingTty(p, pty) : -Errno.ENOTTY;
-    case TtyIoctl.TIOCSTI:
+    case Ioctl.TCSBRK: case Ioctl.TCSBRKP: case Ioctl.TIOCEXCL: case Ioctl.TIOCNXCL: return 0;
+    case Ioctl.TIOCGETD: p.space.writeU32(arg, 0); return 0;
+    case Ioctl.TIOCSETD: return p.space.readU32(arg) === 0 ? 0 : -Errno.EINVAL;
+    case Ioctl.TIOCGDEV: p.space.writeU32(arg, Number(makedev(PTS_MAJOR, pty.index))); return 0;
+    case Ioctl.TIOCSCTTY: return setControllingTty(p, pty, arg === 1);
+    case Ioctl.TIOCNOTTY: return isSlave ? dropControllingTty(p, pty) : -Errno.ENOTTY;
+    case Ioctl.TIOCSTI:
       if (p.ctty !== pty && p.creds.euid !== 0) return -Errno.EPERM;
       pty.simulateInput(p.space.read(arg, 1)[0]);
       return 0;
