@@ -219,15 +219,15 @@ define(285, "copy_file_range", "dxdxux", (p, t, a) => {
   len = posIn >= sizeIn ? 0 : Math.min(len, sizeIn - posIn);
   if (sameInode(inFile.hostFd, out.hostFd) && posOut + len > posIn && posOut < posIn + len) return -Errno.EINVAL;
   if (len === 0) return 0;
-  const r = fileToFile(t, inFile, posIn, out, posOut, len);
-  if (r instanceof Promise) return -Errno.EIO; // regular files never wait
-  if (typeof r === "number") return r;
-  // Explicit offsets are advanced through their pointers; otherwise the files' own positions move.
-  if (inOff !== undefined) storeOffset(p, inAddr, r.inPos!);
-  else (inFile as { pos?: number }).pos = r.inPos;
-  if (outOff !== undefined) storeOffset(p, outAddr, r.outPos!);
-  else (out as { pos?: number }).pos = r.outPos;
-  return r.n;
+  return mapResult(fileToFile(t, inFile, posIn, out, posOut, len), (r) => {
+    if (typeof r === "number") return r;
+    // Explicit offsets are advanced through their pointers; otherwise the files' own positions move.
+    if (inOff !== undefined) storeOffset(p, inAddr, r.inPos!);
+    else (inFile as { pos?: number }).pos = r.inPos;
+    if (outOff !== undefined) storeOffset(p, outAddr, r.outPos!);
+    else (out as { pos?: number }).pos = r.outPos;
+    return r.n;
+  });
 });
 
 function fstatSize(hostFd: number): number {
